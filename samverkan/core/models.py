@@ -1,0 +1,195 @@
+"""Organisations, areas, partnerships, memberships and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.roles import Role
+
+
+class Organisation(models.Model):
+    """An organisation taking part in the work (organisation).
+
+    A municipality, a local police area, a housing company, a school ... Each user acts on
+    behalf of one or more organisations through :class:`Membership`.
+    """
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Kommun")
+        POLICE = "police", _("Polisen")
+        COUNTY_BOARD = "county_board", _("Länsstyrelse")
+        HOUSING = "housing", _("Bostadsbolag")
+        SCHOOL = "school", _("Skola")
+        RESCUE = "rescue", _("Räddningstjänst")
+        BUSINESS = "business", _("Näringsliv")
+        ASSOCIATION = "association", _("Förening")
+        OTHER = "other", _("Annan")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    org_number = models.CharField(_("organisationsnummer"), max_length=20, blank=True)
+    logo = models.FileField(_("logotyp"), upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    """A geographic area at one level of a hierarchy (område).
+
+    Borders change, so an area has a validity period; the geometry is stored as GeoJSON
+    (WGS84) and its bounding box beside it so that point-in-area work can skip most areas
+    without parsing their geometry.
+    """
+
+    class Level(models.TextChoices):
+        COUNTRY = "country", _("Land")
+        COUNTY = "county", _("Län")
+        MUNICIPALITY = "municipality", _("Kommun")
+        DISTRICT = "district", _("Stadsdel/område")
+        POLICE_REGION = "police_region", _("Polisregion")
+        POLICE_AREA = "police_area", _("Polisområde")
+        LOCAL_POLICE_AREA = "local_police_area", _("Lokalpolisområde")
+        CUSTOM = "custom", _("Eget område")
+
+    code = models.CharField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=200)
+    level = models.CharField(_("nivå"), max_length=20, choices=Level.choices)
+    country = models.CharField(_("land"), max_length=2, default="SE")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    geometry = models.JSONField(_("geometri (GeoJSON)"), null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    valid_from = models.DateField(_("giltig från"), null=True, blank=True)
+    valid_to = models.DateField(_("giltig till"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("folkmängd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "level", "code"], name="area_unique_code")
+        ]
+        indexes = [models.Index(fields=["level", "country"])]
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_level_display()})"
+
+    def ancestors(self) -> list[Area]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Partnership(models.Model):
+    """A collaboration (samverkan) between organisations over one or more areas.
+
+    The partnership is the unit that shares incidents and situation pictures: what a member
+    organisation reports with partnership visibility is seen by the other members.
+    """
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="partnerships")
+    areas = models.ManyToManyField(Area, related_name="partnerships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("samverkan")
+        verbose_name_plural = _("samverkansgrupper")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organisation (medlemskap), optionally limited to some areas."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    areas = models.ManyToManyField(Area, blank=True, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class AuditQuerySet(models.QuerySet):
+    # The audit log is append-only: bulk changes through the ORM are refused too.
+    def update(self, **kwargs):
+        raise PermissionError("Granskningsloggen kan inte ändras.")
+
+    def delete(self):
+        raise PermissionError("Granskningsloggen kan inte raderas.")
+
+
+class AuditEvent(models.Model):
+    """One entry in the append-only audit log (granskningslogg).
+
+    Written only through :func:`samverkan.core.audit.record`; never updated or deleted.
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(_("användare"), max_length=150, blank=True)
+    action = models.CharField(_("händelse"), max_length=60, db_index=True)
+    object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=60, blank=True)
+    object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    purpose = models.CharField(_("syfte"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("granskningshändelse")
+        verbose_name_plural = _("granskningslogg")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Granskningsloggen kan inte ändras.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Granskningsloggen kan inte raderas.")

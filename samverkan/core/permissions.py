@@ -1,0 +1,163 @@
+"""Who may see and change what: rules predicates and the one queryset-scoping helper.
+
+Two mechanisms, used everywhere:
+
+* ``rules`` permissions (``user.has_perm("core.view_organisation", obj)``) for single
+  objects; every view and API endpoint declares which one it needs.
+* :func:`scope` filters any queryset to what a user may see. Each model registers its own
+  scoping function with :func:`scoped`, so list views never filter by hand (the Open Zaak
+  pattern: one mixin, one place to get it right).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import rules
+from django.db.models import Model, QuerySet
+
+from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
+from samverkan.core.roles import Role
+
+_SCOPES: dict[type[Model], Callable[[QuerySet, object], QuerySet]] = {}
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_samverkan_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user._samverkan_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def org_ids(user, roles: Iterable[str] | None = None) -> set[int]:
+    """Organisations in which the user holds one of ``roles`` (any role when None)."""
+    wanted = set(roles) if roles is not None else None
+    return {m.organisation_id for m in memberships(user) if wanted is None or m.role in wanted}
+
+
+def partnership_ids(user, roles: Iterable[str] | None = None) -> set[int]:
+    """Partnerships of the organisations in which the user holds one of ``roles``."""
+    orgs = org_ids(user, roles)
+    if not orgs:
+        return set()
+    cache_key = ("_samverkan_partnerships", frozenset(orgs))
+    cache = getattr(user, "_samverkan_pcache", {})
+    if cache_key not in cache:
+        cache[cache_key] = set(
+            Partnership.objects.filter(organisations__in=orgs).values_list("id", flat=True)
+        )
+        user._samverkan_pcache = cache
+    return cache[cache_key]
+
+
+def is_system_admin_user(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or Role.SYSTEM_ADMIN in roles_of(user)
+
+
+@rules.predicate
+def is_system_admin(user) -> bool:
+    return is_system_admin_user(user)
+
+
+def has_role(*role_codes: str):
+    """Predicate: the user holds at least one of the roles in some organisation."""
+
+    @rules.predicate(name=f"has_role({','.join(role_codes)})")
+    def predicate(user) -> bool:
+        return bool(roles_of(user) & set(role_codes))
+
+    return predicate
+
+
+@rules.predicate
+def is_member_of_organisation(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in org_ids(user)
+
+
+@rules.predicate
+def is_org_admin_of(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in org_ids(user, {Role.ORG_ADMIN})
+
+
+@rules.predicate
+def is_partnership_member(user, partnership) -> bool:
+    return partnership is not None and partnership.pk in partnership_ids(user)
+
+
+is_coordinator = has_role(Role.COORDINATOR)
+is_reporter = has_role(Role.REPORTER)
+is_org_admin = has_role(Role.ORG_ADMIN)
+is_regional_viewer = has_role(Role.REGIONAL_VIEWER)
+
+rules.add_perm("core.view_area", rules.is_authenticated)
+rules.add_perm("core.view_organisation", is_member_of_organisation | is_system_admin)
+rules.add_perm("core.view_partnership", is_partnership_member | is_system_admin)
+rules.add_perm("core.view_auditlog", is_org_admin | is_system_admin)
+rules.add_perm("core.import_areas", is_system_admin)
+
+
+def scoped(model: type[Model]):
+    """Register the scoping function of ``model`` for :func:`scope`."""
+
+    def register(func: Callable[[QuerySet, object], QuerySet]):
+        _SCOPES[model] = func
+        return func
+
+    return register
+
+
+def scope(queryset: QuerySet, user) -> QuerySet:
+    """Return ``queryset`` limited to the rows ``user`` may see.
+
+    A model with no registered scope is refused outright: forgetting to declare who may
+    see a new model must fail closed, not leak.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    try:
+        func = _SCOPES[queryset.model]
+    except KeyError:
+        raise LookupError(f"No access scope declared for {queryset.model.__name__}") from None
+    return func(queryset, user)
+
+
+@scoped(Area)
+def _scope_areas(qs, user):
+    # Area boundaries are public geography: every signed-in user may browse them.
+    return qs
+
+
+@scoped(Organisation)
+def _scope_organisations(qs, user):
+    if is_system_admin_user(user):
+        return qs
+    return qs.filter(pk__in=org_ids(user))
+
+
+@scoped(Partnership)
+def _scope_partnerships(qs, user):
+    if is_system_admin_user(user):
+        return qs
+    return qs.filter(pk__in=partnership_ids(user))
+
+
+@scoped(Membership)
+def _scope_memberships(qs, user):
+    if is_system_admin_user(user):
+        return qs
+    return qs.filter(organisation_id__in=org_ids(user))
+
+
+@scoped(AuditEvent)
+def _scope_audit(qs, user):
+    if is_system_admin_user(user):
+        return qs
+    return qs.filter(organisation_id__in=org_ids(user, {Role.ORG_ADMIN}))

@@ -1,0 +1,453 @@
+"""Mask personal data in incident free text before it is stored.
+
+Incident reports describe places and events, not people (DESIGN.md, section 4), yet the
+people who write them (caretakers, school staff, patrolling guards) often paste in a phone
+number, an e-mail address or an identity number. This module replaces those with the tokens
+``[personnummer]``, ``[telefon]`` and ``[e-post]``.
+
+Identity numbers are only masked when their check digits and date part are valid. That
+keeps false positives (dates, case numbers, organisation numbers, amounts) rare without a
+list of exceptions: a random ten-digit number passes the Luhn check one time in ten and is
+a plausible date a few times in a hundred. Phone numbers carry no check digit, so they are
+recognised by their national numbering plans and typical written groupings instead.
+
+The module is pure Python (no Django) so that it can run in bulk imports and notebooks.
+
+References
+----------
+Skatteverket, "Personnummer", SKV 704 (structure, Luhn check digit, "+" for 100+ years);
+Skatteverket, "Samordningsnummer", SKV 707 (day of birth plus 60).
+Skatteetaten, "Fødselsnummer" and "D-nummer" (two modulus-11 check digits, day plus 40);
+H-numbers (month plus 40) follow the same rules.
+Post- och telestyrelsen, "Svensk nummerplan för telefoni" (trunk prefix 0, area codes of
+1-3 digits, mobile series 07x with 10 digits in national form); Nkom, "Nummerplan for
+E.164" (Norwegian 8-digit numbers, mobiles in the 4 and 9 series).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = [
+    "KINDS",
+    "TOKENS",
+    "MaskResult",
+    "fnr_checksum_ok",
+    "is_fodselsnummer",
+    "is_personnummer",
+    "luhn_ok",
+    "mask",
+    "mask_text",
+]
+
+PERSONNUMMER = "personnummer"
+TELEFON = "telefon"
+EPOST = "e-post"
+
+KINDS = (PERSONNUMMER, TELEFON, EPOST)
+TOKENS = {kind: f"[{kind}]" for kind in KINDS}
+
+# Lower number wins when two candidates overlap: an e-mail address may contain digits that
+# look like a phone number, and a checksum-valid identity number is stronger evidence than
+# the mere shape of a phone number.
+_PRIORITY = {EPOST: 0, PERSONNUMMER: 1, TELEFON: 2}
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    """Outcome of :func:`mask`.
+
+    Attributes
+    ----------
+    text : str
+        The input with every item replaced by its token.
+    found : list of tuple
+        ``(kind, start, end)`` for each masked item, as offsets into the *input* text,
+        in order of appearance.
+    counts : dict
+        Number of masked items per kind (only kinds that occurred).
+    """
+
+    text: str
+    found: list[tuple[str, int, int]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- check digits ---------------------------------------------------------------------------
+
+# Digit sum of 2*d, so the Luhn loop needs no branch.
+_LUHN_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def luhn_ok(digits: str) -> bool:
+    """Return whether a digit string passes the Luhn (mod 10) check.
+
+    Weights 2, 1, 2, 1 ... run from the *right* end's neighbour, as in ISO/IEC 7812, so
+    the function works for any length; for the 10 digits of a personnummer this equals
+    Skatteverket's left-to-right weights 2, 1, 2, ... 2, 1.
+
+    Parameters
+    ----------
+    digits : str
+        Only the characters 0-9.
+
+    Returns
+    -------
+    bool
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        total += _LUHN_DOUBLE[d] if i % 2 else d
+    return total % 10 == 0
+
+
+_FNR_W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_FNR_W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def fnr_checksum_ok(digits: str) -> bool:
+    """Return whether 11 digits carry the two valid Norwegian modulus-11 check digits.
+
+    Parameters
+    ----------
+    digits : str
+        Exactly 11 characters 0-9.
+
+    Returns
+    -------
+    bool
+        False also when a check digit would have to be 10: such numbers are never issued.
+    """
+    if len(digits) != 11:
+        return False
+    d = [ord(c) - 48 for c in digits]
+    k1 = (11 - sum(w * x for w, x in zip(_FNR_W1, d))) % 11
+    if k1 == 10 or k1 != d[9]:
+        return False
+    k2 = (11 - sum(w * x for w, x in zip(_FNR_W2, d))) % 11
+    return k2 != 10 and k2 == d[10]
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _swedish_date_ok(century: int | None, yy: int, mm: int, dd: int, plus: bool) -> bool:
+    if dd > 60:
+        dd -= 60  # samordningsnummer
+    if not (1 <= mm <= 12 and 1 <= dd <= 31):
+        return False
+    if century is not None:
+        return _valid_date(century * 100 + yy, mm, dd)
+    # Ten digits leave the century open; only 29 February depends on it, so any century
+    # the number could belong to will do ("+" means at least a hundred years old).
+    centuries = (18, 19) if plus else (19, 20)
+    return any(_valid_date(c * 100 + yy, mm, dd) for c in centuries)
+
+
+def is_personnummer(text: str) -> bool:
+    """Return whether ``text`` is a valid Swedish personnummer or samordningsnummer.
+
+    Accepts ``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDDNNNC`` and the 12-digit forms with
+    century 19 or 20, with or without the separator. The Luhn check covers the last ten
+    digits and the date part must be a real date (day plus 60 for samordningsnummer),
+    which is what rules out organisation numbers: their "month" is 20 or more.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    bool
+    """
+    m = _PNR_FULL.fullmatch(text)
+    return m is not None and _pnr_match_ok(m)
+
+
+def is_fodselsnummer(text: str) -> bool:
+    """Return whether ``text`` is a valid Norwegian fødselsnummer, D-number or H-number.
+
+    Parameters
+    ----------
+    text : str
+        11 digits, optionally with a space or hyphen after the date part.
+
+    Returns
+    -------
+    bool
+    """
+    digits = text.replace(" ", "").replace("-", "")
+    return len(digits) == 11 and digits.isdigit() and _fnr_ok(digits)
+
+
+def _fnr_ok(digits: str) -> bool:
+    if not fnr_checksum_ok(digits):
+        return False
+    dd, mm, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
+    individ = int(digits[6:9])
+    if dd > 40:
+        dd -= 40  # D-number
+    if mm > 40:
+        mm -= 40  # H-number
+    # The individual number fixes the century (Skatteetaten's allocation table), which
+    # matters only for 29 February.
+    if individ < 500:
+        year = 1900 + yy
+    elif individ < 750 and yy >= 54:
+        year = 1800 + yy
+    elif yy < 40:
+        year = 2000 + yy
+    elif individ >= 900:
+        year = 1900 + yy
+    else:
+        return False
+    return _valid_date(year, mm, dd)
+
+
+# --- patterns -------------------------------------------------------------------------------
+
+# Shared edges for identity numbers. A number glued to a letter, a "+" (phone prefix) or to
+# another number by punctuation ("5000-8112289874", "1.2345678901") is part of some other
+# code, so it is left alone; a comma is not in the list because lists like "a,b" are common.
+_ID_BEFORE = r"(?<![\w+])(?<![0-9][.:/-])"
+_ID_AFTER = r"(?!\w)(?![.:/-][0-9])"
+
+_PNR_BODY = r"(?P<cent>19|20)?(?P<date>[0-9]{6})(?P<sep>[-+]?)(?P<serial>[0-9]{4})"
+_PNR_FULL = re.compile(_PNR_BODY)
+_PNR = re.compile(_ID_BEFORE + _PNR_BODY + _ID_AFTER)
+
+_FNR = re.compile(_ID_BEFORE + r"(?P<date>[0-9]{6})[ -]?(?P<serial>[0-9]{5})" + _ID_AFTER)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[^\W0-9_]{2,}(?![\w-])")
+
+# Separators people put inside phone numbers: spaces (also no-break), hyphens, en dashes.
+_GAP = r"[ \u00a0]"
+_GROUPS = r"[0-9]+(?:(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)[0-9]+){0,5}"
+
+# Swedish national form: trunk 0, then area code and subscriber number in any grouping.
+# The digit count and the mobile rule are checked in Python (_se_national_ok).
+_SE_NATIONAL = re.compile(
+    r"(?<![\w+])(?<![0-9][.:])(?P<num>0[1-9]"
+    + r"(?:[0-9]|(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)(?=[0-9]))*"
+    r")(?![0-9])(?![.:][0-9])"
+)
+
+# International form with "+" or "00"; "(0)" is the trunk prefix people keep by habit.
+_INTL = re.compile(
+    r"(?<![\w+])(?P<prefix>\+|00)[ \u00a0]?(?P<cc>46|47|[1-9][0-9]{0,2})"
+    r"(?:[ \u00a0]?\(0\)|[ \u00a0]?[-\u2013])?[ \u00a0]?"
+    r"(?P<num>" + _GROUPS + r")(?![0-9])(?![.:][0-9])"
+)
+
+# Norwegian national form: eight digits, in the groupings actually used. Bare or 3-2-3
+# runs are accepted only in the mobile series (4, 9); the 2-2-2-2 grouping is distinctive
+# enough to accept landlines too. Preceding "digit space" means the run is the tail of a
+# larger grouped number such as an amount.
+_NO_NATIONAL = re.compile(
+    r"(?<![\w+])(?<![0-9][.:,/-])(?<![0-9][ \u00a0])(?P<num>"
+    r"[49][0-9]{7}"
+    r"|[49][0-9][0-9]" + _GAP + r"[0-9][0-9]" + _GAP + r"[0-9]{3}"
+    r"|[2-9][0-9](?:" + _GAP + r"[0-9][0-9]){3}"
+    r")(?![\w])(?![.:,/-]?[0-9])(?!" + _GAP + r"[0-9])"
+)
+
+# An amount, a quantity or a measure right after the number means it is not a phone number.
+_UNIT_AFTER = re.compile(
+    r"[ \u00a0]?(?:kr\b|kronor|kroner|sek\b|nok\b|eur\b|:-|,-|%|st\b|stk\b|m2|m²|kvm)",
+    re.IGNORECASE,
+)
+
+# Reference numbers are often introduced by their name; phone numbers rarely are.
+_REF_BEFORE = re.compile(
+    r"\b(?:faktura|order|kund|ärende|arende|diarie|d|saks|sak|ref|referens|ocr|kid|konto"
+    r"|org|organisations|objekt|objekts|lgh|anmälnings|anmeldelses|id|beställnings"
+    r"|bestillings|kvitto)(?:[ \u00a0-]?(?:nr|nummer|no))?\.?[ \u00a0]*[:#]?[ \u00a0]*$",
+    re.IGNORECASE,
+)
+
+_DATE_SHAPE = re.compile(r"(?:0[1-9]|[12][0-9]|3[01])[ -](?:0[1-9]|1[0-2])[ -](?:19|20)[0-9][0-9]")
+_DIGIT = re.compile(r"[0-9]")
+_NON_DIGIT = re.compile(r"[^0-9]+")
+_SPLIT_GROUPS = re.compile(r"[0-9]+")
+
+
+# --- validation of phone candidates ---------------------------------------------------------
+
+
+def _pnr_match_ok(m: re.Match[str]) -> bool:
+    cent, date_part, serial = m.group("cent"), m.group("date"), m.group("serial")
+    plus = m.group("sep") == "+"
+    if not luhn_ok(date_part + serial):
+        return False
+    yy, mm, dd = int(date_part[0:2]), int(date_part[2:4]), int(date_part[4:6])
+    return _swedish_date_ok(int(cent) if cent else None, yy, mm, dd, plus)
+
+
+def _se_digits_ok(digits: str) -> bool:
+    """National Swedish number (with trunk 0): 8-10 digits, mobiles (07x) exactly 10."""
+    n = len(digits)
+    if digits[1] == "7":
+        return n == 10
+    return 8 <= n <= 10
+
+
+def _trim_to_valid(text: str, start: int, end: int, ok) -> int | None:
+    """Drop trailing digit groups until ``ok(digits)`` holds; return the new end.
+
+    A greedy pattern can swallow a neighbouring number ("070-123 45 67 12 st"); trimming
+    keeps the phone number and leaves the rest as text.
+    """
+    span = text[start:end]
+    groups = list(_SPLIT_GROUPS.finditer(span))
+    while groups:
+        last = groups[-1].end()
+        digits = _NON_DIGIT.sub("", span[:last])
+        if ok(digits):
+            return start + last
+        groups.pop()
+    return None
+
+
+def _followed_by_unit(text: str, end: int) -> bool:
+    return _UNIT_AFTER.match(text, end) is not None
+
+
+def _preceded_by_reference(text: str, start: int) -> bool:
+    return _REF_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
+# --- finding --------------------------------------------------------------------------------
+
+
+def _find_candidates(text: str) -> list[tuple[int, int, int, str]]:
+    """Return ``(priority, start, end, kind)`` for every valid item, overlapping or not."""
+    out: list[tuple[int, int, int, str]] = []
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            out.append((_PRIORITY[EPOST], m.start(), m.end(), EPOST))
+
+    for m in _PNR.finditer(text):
+        if _pnr_match_ok(m):
+            out.append((_PRIORITY[PERSONNUMMER], m.start(), m.end(), PERSONNUMMER))
+    for m in _FNR.finditer(text):
+        if _fnr_ok(m.group("date") + m.group("serial")):
+            out.append((_PRIORITY[PERSONNUMMER], m.start(), m.end(), PERSONNUMMER))
+
+    # Phone patterns are greedy and may swallow a following number; after trimming, the
+    # search resumes where the accepted number ends so that the next one is still seen.
+    pos = 0
+    while (m := _INTL.search(text, pos)) is not None:
+        span = _intl_span(text, m)
+        if span:
+            out.append((_PRIORITY[TELEFON], span[0], span[1], TELEFON))
+        pos = span[1] if span else m.end()
+
+    pos = 0
+    while (m := _SE_NATIONAL.search(text, pos)) is not None:
+        start = m.start()
+        end = _trim_to_valid(text, start, m.end(), _se_digits_ok)
+        pos = m.end() if end is None else end
+        if end is None or _followed_by_unit(text, end):
+            continue
+        if _DATE_SHAPE.fullmatch(text, start, end) or _preceded_by_reference(text, start):
+            continue
+        out.append((_PRIORITY[TELEFON], start, end, TELEFON))
+
+    for m in _NO_NATIONAL.finditer(text):
+        start, end = m.start(), m.end()
+        if _followed_by_unit(text, end) or _preceded_by_reference(text, start):
+            continue
+        out.append((_PRIORITY[TELEFON], start, end, TELEFON))
+    return out
+
+
+def _intl_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    cc, prefix = m.group("cc"), m.group("prefix")
+    num_start = m.start("num")
+
+    if cc == "46":
+
+        def ok(d: str) -> bool:
+            # People keep the trunk 0 by habit ("+46 070-..."): it is not dialled.
+            d = d.removeprefix("0")
+            return (len(d) == 9) if d.startswith("7") else (7 <= len(d) <= 9)
+
+    elif cc == "47":
+
+        def ok(d: str) -> bool:
+            return len(d) == 8
+
+    elif prefix == "+":
+
+        def ok(d: str) -> bool:
+            return 8 <= len(cc) + len(d) <= 15 and len(d) >= 6
+
+    else:
+        return None  # "00" plus an unknown country code is too easily some other number.
+
+    end = _trim_to_valid(text, num_start, m.end(), ok)
+    if end is None or _followed_by_unit(text, end):
+        return None
+    return m.start(), end
+
+
+def mask(text: str) -> MaskResult:
+    """Replace personal data in ``text`` with tokens.
+
+    Parameters
+    ----------
+    text : str
+        Free text such as an incident description.
+
+    Returns
+    -------
+    MaskResult
+        The masked text, the items found (offsets into ``text``) and counts per kind.
+
+    Notes
+    -----
+    Masking is idempotent and never adds digits: tokens contain none and start and end
+    with brackets, which no pattern accepts as part of a number.
+
+    Examples
+    --------
+    >>> mask_text("Klotter i trapphus B, ring Kalle 070-123 45 67")
+    'Klotter i trapphus B, ring Kalle [telefon]'
+    """
+    if "@" not in text and _DIGIT.search(text) is None:
+        return MaskResult(text)
+    candidates = _find_candidates(text)
+    if not candidates:
+        return MaskResult(text)
+
+    # Highest priority first, then the longest span: "+47 912 34 567" beats "912 34 567".
+    candidates.sort(key=lambda c: (c[0], c[1] - c[2], c[1]))
+    chosen: list[tuple[int, int, str]] = []
+    for _, start, end, kind in candidates:
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, kind))
+    chosen.sort()
+
+    parts = []
+    pos = 0
+    for start, end, kind in chosen:
+        parts.append(text[pos:start])
+        parts.append(TOKENS[kind])
+        pos = end
+    parts.append(text[pos:])
+    found = [(kind, start, end) for start, end, kind in chosen]
+    return MaskResult("".join(parts), found, dict(Counter(kind for kind, _, _ in found)))
+
+
+def mask_text(text: str) -> str:
+    """Return ``text`` with personal data replaced by tokens (see :func:`mask`)."""
+    return mask(text).text

@@ -1,0 +1,236 @@
+"""Incidents (händelser), their categories and the areas that contain them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.models import Area, Organisation
+from samverkan.incidents import workflow
+
+
+class Category(models.Model):
+    """A category of the hierarchical taxonomy (kategori), with labels in sv, nb and en."""
+
+    code = models.CharField(_("kod"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    label_sv = models.CharField(_("benämning (svenska)"), max_length=120)
+    label_nb = models.CharField(_("benämning (bokmål)"), max_length=120, blank=True)
+    label_en = models.CharField(_("benämning (engelska)"), max_length=120, blank=True)
+    is_summary = models.BooleanField(
+        _("sammanfattning/notis"),
+        default=False,
+        help_text=_("Räknas inte med i lägesbildens siffror."),
+    )
+    reportable = models.BooleanField(_("kan väljas av rapportörer"), default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategorier")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        lang = (get_language() or "sv")[:2]
+        return {"nb": self.label_nb, "no": self.label_nb, "en": self.label_en}.get(
+            lang, self.label_sv
+        ) or self.label_sv
+
+    @property
+    def group(self) -> Category:
+        node = self
+        while node.parent_id is not None:
+            node = node.parent
+        return node
+
+
+class SourceMapping(models.Model):
+    """Maps a source's own type (e.g. a police event type) to a category."""
+
+    source = models.CharField(_("källa"), max_length=60)
+    value = models.CharField(_("typ i källan"), max_length=120)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "value"], name="mapping_unique_value")
+        ]
+        verbose_name = _("källmappning")
+        verbose_name_plural = _("källmappningar")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.value} → {self.category.code}"
+
+
+class PlaceType(models.TextChoices):
+    STREET = "street", _("Gata/torg")
+    PARK = "park", _("Park/grönområde")
+    SCHOOL = "school", _("Skola/skolgård")
+    STAIRWELL = "stairwell", _("Trapphus/källare")
+    SHOP = "shop", _("Butik/centrum")
+    TRANSPORT = "transport", _("Kollektivtrafik/hållplats")
+    RESIDENTIAL = "residential", _("Bostadsområde")
+    PARKING = "parking", _("Parkering/garage")
+    SPORTS = "sports", _("Idrottsplats")
+    WATERFRONT = "waterfront", _("Strand/kaj")
+    OTHER = "other", _("Annan plats")
+
+
+class Precision(models.TextChoices):
+    POINT = "point", _("Punkt")
+    ADDRESS = "address", _("Adress")
+    DISTRICT = "district", _("Stadsdel/område")
+    MUNICIPALITY = "municipality", _("Kommun")
+    COUNTY = "county", _("Län")
+
+
+# Point analyses (hotspots, near repeat, repeat places) use only these precisions: a police
+# event placed at a municipality's centroid must never look like a hotspot.
+POINT_PRECISIONS = (Precision.POINT, Precision.ADDRESS)
+
+
+class Visibility(models.TextChoices):
+    ORGANISATION = "organisation", _("Egen organisation")
+    PARTNERSHIP = "partnership", _("Samverkansgruppen")
+    PUBLIC = "public", _("Offentlig (aggregat)")
+
+
+class Status(models.TextChoices):
+    NEW = workflow.NEW, _("Ny")
+    REVIEWED = workflow.REVIEWED, _("Granskad")
+    DUPLICATE = workflow.DUPLICATE, _("Dubblett")
+    CLOSED = workflow.CLOSED, _("Avslutad")
+
+
+class Incident(models.Model):
+    """One reported or imported event (händelse).
+
+    Times are stored in UTC; ``occurred_to`` is set when only a period is known (aoristic
+    analysis spreads such incidents over their window). The description is masked for
+    personal data before it is stored (:mod:`samverkan.incidents.masking`).
+    """
+
+    source = models.CharField(_("källa"), max_length=60, db_index=True)
+    external_id = models.CharField(_("externt id"), max_length=120, blank=True)
+    content_hash = models.CharField(max_length=40, blank=True)
+    occurred_from = models.DateTimeField(_("inträffade (från)"), db_index=True)
+    occurred_to = models.DateTimeField(_("inträffade (till)"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("rapporterad"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_incidents",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents")
+    place_type = models.CharField(
+        _("platstyp"), max_length=20, choices=PlaceType.choices, blank=True
+    )
+    place_name = models.CharField(_("plats"), max_length=200, blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    perceived_insecurity = models.PositiveSmallIntegerField(
+        _("upplevd otrygghet (1–5)"), null=True, blank=True
+    )
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    x = models.FloatField(_("x (meter)"), null=True, blank=True)
+    y = models.FloatField(_("y (meter)"), null=True, blank=True)
+    h3 = models.CharField(max_length=16, blank=True, db_index=True)
+    precision = models.CharField(
+        _("lägesnoggrannhet"), max_length=20, choices=Precision.choices, default=Precision.POINT
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    visibility = models.CharField(
+        _("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PARTNERSHIP
+    )
+    is_summary = models.BooleanField(default=False, db_index=True)
+    feedback = models.TextField(_("återkoppling till rapportören"), blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("länk"), blank=True, max_length=400)
+    areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="incident_unique_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "content_hash"],
+                condition=~models.Q(content_hash=""),
+                name="incident_unique_content_hash",
+            ),
+        ]
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+
+    def __str__(self) -> str:
+        return f"{self.category.label_sv} {self.occurred_from:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_point(self) -> bool:
+        return self.precision in POINT_PRECISIONS and self.lon is not None
+
+
+class IncidentArea(models.Model):
+    """Which areas contain an incident, computed once at save or import.
+
+    The time and category are copied here so that counting by area, period and category is
+    a single indexed query on this table, for any area of any hierarchy.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE)
+    occurred_from = models.DateTimeField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    is_summary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "area"], name="incidentarea_unique")
+        ]
+        indexes = [models.Index(fields=["area", "occurred_from", "category"])]
+
+
+class ImportRun(models.Model):
+    """One run of an importer: what was read, imported, skipped and rejected."""
+
+    source = models.CharField(max_length=60)
+    file_name = models.CharField(max_length=300)
+    file_hash = models.CharField(max_length=64)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    read = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )

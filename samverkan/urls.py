@@ -1,0 +1,25 @@
+"""URL map. Every pattern has an entry in tests/core/test_permission_matrix.py."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from samverkan.core.forms import LoginForm
+
+admin.site.site_header = "Samverkan – administration"
+admin.site.site_title = "Samverkan"
+
+urlpatterns = [
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", form_class=LoginForm),
+        name="login",
+    ),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/", include("samverkan.api.urls")),
+    path("", include("samverkan.core.urls")),
+]

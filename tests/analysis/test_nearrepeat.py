@@ -1,0 +1,235 @@
+"""Knox test against the Near Repeat Calculator 1.3 output on the Chicago burglary test data.
+
+Reference: ../shared/data/near-repeat (test_data.csv and the NRC's summary and verbose
+output, from github.com/tobydavies/NearRepeat), run with bandwidth 100 m x 3 bands,
+2 days x 2 bands, Euclidean distance, 19 iterations.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from samverkan.analysis.nearrepeat import (
+    AlertZonesResult,
+    NearRepeatResult,
+    alert_zones,
+    band_labels,
+    knox_test,
+    summarise,
+)
+from samverkan.analysis.nearrepeat_cli import read_events, render_html, render_json, run_file
+from samverkan.analysis.result import Result
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-repeat"
+NRC = dict(dist_band=100, dist_bands=3, time_band=2, time_bands=2)
+
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared/data not available")
+
+
+def _verbose() -> dict:
+    """Observed table and per-iteration expected counts from the NRC's verbose CSV."""
+    rows = list(csv.reader(open(DATA / "test_data_NRverbose.csv", encoding="latin-1")))
+    out: dict = {"observed": np.zeros((5, 3), int), "runs": {}, "ratio": np.zeros((5, 3))}
+    section = None
+    for k, row in enumerate(rows):
+        head = row[0].strip() if row else ""
+        if head.startswith("Observed frequencies distribution"):
+            section = "observed"
+        elif head.startswith("Observed over mean expected"):
+            section = "ratio"
+        elif head.startswith("Statistical significant"):
+            section = None
+        elif section and re.fullmatch(r"[1-5]", head):
+            out[section][int(head) - 1] = [float(v) for v in row[2:5]]
+            if head == "5":
+                section = None
+        match = re.fullmatch(r"Row (\d) Column (\d)", head)
+        if match:
+            cell = (int(match[1]) - 1, int(match[2]) - 1)
+            out["runs"][cell] = np.array([float(v) for v in rows[k + 1][1:] if v.strip()])
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference():
+    x, y, t = read_events(DATA / "test_data.csv", "x", "y", "date_single")
+    return x, y, t, _verbose()
+
+
+@pytest.fixture(scope="module")
+def result(reference) -> NearRepeatResult:
+    x, y, t, _ = reference
+    return knox_test(x, y, t, **NRC, permutations=99, seed=7, keep_simulations=True)
+
+
+def test_observed_table_equals_nrc_exactly(result, reference):
+    assert isinstance(result, Result)
+    assert result.n_events == 11701
+    np.testing.assert_array_equal(result.observed, reference[3]["observed"])
+    assert result.observed.sum() == 11701 * 11700 // 2
+
+
+def test_expected_agrees_with_nrc_within_monte_carlo_error(result, reference):
+    runs = reference[3]["runs"]
+    sims = result.simulated.astype(float)
+    for (r, c), nrc_runs in runs.items():
+        assert len(nrc_runs) == 19
+        se = np.sqrt(nrc_runs.var(ddof=1) / len(nrc_runs) + sims[:, r, c].var(ddof=1) / len(sims))
+        assert abs(result.expected[r, c] - nrc_runs.mean()) <= 4 * se + 1e-9, (r, c)
+
+
+def test_p_value_is_nrc_rank_formula(result):
+    sims = result.simulated
+    manual = ((sims >= result.observed).sum(axis=0) + 1) / (len(sims) + 1)
+    np.testing.assert_allclose(result.p, manual)
+    assert result.p[1, 0] == pytest.approx(0.01)  # observed beyond every simulation
+    assert result.p[4, 0] == pytest.approx(1.0)  # observed below every simulation
+
+
+def test_summary_reproduces_nrc_text_from_its_tables(reference):
+    """Fed the NRC's own ratio and p tables, the English summary says what the NRC says."""
+    ratio = reference[3]["ratio"]
+    p = np.array([[0.05, 0.05, 1], [0.05, 0.05, 1], [0.05, 0.05, 1], [0.05, 0.05, 1], [1, 1, 0.05]])
+    d_labels, t_labels, _, _ = band_labels(100, 3, 2, 2)
+    english, swedish = summarise(ratio, p, d_labels, t_labels)
+    page = (DATA / "test_data_NRsummary.htm").read_text(encoding="latin-1")
+    nrc_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    for sentence in [
+        "Within 1 to 100 meters of an initial incident, near repeats are overrepresented for "
+        "up to 4 days.",
+        "Within 101 to 200 meters of an initial incident, near repeats are overrepresented for "
+        "up to 4 days.",
+        "Within 201 to 300 meters of an initial incident, near repeats are overrepresented for "
+        "up to 2 days.",
+        "the zone from 1 to 100 meters and from 0 to 2 days from an initial incident. The "
+        "chance of another incident is about 168 percent greater",
+        "at the same place up to 4 days after an initial incident.",
+        "about 1460 percent greater than if there were no repeat victimization pattern.",
+    ]:
+        assert sentence in english
+        assert sentence in nrc_text
+    assert "Inom 1 till 100 meter" in swedish and "1460 procent" in swedish
+
+
+def test_summary_without_pattern():
+    ratio = np.ones((5, 3))
+    p = np.full((5, 3), 0.5)
+    english, swedish = summarise(ratio, p, *band_labels(100, 3, 2, 2)[:2])
+    assert english.startswith("No significant and meaningful near repeat")
+    assert swedish.startswith("Inget signifikant")
+
+
+@pytest.mark.parametrize(
+    ("dist_band", "row"),
+    [(200, 1), (100, 2)],
+)
+def test_pathological_example_matches_nrc_bands(dist_band, row):
+    """Two events 100 m and 3 days apart: the NRC puts the pair in '4 to 6 days' and, with
+    100 m bands, in '101 to 200 meters' (Davies, tobydavies/NearRepeat notebook)."""
+    x, y, t = read_events(DATA / "pathological_example.csv", "x", "y", "t")
+    res = knox_test(x, y, t, dist_band=dist_band, dist_bands=2, time_band=3, time_bands=2,
+                    permutations=9)
+    expected = np.zeros((4, 3), int)
+    expected[row, 1] = 1
+    np.testing.assert_array_equal(res.observed, expected)
+    assert res.time_bands[:2] == ["0 to 3 days", "4 to 6 days"]
+
+
+def _naive(x, y, days, dist_band, dist_bands, time_band, time_bands, p):
+    """All-pairs reference with the same band conventions."""
+    i, j = np.triu_indices(len(x), 1)
+    dx, dy = np.abs(x[i] - x[j]), np.abs(y[i] - y[j])
+    dist = dx + dy if p == 1 else np.hypot(dx, dy)
+    row = np.where(dist == 0, 0, np.minimum(np.floor(dist / dist_band) + 1, dist_bands + 1))
+    col = np.minimum(np.abs(days[i] - days[j]) // time_band, time_bands)
+    table = np.zeros((dist_bands + 2, time_bands + 1), int)
+    np.add.at(table, (row.astype(int), col.astype(int)), 1)
+    return table
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_matches_naive_all_pairs(metric):
+    rng = np.random.default_rng(3)
+    n = 600
+    x = np.round(rng.uniform(0, 2000, n), 1)
+    y = np.round(rng.uniform(0, 2000, n), 1)
+    x[:40], y[:40] = x[40:80], y[40:80]  # some repeat locations
+    days = rng.integers(0, 120, n)
+    res = knox_test(x, y, days, dist_band=150, dist_bands=4, time_band=7, time_bands=3,
+                    metric=metric, permutations=19)
+    ref = _naive(x, y, days, 150, 4, 7, 3, 1 if metric == "manhattan" else 2)
+    np.testing.assert_array_equal(res.observed, ref)
+
+
+def test_seeded_and_independent_of_threads():
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 5000, (2, 3000))
+    days = rng.integers(0, 365, 3000)
+    a = knox_test(x, y, days, permutations=49, seed=11, workers=1)
+    b = knox_test(x, y, days, permutations=49, seed=11, workers=2)
+    c = knox_test(x, y, days, permutations=49, seed=12)
+    np.testing.assert_array_equal(a.expected, b.expected)
+    assert not np.array_equal(a.expected, c.expected)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError):
+        knox_test([0, 1], [0, 1], [0], permutations=9)
+    with pytest.raises(ValueError):
+        knox_test([0, 1], [0, 1], [0, 1], metric="chebyshev")
+
+
+def test_alert_zones_merge_and_expiry():
+    x = [0, 150, 5000, 0, 9000]
+    y = [0, 0, 0, 0, 0]
+    t = np.array(["2024-03-01", "2024-03-05", "2024-03-06", "2024-01-01", "2024-03-07"],
+                 dtype="datetime64[D]")
+    cat = ["burglary", "burglary", "burglary", "burglary", "vandalism"]
+    res = alert_zones(x, y, t, np.datetime64("2024-03-08"), category=cat,
+                      ids=["a", "b", "c", "old", "v"], distance=200, days=14,
+                      categories=["burglary"])
+    assert isinstance(res, AlertZonesResult) and res.estimate == 2
+    merged = next(z for z in res.zones if "a" in z.source_ids)
+    assert sorted(merged.source_ids) == ["a", "b"]
+    assert merged.x == pytest.approx(75) and merged.radius == pytest.approx(275)
+    assert merged.expires_at == np.datetime64("2024-03-19T00:00:00")
+    assert all("old" not in z.source_ids and "v" not in z.source_ids for z in res.zones)
+    single = alert_zones(x, y, t, np.datetime64("2024-03-08"), category=cat, merge=False)
+    assert single.estimate == 4
+    json.dumps(res.to_dict(), default=str)
+
+
+def test_cli_run_file_and_renderers(reference):
+    res = run_file(DATA / "test_data.csv", "x", "y", "date_single", permutations=19, seed=2)
+    np.testing.assert_array_equal(res.observed, reference[3]["observed"])
+    out = render_json(res)
+    assert set(out) == {"observed", "expected", "ratio", "p", "distance_bands", "time_bands",
+                        "n_events", "permutations", "summary"}
+    assert out["distance_bands"][0] == "Same location" and len(out["observed"]) == 5
+    assert out["time_bands"] == ["0 to 2 days", "3 to 4 days", "More than 4 days"]
+    json.dumps(out)
+    page = render_html(res)
+    assert page.startswith("<!DOCTYPE html>") and "class='sig'" in page and "http" not in page
+
+
+def test_cli_projects_lon_lat(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "lon,lat,date\n18.0686,59.3293,2024-01-01\n18.0686,59.3302,2024-01-02\n"
+        "18.0700,59.3293,05/01/2024\n",
+        encoding="utf-8",
+    )
+    res = run_file(path, "lon", "lat", "date", crs="EPSG:4326", permutations=9)
+    # 0.0009 degrees of latitude is about 100 m: the first pair falls in the 101-200 band.
+    assert res.observed[:4].sum() == 3
+    assert res.observed[2, 0] == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,t\n1,2,2024-01-01\n1,zz,2024-01-02\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3.*'y'"):
+        run_file(bad, "x", "y", "t", permutations=9)
