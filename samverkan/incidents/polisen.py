@@ -27,7 +27,7 @@ What the feed means, and what this parser does about it:
   ``occurred_at`` falls back to ``published_at`` and ``occurred_at_from_name`` is False.
 - ``location.gps`` ("lat,lon") is the centre of the named municipality or county, never the
   place of the event. About 38 % of the events name only a county ("Västra Götalands län");
-  a quarter of those still name a municipality at the end of ``name`` (``title_place``).
+  nearly a third of those still name a municipality at the end of ``name`` (``title_place``).
 - A few types are not incidents: summaries ("Sammanfattning natt", "Sammanfattning kväll och
   natt", ...) and information ("Information", "Övrigt", "Uppdatering"). Their time is often
   the end of the period summarised or a future announced time, so it may lie after
