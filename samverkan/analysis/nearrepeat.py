@@ -37,9 +37,10 @@ crime mapping? British Journal of Criminology 44, 641-658.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -138,7 +139,9 @@ def band_labels(
     for k in range(1, dist_bands + 1):
         lo, hi = (k - 1) * dist_band, k * dist_band
         d_labels.append(f"{_fmt(lo + 1)} to {_fmt(hi)} meters")
-        d_intervals.append(f"({_fmt(lo)}, {_fmt(hi)}) m" if k == 1 else f"[{_fmt(lo)}, {_fmt(hi)}) m")
+        d_intervals.append(
+            f"({_fmt(lo)}, {_fmt(hi)}) m" if k == 1 else f"[{_fmt(lo)}, {_fmt(hi)}) m"
+        )
     d_labels.append(f"More than {_fmt(dist_bands * dist_band)} meters")
     d_intervals.append(f">= {_fmt(dist_bands * dist_band)} m")
     t_labels, t_intervals = [], []
@@ -264,16 +267,16 @@ def knox_test(
         xy = np.round(xy, coord_decimals)
     n = len(xy)
     n_rows, n_cols = dist_bands + 2, time_bands + 1
-    params = dict(
-        dist_band=dist_band,
-        dist_bands=dist_bands,
-        time_band=time_band,
-        time_bands=time_bands,
-        metric=metric,
-        permutations=permutations,
-        seed=seed,
-        coord_decimals=coord_decimals,
-    )
+    params = {
+        "dist_band": dist_band,
+        "dist_bands": dist_bands,
+        "time_band": time_band,
+        "time_bands": time_bands,
+        "metric": metric,
+        "permutations": permutations,
+        "seed": seed,
+        "coord_decimals": coord_decimals,
+    }
     d_labels, t_labels, d_int, t_int = band_labels(dist_band, dist_bands, time_band, time_bands)
 
     days = days - (days.min() if n else 0)
@@ -515,7 +518,7 @@ def alert_zones(
     if tt.dtype.kind in "MOUS":
         tt = np.asarray(tt, dtype="datetime64[s]")
         nw = np.datetime64(now, "s")
-        window = np.timedelta64(int(round(days * 86400)), "s")
+        window = np.timedelta64(round(days * 86400), "s")
     else:
         tt = tt.astype(float)
         nw = float(now)
@@ -526,7 +529,9 @@ def alert_zones(
     zones: list[AlertZone] = []
     for cat in dict.fromkeys(cats[active].tolist()):
         idx = np.flatnonzero(active & (cats == cat) if cat is not None else active)
-        groups = _overlap_groups(xs[idx], ys[idx], distance) if merge else [[k] for k in range(len(idx))]
+        groups = (
+            _overlap_groups(xs[idx], ys[idx], distance) if merge else [[k] for k in range(len(idx))]
+        )
         for group in groups:
             members = idx[group]
             cx, cy = float(xs[members].mean()), float(ys[members].mean())
@@ -545,7 +550,7 @@ def alert_zones(
     return AlertZonesResult(
         estimate=len(zones),
         method="Prospective near-repeat alert zones (Bowers, Johnson & Pease 2004)",
-        parameters=dict(distance=distance, days=days, merge=merge, now=str(now)),
+        parameters={"distance": distance, "days": days, "merge": merge, "now": str(now)},
         zones=zones,
     )
 

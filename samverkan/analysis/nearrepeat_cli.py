@@ -52,12 +52,18 @@ def read_events(
         for line, row in enumerate(reader, start=2):
             if not any((v or "").strip() for v in row.values()):
                 continue
-            for col, parse, out in ((x_col, float, xs), (y_col, float, ys), (time_col, parse_date, ts)):
+            for col, parse, out in (
+                (x_col, float, xs),
+                (y_col, float, ys),
+                (time_col, parse_date, ts),
+            ):
                 raw = (row.get(col) or "").strip()
                 try:
                     out.append(parse(raw))
                 except ValueError as exc:
-                    raise ValueError(f"{path}, line {line}, column {col!r}: {raw!r}: {exc}") from None
+                    raise ValueError(
+                        f"{path}, line {line}, column {col!r}: {raw!r}: {exc}"
+                    ) from None
     return np.array(xs), np.array(ys), np.array(ts, dtype="datetime64[D]")
 
 

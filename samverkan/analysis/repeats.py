@@ -17,8 +17,9 @@ American Statistical Association 9(70), 209-219.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -165,7 +166,10 @@ def repeat_places(
     return RepeatResult(
         estimate=repeats,
         method=_method,
-        parameters=dict(tolerance=tolerance if keys is None else None, by="key" if keys is not None else "xy"),
+        parameters={
+            "tolerance": tolerance if keys is None else None,
+            "by": "key" if keys is not None else "xy",
+        },
         keys=uniq[order].tolist(),
         counts=counts_sorted,
         group=rank[inverse],
@@ -255,14 +259,14 @@ def concentration(
     return ConcentrationResult(
         estimate=g,
         method="Lorenz curve and Gini coefficient; crime concentration (Weisburd 2015)",
-        parameters=dict(n_places=n, top=list(top)),
+        parameters={"n_places": n, "top": list(top)},
         lorenz_places=places,
         lorenz_incidents=incidents,
         gini=g,
         top_shares=shares,
         places_for_half=half,
         n_places=n,
-        n_incidents=int(round(total)),
+        n_incidents=round(total),
     )
 
 
@@ -314,7 +318,7 @@ def time_to_repeat(
     return TimeToRepeatResult(
         estimate=float(np.median(gaps)) if len(gaps) else float("nan"),
         method="Time to repeat (Johnson et al. 2007; Farrell & Pease 1993)",
-        parameters=dict(edges=e.tolist()),
+        parameters={"edges": e.tolist()},
         intervals=gaps,
         edges=e,
         counts=counts,

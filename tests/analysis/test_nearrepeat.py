@@ -27,14 +27,15 @@ from samverkan.analysis.nearrepeat_cli import read_events, render_html, render_j
 from samverkan.analysis.result import Result
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-repeat"
-NRC = dict(dist_band=100, dist_bands=3, time_band=2, time_bands=2)
+NRC = {"dist_band": 100, "dist_bands": 3, "time_band": 2, "time_bands": 2}
 
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared/data not available")
 
 
 def _verbose() -> dict:
     """Observed table and per-iteration expected counts from the NRC's verbose CSV."""
-    rows = list(csv.reader(open(DATA / "test_data_NRverbose.csv", encoding="latin-1")))
+    with open(DATA / "test_data_NRverbose.csv", encoding="latin-1") as handle:
+        rows = list(csv.reader(handle))
     out: dict = {"observed": np.zeros((5, 3), int), "runs": {}, "ratio": np.zeros((5, 3))}
     section = None
     for k, row in enumerate(rows):
@@ -101,14 +102,22 @@ def test_summary_reproduces_nrc_text_from_its_tables(reference):
     page = (DATA / "test_data_NRsummary.htm").read_text(encoding="latin-1")
     nrc_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     for sentence in [
-        "Within 1 to 100 meters of an initial incident, near repeats are overrepresented for "
-        "up to 4 days.",
-        "Within 101 to 200 meters of an initial incident, near repeats are overrepresented for "
-        "up to 4 days.",
-        "Within 201 to 300 meters of an initial incident, near repeats are overrepresented for "
-        "up to 2 days.",
-        "the zone from 1 to 100 meters and from 0 to 2 days from an initial incident. The "
-        "chance of another incident is about 168 percent greater",
+        (
+            "Within 1 to 100 meters of an initial incident, near repeats are overrepresented for "
+            "up to 4 days."
+        ),
+        (
+            "Within 101 to 200 meters of an initial incident, near repeats are overrepresented for "
+            "up to 4 days."
+        ),
+        (
+            "Within 201 to 300 meters of an initial incident, near repeats are overrepresented for "
+            "up to 2 days."
+        ),
+        (
+            "the zone from 1 to 100 meters and from 0 to 2 days from an initial incident. The "
+            "chance of another incident is about 168 percent greater"
+        ),
         "at the same place up to 4 days after an initial incident.",
         "about 1460 percent greater than if there were no repeat victimization pattern.",
     ]:
@@ -133,8 +142,9 @@ def test_pathological_example_matches_nrc_bands(dist_band, row):
     """Two events 100 m and 3 days apart: the NRC puts the pair in '4 to 6 days' and, with
     100 m bands, in '101 to 200 meters' (Davies, tobydavies/NearRepeat notebook)."""
     x, y, t = read_events(DATA / "pathological_example.csv", "x", "y", "t")
-    res = knox_test(x, y, t, dist_band=dist_band, dist_bands=2, time_band=3, time_bands=2,
-                    permutations=9)
+    res = knox_test(
+        x, y, t, dist_band=dist_band, dist_bands=2, time_band=3, time_bands=2, permutations=9
+    )
     expected = np.zeros((4, 3), int)
     expected[row, 1] = 1
     np.testing.assert_array_equal(res.observed, expected)
@@ -161,8 +171,17 @@ def test_matches_naive_all_pairs(metric):
     y = np.round(rng.uniform(0, 2000, n), 1)
     x[:40], y[:40] = x[40:80], y[40:80]  # some repeat locations
     days = rng.integers(0, 120, n)
-    res = knox_test(x, y, days, dist_band=150, dist_bands=4, time_band=7, time_bands=3,
-                    metric=metric, permutations=19)
+    res = knox_test(
+        x,
+        y,
+        days,
+        dist_band=150,
+        dist_bands=4,
+        time_band=7,
+        time_bands=3,
+        metric=metric,
+        permutations=19,
+    )
     ref = _naive(x, y, days, 150, 4, 7, 3, 1 if metric == "manhattan" else 2)
     np.testing.assert_array_equal(res.observed, ref)
 
@@ -188,12 +207,22 @@ def test_bad_input():
 def test_alert_zones_merge_and_expiry():
     x = [0, 150, 5000, 0, 9000]
     y = [0, 0, 0, 0, 0]
-    t = np.array(["2024-03-01", "2024-03-05", "2024-03-06", "2024-01-01", "2024-03-07"],
-                 dtype="datetime64[D]")
+    t = np.array(
+        ["2024-03-01", "2024-03-05", "2024-03-06", "2024-01-01", "2024-03-07"],
+        dtype="datetime64[D]",
+    )
     cat = ["burglary", "burglary", "burglary", "burglary", "vandalism"]
-    res = alert_zones(x, y, t, np.datetime64("2024-03-08"), category=cat,
-                      ids=["a", "b", "c", "old", "v"], distance=200, days=14,
-                      categories=["burglary"])
+    res = alert_zones(
+        x,
+        y,
+        t,
+        np.datetime64("2024-03-08"),
+        category=cat,
+        ids=["a", "b", "c", "old", "v"],
+        distance=200,
+        days=14,
+        categories=["burglary"],
+    )
     assert isinstance(res, AlertZonesResult) and res.estimate == 2
     merged = next(z for z in res.zones if "a" in z.source_ids)
     assert sorted(merged.source_ids) == ["a", "b"]
@@ -209,8 +238,17 @@ def test_cli_run_file_and_renderers(reference):
     res = run_file(DATA / "test_data.csv", "x", "y", "date_single", permutations=19, seed=2)
     np.testing.assert_array_equal(res.observed, reference[3]["observed"])
     out = render_json(res)
-    assert set(out) == {"observed", "expected", "ratio", "p", "distance_bands", "time_bands",
-                        "n_events", "permutations", "summary"}
+    assert set(out) == {
+        "observed",
+        "expected",
+        "ratio",
+        "p",
+        "distance_bands",
+        "time_bands",
+        "n_events",
+        "permutations",
+        "summary",
+    }
     assert out["distance_bands"][0] == "Same location" and len(out["observed"]) == 5
     assert out["time_bands"] == ["0 to 2 days", "3 to 4 days", "More than 4 days"]
     json.dumps(out)
