@@ -70,7 +70,8 @@ def _clean_geometry(raw, label: str, report: AreaImportReport) -> dict:
         report.repaired.append(f"{label}: ogiltig geometri lagad ({reason}).")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise AreaImportError(f"{label}: ytgeometri väntades, fick {geom.geom_type}.")
-    return mapping(geom)
+    # Round-trip through JSON so the stored form (lists) compares equal on a re-run.
+    return json.loads(json.dumps(mapping(geom)))
 
 
 def _code(value) -> str:
@@ -177,6 +178,8 @@ def import_areas(
                 batch_size=100,
             )
         report.created, report.updated = len(to_create), len(to_update)
+        if not (report.created or report.updated):
+            return report
         audit.record(
             "area.import",
             actor=actor,

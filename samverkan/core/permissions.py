@@ -39,7 +39,8 @@ def roles_of(user) -> set[str]:
 
 def org_ids(user, roles: Iterable[str] | None = None) -> set[int]:
     """Organisations in which the user holds one of ``roles`` (any role when None)."""
-    wanted = set(roles) if roles is not None else None
+    # Role members hash by name, not value: compare plain strings.
+    wanted = {str(r) for r in roles} if roles is not None else None
     return {m.organisation_id for m in memberships(user) if wanted is None or m.role in wanted}
 
 
@@ -59,7 +60,7 @@ def partnership_ids(user, roles: Iterable[str] | None = None) -> set[int]:
 
 
 def is_system_admin_user(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or Role.SYSTEM_ADMIN in roles_of(user)
+    return bool(getattr(user, "is_superuser", False)) or str(Role.SYSTEM_ADMIN) in roles_of(user)
 
 
 @rules.predicate
@@ -70,9 +71,11 @@ def is_system_admin(user) -> bool:
 def has_role(*role_codes: str):
     """Predicate: the user holds at least one of the roles in some organisation."""
 
-    @rules.predicate(name=f"has_role({','.join(role_codes)})")
+    wanted = {str(r) for r in role_codes}
+
+    @rules.predicate(name=f"has_role({','.join(sorted(wanted))})")
     def predicate(user) -> bool:
-        return bool(roles_of(user) & set(role_codes))
+        return bool(roles_of(user) & wanted)
 
     return predicate
 

@@ -1,0 +1,1 @@
+"""Importers: each turns a source file into :class:`~samverkan.incidents.ingest.IncidentRow`."""
