@@ -22,8 +22,9 @@ Przyborowski, J. & Wilenski, H. (1940). Homogeneity of results in testing sample
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 from scipy import stats
@@ -288,8 +289,9 @@ def baseline(
     )
 
 
-def flag_threshold(n_series: int = 1, rule: Literal["wheeler", "bonferroni"] = "wheeler",
-                   alpha: float = 0.05) -> float:
+def flag_threshold(
+    n_series: int = 1, rule: Literal["wheeler", "bonferroni"] = "wheeler", alpha: float = 0.05
+) -> float:
     """|Z| above which a change is flagged, adapted to how many series are tested at once.
 
     A building block, so it returns a plain float rather than a :class:`Result`.

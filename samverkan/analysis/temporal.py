@@ -19,9 +19,9 @@ Ratcliffe, J. H. & McCullagh, M. J. (1998). Aoristic crime analysis. *Internatio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -77,7 +77,7 @@ def _to_epoch(values, tz: str) -> tuple[np.ndarray, str]:
         return np.array([d.timestamp() for d in items]), tz
     if any(aware):
         raise ValueError("mix of naive and timezone-aware datetimes")
-    return np.array([d.replace(tzinfo=timezone.utc).timestamp() for d in items]), "UTC"
+    return np.array([d.replace(tzinfo=UTC).timestamp() for d in items]), "UTC"
 
 
 def _local_seconds(epoch: np.ndarray, tz: str) -> np.ndarray:
@@ -90,10 +90,7 @@ def _local_seconds(epoch: np.ndarray, tz: str) -> np.ndarray:
     buckets = np.floor(epoch / _STEP).astype(np.int64)
     uniq, inverse = np.unique(buckets, return_inverse=True)
     offsets = np.array(
-        [
-            datetime.fromtimestamp(int(b) * _STEP, zone).utcoffset().total_seconds()
-            for b in uniq
-        ]
+        [datetime.fromtimestamp(int(b) * _STEP, zone).utcoffset().total_seconds() for b in uniq]
     )
     return epoch + offsets[inverse.ravel()]
 
