@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -28,10 +28,12 @@ def machine() -> str:
 
 def write_section(name: str, markdown: str) -> None:
     """Replace (or append) the section ``name`` in docs/benchmarks.md."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = f"<!-- bench:{name} -->\n{markdown.rstrip()}\n\n_Run {stamp} on {machine()}._\n<!-- /bench:{name} -->"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
-    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
+    pattern = re.compile(
+        rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.DOTALL
+    )
     if pattern.search(text):
         text = pattern.sub(lambda _m: body, text)
     else:

@@ -145,7 +145,10 @@ STATIC_URL = "static/"
 # django-leaflet bundles Leaflet, so maps work offline. Its Django app imports GeoDjango and
 # therefore needs the system GDAL library (DESIGN §2 rules GDAL out), so only its static
 # files are used, not the app.
-STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    Path(importlib.util.find_spec("leaflet").origin).parent / "static",
+]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"

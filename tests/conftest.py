@@ -43,8 +43,15 @@ def world(db, django_user_model):
         lons = [c[0] for c in geom["coordinates"][0]]
         lats = [c[1] for c in geom["coordinates"][0]]
         return Area.objects.create(
-            code=code, name=name, level=level, geometry=geom, parent=parent,
-            min_lon=min(lons), max_lon=max(lons), min_lat=min(lats), max_lat=max(lats),
+            code=code,
+            name=name,
+            level=level,
+            geometry=geom,
+            parent=parent,
+            min_lon=min(lons),
+            max_lon=max(lons),
+            min_lat=min(lats),
+            max_lat=max(lats),
         )
 
     county = area("99", "Testlän", "county", square(15, 59, 17, 60))

@@ -40,7 +40,7 @@ def pytest(label: str, env: dict[str, str], extra: list[str]) -> int:
 def pg_bindir() -> Path | None:
     candidates = []
     if shutil.which("pg_config"):
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
         candidates.append(out.stdout.strip())
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for found in (shutil.which("initdb"),):
@@ -74,16 +74,41 @@ def temporary_postgres(bindir: Path):
     port = free_port()
     log = workdir / "server.log"
     subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "samverkan", "-A", "trust",
-         "-E", "UTF8", "--locale=C", "--no-sync"],
-        check=True, stdout=subprocess.DEVNULL,
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "samverkan",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-         f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50",
-         "start"],
-        check=True, stdout=subprocess.DEVNULL,
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-o",
+            (
+                f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            ),
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     try:
         yield f"postgres://samverkan@127.0.0.1:{port}/postgres"
@@ -91,6 +116,7 @@ def temporary_postgres(bindir: Path):
         subprocess.run(
             [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
             stdout=subprocess.DEVNULL,
+            check=False,
         )
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -112,14 +138,18 @@ def main(argv: list[str]) -> int:
         bindir = pg_bindir()
         if bindir is None:
             banner = "!" * 78
-            print(f"\n{banner}\nPostgreSQL saknas: testerna mot PostgreSQL HOPPADES ÖVER.\n"
-                  f"Installera paketet postgresql (se .ci/run) för en fullständig körning.\n{banner}")
+            print(
+                f"\n{banner}\nPostgreSQL saknas: testerna mot PostgreSQL HOPPADES ÖVER.\n"
+                f"Installera paketet postgresql (se .ci/run) för en fullständig körning.\n{banner}"
+            )
             rc_pg = 1 if ci else 0
         else:
             with temporary_postgres(bindir) as url:
                 rc_pg = pytest("PostgreSQL", {**base_env, "DATABASE_URL": url}, extra)
-    print(f"\nSQLite: {'ok' if rc_sqlite == 0 else 'FEL'}, PostgreSQL: "
-          f"{'ok' if rc_pg == 0 else 'FEL'} ({time.monotonic() - started:.0f} s)")
+    print(
+        f"\nSQLite: {'ok' if rc_sqlite == 0 else 'FEL'}, PostgreSQL: "
+        f"{'ok' if rc_pg == 0 else 'FEL'} ({time.monotonic() - started:.0f} s)"
+    )
     return 1 if (rc_sqlite or rc_pg) else 0
 
 

@@ -141,22 +141,26 @@ def import_areas(
             parent = parents.get(parent_code)
             if parent is None:
                 report.warnings.append(f"{label}: överordnat område '{parent_code}' finns inte.")
-        rows[code] = {"name": str(props[name_field]).strip(), "geometry": geometry, "parent": parent}
+        rows[code] = {
+            "name": str(props[name_field]).strip(),
+            "geometry": geometry,
+            "parent": parent,
+        }
 
     with transaction.atomic():
         existing = {a.code: a for a in Area.objects.filter(country=country, level=level)}
         to_create, to_update = [], []
         for code, row in rows.items():
             min_lon, min_lat, max_lon, max_lat = shape(row["geometry"]).bounds
-            values = dict(
-                name=row["name"],
-                geometry=row["geometry"],
-                parent=row["parent"],
-                min_lon=min_lon,
-                min_lat=min_lat,
-                max_lon=max_lon,
-                max_lat=max_lat,
-            )
+            values = {
+                "name": row["name"],
+                "geometry": row["geometry"],
+                "parent": row["parent"],
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+            }
             area = existing.get(code)
             if area is None:
                 to_create.append(Area(code=code, level=level, country=country, **values))

@@ -41,15 +41,59 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("rapportor", "Rita", "Rapportör", "Bostadsbolaget Hemby AB (demo)", Role.REPORTER, "demo-rapportor"),
-    DemoUser("rapportor-skola", "Sam", "Skolvärd", "Västhagaskolan (demo)", Role.REPORTER, "demo-rapportor"),
-    DemoUser("samordnare", "Sara", "Samordnare", "Örebro kommun", Role.COORDINATOR, "demo-samordnare"),
-    DemoUser("kommunpolis", "Kim", "Kommunpolis", "Lokalpolisområde Örebro", Role.COORDINATOR, "demo-kommunpolis"),
+    DemoUser(
+        "rapportor",
+        "Rita",
+        "Rapportör",
+        "Bostadsbolaget Hemby AB (demo)",
+        Role.REPORTER,
+        "demo-rapportor",
+    ),
+    DemoUser(
+        "rapportor-skola",
+        "Sam",
+        "Skolvärd",
+        "Västhagaskolan (demo)",
+        Role.REPORTER,
+        "demo-rapportor",
+    ),
+    DemoUser(
+        "samordnare", "Sara", "Samordnare", "Örebro kommun", Role.COORDINATOR, "demo-samordnare"
+    ),
+    DemoUser(
+        "kommunpolis",
+        "Kim",
+        "Kommunpolis",
+        "Lokalpolisområde Örebro",
+        Role.COORDINATOR,
+        "demo-kommunpolis",
+    ),
     DemoUser("styrgrupp", "Stig", "Styrgrupp", "Örebro kommun", Role.STEERING, "demo-styrgrupp"),
-    DemoUser("handlaggare", "Hanna", "Handläggare", "Lokalpolisområde Örebro", Role.CASE_OFFICER, "demo-handlaggare"),
-    DemoUser("arendechef", "Åsa", "Ärendechef", "Lokalpolisområde Örebro", Role.CASE_SUPERVISOR, "demo-arendechef"),
+    DemoUser(
+        "handlaggare",
+        "Hanna",
+        "Handläggare",
+        "Lokalpolisområde Örebro",
+        Role.CASE_OFFICER,
+        "demo-handlaggare",
+    ),
+    DemoUser(
+        "arendechef",
+        "Åsa",
+        "Ärendechef",
+        "Lokalpolisområde Örebro",
+        Role.CASE_SUPERVISOR,
+        "demo-arendechef",
+    ),
     DemoUser("orgadmin", "Olle", "Orgadmin", "Örebro kommun", Role.ORG_ADMIN, "demo-orgadmin"),
-    DemoUser("lansstyrelsen", "Lena", "Länsstyrelsen", "Länsstyrelsen i Örebro län", Role.REGIONAL_VIEWER, "demo-lansstyrelsen"),
+    DemoUser(
+        "lansstyrelsen",
+        "Lena",
+        "Länsstyrelsen",
+        "Länsstyrelsen i Örebro län",
+        Role.REGIONAL_VIEWER,
+        "demo-lansstyrelsen",
+    ),
     DemoUser("karlstad", "Karl", "Karlstad", "Karlstads kommun", Role.COORDINATOR, "demo-karlstad"),
     DemoUser("admin", "Ada", "Admin", "Örebro kommun", Role.SYSTEM_ADMIN, "demo-admin"),
 ]
@@ -102,7 +146,11 @@ def load_organisations_and_users(log=print) -> list[DemoUser]:
         defaults={"description": "Kommunen, lokalpolisområdet och partner i Örebro (demo)."},
     )
     p.organisations.add(
-        *[orgs[n] for n in list(orgs) if n not in ("Länsstyrelsen i Örebro län", "Karlstads kommun")]
+        *[
+            orgs[n]
+            for n in list(orgs)
+            if n not in ("Länsstyrelsen i Örebro län", "Karlstads kommun")
+        ]
     )
     p.areas.add(orebro)
     p2, _ = Partnership.objects.get_or_create(

@@ -14,6 +14,8 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": _("Fel användarnamn eller lösenord. Kontrollera stavningen och försök igen."),
+        "invalid_login": _(
+            "Fel användarnamn eller lösenord. Kontrollera stavningen och försök igen."
+        ),
         "inactive": _("Kontot är inaktiverat. Kontakta din organisationsadministratör."),
     }

@@ -168,9 +168,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=60, blank=True)
     object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     purpose = models.CharField(_("syfte"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     details = models.JSONField(_("detaljer"), default=dict, blank=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from urllib.parse import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -138,9 +139,7 @@ class OrganisationDetailView(LoginRequiredMixin, PermissionRequiredMixin, Detail
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["members"] = self.object.memberships.select_related("user").order_by(
-            "user__username"
-        )
+        ctx["members"] = self.object.memberships.select_related("user").order_by("user__username")
         ctx["partnerships"] = self.object.partnerships.all()
         return ctx
 

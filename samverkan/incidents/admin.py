@@ -5,7 +5,15 @@ from samverkan.incidents.models import Category, Incident, SourceMapping
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "label_sv", "label_nb", "label_en", "parent", "is_summary", "reportable"]
+    list_display = [
+        "code",
+        "label_sv",
+        "label_nb",
+        "label_en",
+        "parent",
+        "is_summary",
+        "reportable",
+    ]
     list_filter = ["is_summary", "reportable", "parent"]
     search_fields = ["code", "label_sv", "label_nb", "label_en"]
     list_editable = ["label_sv", "label_nb", "label_en", "reportable"]

@@ -27,7 +27,6 @@ E.164" (Norwegian 8-digit numbers, mobiles in the 4 and 9 series).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -185,8 +184,8 @@ def is_fodselsnummer(text: str) -> bool:
     -------
     bool
     """
-    digits = text.replace(" ", "").replace("-", "")
-    return len(digits) == 11 and digits.isdigit() and _fnr_ok(digits)
+    m = _FNR_FULL.fullmatch(text)
+    return m is not None and _fnr_ok(m["fdate"] + m["fserial"])
 
 
 def _fnr_ok(digits: str) -> bool:
@@ -223,11 +222,13 @@ _ID_AFTER = r"(?!\w)(?![.:/-][0-9])"
 
 _PNR_BODY = r"(?P<cent>19|20)?(?P<date>[0-9]{6})(?P<sep>[-+]?)(?P<serial>[0-9]{4})"
 _PNR_FULL = re.compile(_PNR_BODY)
-_PNR = re.compile(_ID_BEFORE + _PNR_BODY + _ID_AFTER)
+_FNR_BODY = r"(?P<fdate>[0-9]{6})[ -]?(?P<fserial>[0-9]{5})"
+_FNR_FULL = re.compile(_FNR_BODY)
+# One scan for both: the digit counts differ, so at most one branch fits a given number.
+_IDS = re.compile(_ID_BEFORE + "(?:" + _PNR_BODY + "|" + _FNR_BODY + ")" + _ID_AFTER)
 
-_FNR = re.compile(_ID_BEFORE + r"(?P<date>[0-9]{6})[ -]?(?P<serial>[0-9]{5})" + _ID_AFTER)
-
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[^\W0-9_]{2,}(?![\w-])")
+# The local part may start right after a dot ("a@b.se.c@d.se") but not inside a word.
+_EMAIL = re.compile(r"(?<![\w+-])[\w.+-]+@(?:[\w-]+\.)+[^\W0-9_]{2,}(?![\w-])")
 
 # Separators people put inside phone numbers: spaces (also no-break), hyphens, en dashes.
 _GAP = r"[ \u00a0]"
@@ -236,8 +237,10 @@ _GROUPS = r"[0-9]+(?:(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)[0-9]+){0,5}"
 # Swedish national form: trunk 0, then area code and subscriber number in any grouping.
 # The digit count and the mobile rule are checked in Python (_se_national_ok).
 _SE_NATIONAL = re.compile(
-    r"(?<![\w+])(?<![0-9][.:])(?P<num>0[1-9]"
-    + r"(?:[0-9]|(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)(?=[0-9]))*"
+    # The first digit comes before the lookbehinds (which then include it) so that the
+    # regex engine can skip quickly to candidate digits instead of testing every position.
+    r"(?P<num>0(?<![\w+]0)(?<![0-9][.:-]0)(?<![0-9][ \u00a0]0)[1-9]"
+    r"(?:[0-9]|(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)(?=[0-9])){0,22}"
     r")(?![0-9])(?![.:][0-9])"
 )
 
@@ -253,11 +256,11 @@ _INTL = re.compile(
 # enough to accept landlines too. Preceding "digit space" means the run is the tail of a
 # larger grouped number such as an amount.
 _NO_NATIONAL = re.compile(
-    r"(?<![\w+])(?<![0-9][.:,/-])(?<![0-9][ \u00a0])(?P<num>"
-    r"[49][0-9]{7}"
-    r"|[49][0-9][0-9]" + _GAP + r"[0-9][0-9]" + _GAP + r"[0-9]{3}"
-    r"|[2-9][0-9](?:" + _GAP + r"[0-9][0-9]){3}"
-    r")(?![\w])(?![.:,/-]?[0-9])(?!" + _GAP + r"[0-9])"
+    r"(?P<num>[2-9](?<![\w+].)(?<![0-9][.:,/-].)(?<![0-9][ \u00a0].)"
+    r"(?:(?<=[49])[0-9]{7}"
+    r"|(?<=[49])[0-9][0-9]" + _GAP + r"[0-9][0-9]" + _GAP + r"[0-9]{3}"
+    r"|[0-9](?:" + _GAP + r"[0-9][0-9]){3}"
+    r"))(?![\w])(?![.:,/-]?[0-9])(?!" + _GAP + r"[0-9])"
 )
 
 # An amount, a quantity or a measure right after the number means it is not a phone number.
@@ -266,13 +269,15 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-# Reference numbers are often introduced by their name; phone numbers rarely are.
-_REF_BEFORE = re.compile(
-    r"\b(?:faktura|order|kund|ärende|arende|diarie|d|saks|sak|ref|referens|ocr|kid|konto"
-    r"|org|organisations|objekt|objekts|lgh|anmälnings|anmeldelses|id|beställnings"
-    r"|bestillings|kvitto)(?:[ \u00a0-]?(?:nr|nummer|no))?\.?[ \u00a0]*[:#]?[ \u00a0]*$",
+# Reference numbers are often introduced by their name ("fakturanr", "org. nr", "saksnr."),
+# phone numbers rarely are.
+_REF_WORD = re.compile(
+    r"(?:faktura|order|ordre|kund|kunde|ärende|arende|diarie|d|saks|sak|ref|referens|ocr|kid"
+    r"|konto|org|organisations|organisasjons|objekt|objekts|lgh|anmälnings|anmeldelses|id"
+    r"|beställnings|bestillings|kvitto|kvitterings)(?:[-.]?(?:nr|nummer|no))?\.?",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = frozenset({"nr", "nr.", "nummer", "no", "no."})
 
 _DATE_SHAPE = re.compile(r"(?:0[1-9]|[12][0-9]|3[01])[ -](?:0[1-9]|1[0-2])[ -](?:19|20)[0-9][0-9]")
 _DIGIT = re.compile(r"[0-9]")
@@ -322,7 +327,13 @@ def _followed_by_unit(text: str, end: int) -> bool:
 
 
 def _preceded_by_reference(text: str, start: int) -> bool:
-    return _REF_BEFORE.search(text, max(0, start - 40), start) is not None
+    words = text[max(0, start - 40) : start].rstrip(" \u00a0:#").split()
+    if not words:
+        return False
+    last = words[-1]
+    if last.lower() in _NUMBER_WORDS and len(words) > 1:
+        last = words[-2]  # "org nr", "kvitto nr."
+    return _REF_WORD.fullmatch(last.lstrip("([")) is not None
 
 
 # --- finding --------------------------------------------------------------------------------
@@ -335,17 +346,20 @@ def _find_candidates(text: str) -> list[tuple[int, int, int, str]]:
         for m in _EMAIL.finditer(text):
             out.append((_PRIORITY[EPOST], m.start(), m.end(), EPOST))
 
-    for m in _PNR.finditer(text):
-        if _pnr_match_ok(m):
-            out.append((_PRIORITY[PERSONNUMMER], m.start(), m.end(), PERSONNUMMER))
-    for m in _FNR.finditer(text):
-        if _fnr_ok(m.group("date") + m.group("serial")):
+    for m in _IDS.finditer(text):
+        if _pnr_match_ok(m) if m.group("date") else _fnr_ok(m["fdate"] + m["fserial"]):
             out.append((_PRIORITY[PERSONNUMMER], m.start(), m.end(), PERSONNUMMER))
 
+    return _find_phones(text, out)
+
+
+def _find_phones(
+    text: str, out: list[tuple[int, int, int, str]]
+) -> list[tuple[int, int, int, str]]:
     # Phone patterns are greedy and may swallow a following number; after trimming, the
     # search resumes where the accepted number ends so that the next one is still seen.
     pos = 0
-    while (m := _INTL.search(text, pos)) is not None:
+    while ("+" in text or "00" in text) and (m := _INTL.search(text, pos)) is not None:
         span = _intl_span(text, m)
         if span:
             out.append((_PRIORITY[TELEFON], span[0], span[1], TELEFON))
@@ -400,6 +414,36 @@ def _intl_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return m.start(), end
 
 
+def _choose(text: str) -> list[tuple[int, int, str]]:
+    """Pick non-overlapping items: highest priority first, then the longest span."""
+    candidates = _find_candidates(text)
+    # "+47 912 34 567" must beat the "912 34 567" inside it.
+    candidates.sort(key=lambda c: (c[0], c[1] - c[2], c[1]))
+    chosen: list[tuple[int, int, str]] = []
+    for _, start, end, kind in candidates:
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, kind))
+    return chosen
+
+
+def _render(text: str, items: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """Return the masked text and, per literal segment, ``(masked_start, original_start)``."""
+    parts: list[str] = []
+    segments: list[tuple[int, int]] = []
+    pos = cur = 0
+    for start, end, kind in items:
+        segments.append((cur, pos))
+        parts.append(text[pos:start])
+        cur += start - pos
+        token = TOKENS[kind]
+        parts.append(token)
+        cur += len(token)
+        pos = end
+    segments.append((cur, pos))
+    parts.append(text[pos:])
+    return "".join(parts), segments
+
+
 def mask(text: str) -> MaskResult:
     """Replace personal data in ``text`` with tokens.
 
@@ -415,8 +459,10 @@ def mask(text: str) -> MaskResult:
 
     Notes
     -----
-    Masking is idempotent and never adds digits: tokens contain none and start and end
-    with brackets, which no pattern accepts as part of a number.
+    A number glued to another number ("811228-9874 0701234567") is left alone as part of
+    something larger, unless that neighbour itself turns out to be personal data. So the
+    text is masked again until nothing changes (rarely more than one extra pass); this also
+    makes masking idempotent. Tokens contain no digits, so masking never adds any.
 
     Examples
     --------
@@ -425,27 +471,48 @@ def mask(text: str) -> MaskResult:
     """
     if "@" not in text and _DIGIT.search(text) is None:
         return MaskResult(text)
-    candidates = _find_candidates(text)
-    if not candidates:
+    items = _choose(text)
+    if not items:
         return MaskResult(text)
+    items.sort()
+    current, segments = _render(text, items)
+    if not any(_touches_text(text, start, end) for start, end, _ in items):
+        return _result(current, items)
+    while new := _choose(current):
+        for start, end, kind in new:
+            # New items never include a token ("[" is in no pattern), so each lies
+            # inside one literal segment and maps back by that segment's shift.
+            seg_start, orig_start = max(seg for seg in segments if seg[0] <= start)
+            shift = orig_start - seg_start
+            items.append((start + shift, end + shift, kind))
+        items.sort()
+        current, segments = _render(text, items)
 
-    # Highest priority first, then the longest span: "+47 912 34 567" beats "912 34 567".
-    candidates.sort(key=lambda c: (c[0], c[1] - c[2], c[1]))
-    chosen: list[tuple[int, int, str]] = []
-    for _, start, end, kind in candidates:
-        if all(end <= s or start >= e for s, e, _ in chosen):
-            chosen.append((start, end, kind))
-    chosen.sort()
+    return _result(current, items)
 
-    parts = []
-    pos = 0
-    for start, end, kind in chosen:
-        parts.append(text[pos:start])
-        parts.append(TOKENS[kind])
-        pos = end
-    parts.append(text[pos:])
-    found = [(kind, start, end) for start, end, kind in chosen]
-    return MaskResult("".join(parts), found, dict(Counter(kind for kind, _, _ in found)))
+
+def _touches_text(text: str, start: int, end: int) -> bool:
+    """Whether a neighbour of the item could have been held back by it.
+
+    Patterns refuse a number glued to another one (a digit up to two characters away) and
+    an e-mail address glued to a word; only then can masking reveal a further item.
+    """
+    before, after = text[max(0, start - 3) : start], text[end : end + 3]
+    if _DIGIT.search(before) or _DIGIT.search(after):
+        return True
+    return bool(before and _wordish(before[-1])) or bool(after and _wordish(after[0]))
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch in "._+@-"
+
+
+def _result(masked: str, items: list[tuple[int, int, str]]) -> MaskResult:
+    found = [(kind, start, end) for start, end, kind in items]
+    counts: dict[str, int] = {}
+    for kind, _, _ in found:
+        counts[kind] = counts.get(kind, 0) + 1
+    return MaskResult(masked, found, counts)
 
 
 def mask_text(text: str) -> str:

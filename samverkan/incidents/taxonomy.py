@@ -11,20 +11,50 @@ from __future__ import annotations
 
 # code, parent code, Swedish, bokmål, English, is_summary
 GROUPS: list[tuple[str, str | None, str, str, str]] = [
-    ("drugs", None, "Misstänkt narkotikahantering", "Mistenkt narkotikaomsetning", "Suspected drug activity"),
+    (
+        "drugs",
+        None,
+        "Misstänkt narkotikahantering",
+        "Mistenkt narkotikaomsetning",
+        "Suspected drug activity",
+    ),
     ("vandalism", None, "Skadegörelse", "Skadeverk", "Vandalism"),
     ("vandalism.graffiti", "vandalism", "Klotter", "Tagging og graffiti", "Graffiti"),
     ("vandalism.windows", "vandalism", "Krossade fönster", "Knuste vinduer", "Broken windows"),
     ("littering", None, "Nedskräpning", "Forsøpling", "Littering"),
-    ("unsafe_place", None, "Otrygg eller mörk plats", "Utrygt eller mørkt sted", "Unsafe or dark place"),
-    ("gathering", None, "Störande samling/otrygghet", "Forstyrrende samling/utrygghet", "Gathering causing disorder or insecurity"),
-    ("rumours", None, "Rykten i sociala medier", "Rykter i sosiale medier", "Rumours on social media"),
+    (
+        "unsafe_place",
+        None,
+        "Otrygg eller mörk plats",
+        "Utrygt eller mørkt sted",
+        "Unsafe or dark place",
+    ),
+    (
+        "gathering",
+        None,
+        "Störande samling/otrygghet",
+        "Forstyrrende samling/utrygghet",
+        "Gathering causing disorder or insecurity",
+    ),
+    (
+        "rumours",
+        None,
+        "Rykten i sociala medier",
+        "Rykter i sosiale medier",
+        "Rumours on social media",
+    ),
     ("fire", None, "Brand", "Brann", "Fire"),
     ("violence", None, "Våld och hot", "Vold og trusler", "Violence and threats"),
     ("theft", None, "Stöld och inbrott", "Tyveri og innbrudd", "Theft and burglary"),
     ("theft.burglary", "theft", "Inbrott", "Innbrudd", "Burglary"),
     ("traffic", None, "Vårdslös körning", "Uforsvarlig kjøring", "Reckless driving"),
-    ("traffic.moped", "traffic", "Mopeder och A-traktorer", "Mopeder og A-traktorer", "Mopeds and A-tractors"),
+    (
+        "traffic.moped",
+        "traffic",
+        "Mopeder och A-traktorer",
+        "Mopeder og A-traktorer",
+        "Mopeds and A-tractors",
+    ),
     ("accident", None, "Olyckor", "Ulykker", "Accidents"),
     ("police_other", None, "Övriga polisärenden", "Andre politisaker", "Other police matters"),
     ("other", None, "Övrigt", "Annet", "Other"),
@@ -153,27 +183,27 @@ def police_code(event_type: str) -> str:
 def default_categories() -> list[dict]:
     """The whole default tree as rows: groups first, then one child per police type."""
     rows = [
-        dict(
-            code=code,
-            parent=parent,
-            label_sv=sv,
-            label_nb=nb,
-            label_en=en,
-            is_summary=code == "summary",
-            sort_order=i,
-        )
+        {
+            "code": code,
+            "parent": parent,
+            "label_sv": sv,
+            "label_nb": nb,
+            "label_en": en,
+            "is_summary": code == "summary",
+            "sort_order": i,
+        }
         for i, (code, parent, sv, nb, en) in enumerate(GROUPS)
     ]
     for i, (event_type, parent) in enumerate(sorted(POLICE_TYPES.items()), start=100):
         rows.append(
-            dict(
-                code=police_code(event_type),
-                parent=parent,
-                label_sv=event_type,
-                label_nb=event_type,
-                label_en=event_type,
-                is_summary=parent == "summary" or event_type in NON_INCIDENT_TYPES,
-                sort_order=i,
-            )
+            {
+                "code": police_code(event_type),
+                "parent": parent,
+                "label_sv": event_type,
+                "label_nb": event_type,
+                "label_en": event_type,
+                "is_summary": parent == "summary" or event_type in NON_INCIDENT_TYPES,
+                "sort_order": i,
+            }
         )
     return rows

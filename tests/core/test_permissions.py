@@ -19,7 +19,9 @@ def test_anonymous_sees_nothing(world):
 
 
 def test_organisations_scoped_to_memberships(world):
-    names = set(scope(Organisation.objects.all(), world.users["coordinator"]).values_list("name", flat=True))
+    names = set(
+        scope(Organisation.objects.all(), world.users["coordinator"]).values_list("name", flat=True)
+    )
     assert names == {"Norrby kommun"}
 
 
@@ -34,7 +36,11 @@ def test_system_admin_sees_all(world):
 
 
 def test_memberships_scoped(world):
-    orgs = set(scope(Membership.objects.all(), world.users["other_coordinator"]).values_list("organisation__name", flat=True))
+    orgs = set(
+        scope(Membership.objects.all(), world.users["other_coordinator"]).values_list(
+            "organisation__name", flat=True
+        )
+    )
     assert orgs == {"Söderby kommun"}
 
 

@@ -23,9 +23,7 @@ SOURCE = "polisen"
 
 def read_rows(path: Path, *, source: str = SOURCE) -> tuple[list[IncidentRow], ImportSummary]:
     summary = ImportSummary()
-    mapping = dict(
-        SourceMapping.objects.filter(source=SOURCE).values_list("value", "category_id")
-    )
+    mapping = dict(SourceMapping.objects.filter(source=SOURCE).values_list("value", "category_id"))
     other = Category.objects.get(code="police_other")
     summary_ids = set(Category.objects.filter(is_summary=True).values_list("id", flat=True))
     areas = {(a.level, a.code): a.pk for a in Area.objects.filter(country="SE")}

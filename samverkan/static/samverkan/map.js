@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function draw(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: true });
+    var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
     var tiles = el.dataset.tiles;
     if (tiles) {
       L.tileLayer(tiles, { attribution: el.dataset.attribution || "" }).addTo(map);

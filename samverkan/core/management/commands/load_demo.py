@@ -14,5 +14,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demoanvändare (användarnamn / lösenord / roll):"))
         for u in users:
-            self.stdout.write(f"  {u.username:<16} {u.password:<20} {u.role.label} – {u.organisation}")
+            self.stdout.write(
+                f"  {u.username:<16} {u.password:<20} {u.role.label} – {u.organisation}"
+            )
         self.stdout.write("")

@@ -1,0 +1,93 @@
+"""Browser tests: Debian's headless Chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's guard against
+# database access from async code would otherwise refuse the fixtures' queries.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium saknas ({CHROMIUM}): installera Debian-paketet chromium (.ci/run).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def demo_world(transactional_db, settings):
+    """Demo areas (Sweden), organisations and users, without the police events."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from samverkan import demo_data
+    from samverkan.core import demo
+    from samverkan.core.area_import import import_areas
+
+    import_areas(
+        demo_data.path(demo_data.SE_COUNTIES), level="county", code_field="code", name_field="name"
+    )
+    import_areas(
+        demo_data.path(demo_data.SE_MUNICIPALITIES),
+        level="municipality",
+        code_field="code",
+        name_field="name",
+        parent_level="county",
+        parent_field="county_code",
+    )
+    demo.load_organisations_and_users(log=lambda *_: None)
+    return {u.username: u for u in demo.USERS}
+
+
+def login(page, live_server, username, password):
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}/")
