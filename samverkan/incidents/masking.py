@@ -27,6 +27,7 @@ E.164" (Norwegian 8-digit numbers, mobiles in the 4 and 9 series).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -156,7 +157,8 @@ def is_personnummer(text: str) -> bool:
     """Return whether ``text`` is a valid Swedish personnummer or samordningsnummer.
 
     Accepts ``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDDNNNC`` and the 12-digit forms with
-    century 19 or 20, with or without the separator. The Luhn check covers the last ten
+    century 19 or 20, with or without the separator (an en dash, as word processors turn
+    the hyphen into, counts as a hyphen). The Luhn check covers the last ten
     digits and the date part must be a real date (day plus 60 for samordningsnummer),
     which is what rules out organisation numbers: their "month" is 20 or more.
 
@@ -178,7 +180,7 @@ def is_fodselsnummer(text: str) -> bool:
     Parameters
     ----------
     text : str
-        11 digits, optionally with a space or hyphen after the date part.
+        11 digits, optionally with a space, hyphen or en dash after the date part.
 
     Returns
     -------
@@ -220,9 +222,9 @@ def _fnr_ok(digits: str) -> bool:
 _ID_BEFORE = r"(?<![\w+])(?<![0-9][.:/-])"
 _ID_AFTER = r"(?!\w)(?![.:/-][0-9])"
 
-_PNR_BODY = r"(?P<cent>19|20)?(?P<date>[0-9]{6})(?P<sep>[-+]?)(?P<serial>[0-9]{4})"
+_PNR_BODY = r"(?P<cent>19|20)?(?P<date>[0-9]{6})(?P<sep>[-+\u2013]?)(?P<serial>[0-9]{4})"
 _PNR_FULL = re.compile(_PNR_BODY)
-_FNR_BODY = r"(?P<fdate>[0-9]{6})[ -]?(?P<fserial>[0-9]{5})"
+_FNR_BODY = r"(?P<fdate>[0-9]{6})[ \u2013-]?(?P<fserial>[0-9]{5})"
 _FNR_FULL = re.compile(_FNR_BODY)
 # One scan for both: the digit counts differ, so at most one branch fits a given number.
 _IDS = re.compile(_ID_BEFORE + "(?:" + _PNR_BODY + "|" + _FNR_BODY + ")" + _ID_AFTER)
@@ -235,7 +237,8 @@ _GAP = r"[ \u00a0]"
 _GROUPS = r"[0-9]+(?:(?:[ \u00a0]|[ \u00a0]?[-\u2013][ \u00a0]?)[0-9]+){0,5}"
 
 # Swedish national form: trunk 0, then area code and subscriber number in any grouping.
-# The digit count and the mobile rule are checked in Python (_se_national_ok).
+# The digit count and the mobile rule are checked in Python (_se_digits_ok). A number right
+# after "digit space" is the tail of a longer grouped number (an IBAN, an account number).
 _SE_NATIONAL = re.compile(
     # The first digit comes before the lookbehinds (which then include it) so that the
     # regex engine can skip quickly to candidate digits instead of testing every position.
@@ -247,7 +250,7 @@ _SE_NATIONAL = re.compile(
 # International form with "+" or "00"; "(0)" is the trunk prefix people keep by habit.
 _INTL = re.compile(
     r"(?<![\w+])(?P<prefix>\+|00)[ \u00a0]?(?P<cc>46|47|[1-9][0-9]{0,2})"
-    r"(?:[ \u00a0]?\(0\)|[ \u00a0]?[-\u2013])?[ \u00a0]?"
+    r"(?:[ \u00a0-]?\(0\))?[ \u00a0]?[-\u2013]?[ \u00a0]?"
     r"(?P<num>" + _GROUPS + r")(?![0-9])(?![.:][0-9])"
 )
 
@@ -279,13 +282,17 @@ _REF_WORD = re.compile(
 )
 _NUMBER_WORDS = frozenset({"nr", "nr.", "nummer", "no", "no."})
 
+# Opening hours written without colons ("kl 0800-1600") have the shape of a phone number.
+_TIME_RANGE = re.compile(
+    r"(?:[01][0-9]|2[0-4])[0-5][0-9][ \u00a0]?[-\u2013][ \u00a0]?(?:[01][0-9]|2[0-4])[0-5][0-9]"
+)
 _DATE_SHAPE = re.compile(r"(?:0[1-9]|[12][0-9]|3[01])[ -](?:0[1-9]|1[0-2])[ -](?:19|20)[0-9][0-9]")
 _DIGIT = re.compile(r"[0-9]")
 _NON_DIGIT = re.compile(r"[^0-9]+")
 _SPLIT_GROUPS = re.compile(r"[0-9]+")
 
 
-# --- validation of phone candidates ---------------------------------------------------------
+# --- validation of candidates -------------------------------------------------------------
 
 
 def _pnr_match_ok(m: re.Match[str]) -> bool:
@@ -305,7 +312,7 @@ def _se_digits_ok(digits: str) -> bool:
     return 8 <= n <= 10
 
 
-def _trim_to_valid(text: str, start: int, end: int, ok) -> int | None:
+def _trim_to_valid(text: str, start: int, end: int, ok: Callable[[str], bool]) -> int | None:
     """Drop trailing digit groups until ``ok(digits)`` holds; return the new end.
 
     A greedy pattern can swallow a neighbouring number ("070-123 45 67 12 st"); trimming
@@ -372,7 +379,9 @@ def _find_phones(
         pos = m.end() if end is None else end
         if end is None or _followed_by_unit(text, end):
             continue
-        if _DATE_SHAPE.fullmatch(text, start, end) or _preceded_by_reference(text, start):
+        if _DATE_SHAPE.fullmatch(text, start, end) or _TIME_RANGE.fullmatch(text, start, end):
+            continue
+        if _preceded_by_reference(text, start):
             continue
         out.append((_PRIORITY[TELEFON], start, end, TELEFON))
 

@@ -36,6 +36,7 @@ SWEDISH_PHONES = [
     ("Kontakt 0046 70 111 22 33 (morfar)", [(TEL, "0046 70 111 22 33")]),
     ("Ring +4670-9876543 om bilen står kvar.", [(TEL, "+4670-9876543")]),
     ("Nattvakten: +46 8 123 456 78", [(TEL, "+46 8 123 456 78")]),
+    ("Växeln: +46-(0)8-123 45 67", [(TEL, "+46-(0)8-123 45 67")]),
     ("Tel. 070 123 45 67 (Ali)", [(TEL, "070 123 45 67")]),
     ("tel: 070-1234567", [(TEL, "070-1234567")]),
     (
@@ -122,6 +123,7 @@ SWEDISH_IDS = [
     ("Anmälare (760201-5203), vittne (870727-8753).", [(PNR, "760201-5203"), (PNR, "870727-8753")]),
     ("Pnr 19760201-5203 samt tel 08-123 456 78", [(PNR, "19760201-5203"), (TEL, "08-123 456 78")]),
     ("Mannens personnummer är 8707278753 enligt legitimation.", [(PNR, "8707278753")]),
+    ("Personnr 811228–9874 (inklistrat från Word).", [(PNR, "811228–9874")]),
     ("Flickan (20140612... nej) rätt pnr 141119-5736", [(PNR, "141119-5736")]),
 ]
 
@@ -372,6 +374,8 @@ LOOK_ALIKES = [
     ("Avvikelse rapporterad 2024-03-05 14:30 av skyddsombud.", []),
     ("Brandlarm 2024-03-05 kl 02:14:33 i hus 14.", []),
     ("Incident-ID 20240305-1415 i larmsystemet.", []),
+    ("Receptionen är öppen kl 0800-1600, lunch 1200 - 1300.", []),
+    ("Vaktbolaget patrullerar 2200-0600 alla dagar.", []),
     # Norwegian look-alikes.
     ("Innbrudd i bod 05.03.2024 mellom kl. 22.00 og 06.00.", []),
     ("Anmeldt til politiet, saksnr. 14578965.", []),
@@ -426,7 +430,10 @@ MIXED = [
         [(PNR, "040917-5486"), (TEL, "070-555 12 34")],
     ),
     (
-        "Händelse 2024-03-05 14:30, polisens nr 5000-K123456-24, bolagets org.nr 212000-1355, vaktmästare 08-123 456 78.",
+        (
+            "Händelse 2024-03-05 14:30, polisens nr 5000-K123456-24, "
+            "bolagets org.nr 212000-1355, vaktmästare 08-123 456 78."
+        ),
         [(TEL, "08-123 456 78")],
     ),
     ("Innbrudd 05.03.2024, saksnr. 14578965, fnr 01019021730.", [(PNR, "01019021730")]),
