@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "samverkan.core",
     "samverkan.incidents",
+    "samverkan.situation",
 ]
 
 MIDDLEWARE = [
