@@ -21,5 +21,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/", include("samverkan.api.urls")),
+    path("handelser/", include("samverkan.incidents.urls")),
     path("", include("samverkan.core.urls")),
 ]

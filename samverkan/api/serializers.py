@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from samverkan.core.models import Area, Organisation
+from samverkan.incidents.models import Category, Incident
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -15,3 +16,64 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "org_number"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """Incidents in the API. Coordinates of centroid-placed incidents are left out: they
+    mark a municipality's centre, not the event."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.all(), help_text="Kategorikod"
+    )
+    organisation = serializers.CharField(source="organisation.name", read_only=True, default="")
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    area = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Area.objects.all(),
+        required=False,
+        write_only=True,
+        help_text="Områdeskod, när platsen inte är en punkt",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "source",
+            "external_id",
+            "occurred_from",
+            "occurred_to",
+            "reported_at",
+            "category",
+            "place_type",
+            "place_name",
+            "description",
+            "perceived_insecurity",
+            "lon",
+            "lat",
+            "precision",
+            "status",
+            "visibility",
+            "organisation",
+            "feedback",
+            "area",
+        ]
+        read_only_fields = ["id", "source", "reported_at", "precision", "status", "feedback"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.is_point:
+            data["lon"] = data["lat"] = None
+        return data
+
+    def validate(self, attrs):
+        has_point = attrs.get("lon") is not None and attrs.get("lat") is not None
+        if not has_point and not attrs.get("area"):
+            raise serializers.ValidationError("Ange lon och lat, eller en områdeskod (area).")
+        end = attrs.get("occurred_to")
+        if end and end <= attrs["occurred_from"]:
+            raise serializers.ValidationError({"occurred_to": "Måste vara efter occurred_from."})
+        if attrs.get("perceived_insecurity") not in (None, 1, 2, 3, 4, 5):
+            raise serializers.ValidationError({"perceived_insecurity": "Ett värde 1–5."})
+        return attrs

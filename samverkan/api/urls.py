@@ -7,6 +7,7 @@ from samverkan.api import views
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="api-area")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
+router.register("incidents", views.IncidentViewSet, basename="api-incident")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -60,7 +60,52 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.kommun.pk},
         {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
     ),
+    "incident-report": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "incident-mine": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "incident-triage": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "incident-geojson": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "incident-bulk-status": (None, {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405}),
+    "incident-export": (
+        lambda w: {"fmt": "csv"},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200},
+    ),
+    # The incident is the reporter's own report, shared with the Norrby partnership.
+    "incident-detail": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "incident-action": (
+        lambda w: {"pk": w.incident.pk, "action": "feedback"},
+        {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404},
+    ),
+    "api-incident-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-incident-detail": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
 }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus one incident reported by the housing company's reporter."""
+    from datetime import UTC, datetime
+
+    from samverkan.incidents.ingest import IncidentRow, ingest
+    from samverkan.incidents.models import Category, Incident
+
+    row = IncidentRow(
+        "rapport",
+        datetime(2025, 3, 5, 12, tzinfo=UTC),
+        Category.objects.get(code="vandalism").pk,
+        external_id="m1",
+        lon=15.5,
+        lat=59.5,
+        organisation_id=world.bostad.pk,
+        reporter_id=world.users["reporter"].pk,
+    )
+    world.incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
+    return world
 
 
 def test_every_url_has_an_entry():
@@ -115,7 +160,13 @@ PUBLIC_FRAMEWORK_VIEWS = {
 
 
 def _reverse_any(name):
-    for kwargs in (None, {"pk": 1}, {"code": "0180"}):
+    for kwargs in (
+        None,
+        {"pk": 1},
+        {"code": "0180"},
+        {"fmt": "csv"},
+        {"pk": 1, "action": "feedback"},
+    ):
         try:
             return reverse(name, kwargs=kwargs)
         except NoReverseMatch:

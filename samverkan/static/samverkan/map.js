@@ -26,7 +26,7 @@
           },
           onEachFeature: function (feature, lyr) {
             var p = feature.properties || {};
-            if (p.name) {
+            if (p.name && !el.dataset.nopopup) {
               var a = document.createElement("a");
               a.textContent = p.name + (p.code ? " (" + p.code + ")" : "");
               if (p.url) { a.href = p.url; }

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.models import Area, Organisation
+from samverkan.incidents.models import Category, PlaceType, Status
+
+
+class ReportForm(forms.Form):
+    """The reporter's form: mobile first, a map click or an area, a time, what happened."""
+
+    category = forms.ModelChoiceField(
+        label=_("Vad hände?"),
+        queryset=Category.objects.filter(reportable=True),
+        empty_label=_("Välj kategori"),
+    )
+    place_type = forms.ChoiceField(
+        label=_("Typ av plats"), choices=[("", _("Välj typ av plats"))] + PlaceType.choices
+    )
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    area = forms.ModelChoiceField(
+        label=_("…eller välj område"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("Ingen – jag har markerat på kartan"),
+    )
+    place_name = forms.CharField(label=_("Platsens namn eller adress"), required=False)
+    occurred_from = forms.DateTimeField(
+        label=_("När hände det?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    approximate = forms.BooleanField(label=_("Ungefärlig tid (en period)"), required=False)
+    occurred_to = forms.DateTimeField(
+        label=_("Senast"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    description = forms.CharField(
+        label=_("Beskrivning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skriv inte namn, personnummer eller telefonnummer: sådant maskas."),
+    )
+    perceived_insecurity = forms.TypedChoiceField(
+        label=_("Hur otryggt upplevs platsen? (1 = inte alls, 5 = mycket)"),
+        choices=[(str(i), str(i)) for i in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["area"].queryset = areas
+        self.fields["occurred_from"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean(self):
+        data = super().clean()
+        has_point = data.get("lon") is not None and data.get("lat") is not None
+        if not has_point and not data.get("area"):
+            raise forms.ValidationError(_("Markera platsen på kartan eller välj ett område."))
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        if start and start > timezone.now() + timezone.timedelta(minutes=5):
+            self.add_error("occurred_from", _("Tiden kan inte ligga i framtiden."))
+        if data.get("approximate"):
+            if not end:
+                self.add_error("occurred_to", _("Ange när perioden slutar."))
+            elif start and end <= start:
+                self.add_error("occurred_to", _("Periodens slut måste komma efter dess början."))
+        else:
+            data["occurred_to"] = None
+        return data
+
+
+class TriageFilterForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Område"), queryset=Area.objects.none(), required=False)
+    start = forms.DateField(
+        label=_("Från"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.filter(parent=None), required=False
+    )
+    source = forms.ChoiceField(label=_("Källa"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla"))] + Status.choices, required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, areas=None, organisations=None, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["area"].queryset = areas
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+        self.fields["source"].choices = [("", _("Alla"))] + [(s, s) for s in sources]
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("Återkoppling till rapportören"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Ny status"), choices=Status.choices)

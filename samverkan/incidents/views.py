@@ -1,0 +1,409 @@
+"""Pages for reporters (report, my reports) and coordinators (triage, feedback, export)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from samverkan.core import audit
+from samverkan.core.exports import to_csv, to_xlsx
+from samverkan.core.models import Area, Organisation
+from samverkan.core.permissions import org_ids, partnership_ids, scope
+from samverkan.incidents import services, workflow
+from samverkan.incidents.duplicates import suggest_duplicates
+from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
+from samverkan.incidents.ingest import IncidentRow
+from samverkan.incidents.models import Incident, IncidentArea, Precision
+
+
+def partnership_areas(user):
+    """Areas of the user's partnerships and all areas below them."""
+    roots = Area.objects.filter(partnerships__in=partnership_ids(user)).distinct()
+    ids = set(roots.values_list("id", flat=True))
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier -= ids
+        ids |= frontier
+    return Area.objects.filter(pk__in=ids).order_by("level", "name")
+
+
+class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Mobile-first reporting form (händelserapportering)."""
+
+    form_class = ReportForm
+    template_name = "incidents/report.html"
+    permission_required = "incidents.add_incident"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["areas"] = partnership_areas(self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        areas = partnership_areas(self.request.user).filter(level="municipality")
+        ctx["geojson_url"] = (
+            f"{reverse('area-geojson')}?id={areas.first().pk}" if areas.exists() else ""
+        )
+        return ctx
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        area = d.get("area")
+        has_point = d.get("lon") is not None and d.get("lat") is not None
+        row = IncidentRow(
+            source=services.REPORT_SOURCE,
+            occurred_from=d["occurred_from"],
+            occurred_to=d.get("occurred_to"),
+            category_id=d["category"].pk,
+            description=d.get("description") or "",
+            lon=d["lon"] if has_point else None,
+            lat=d["lat"] if has_point else None,
+            precision=Precision.POINT
+            if has_point
+            else (Precision.DISTRICT if area.level == "district" else Precision.MUNICIPALITY),
+            place_name=d.get("place_name") or (area.name if area else ""),
+            place_type=d["place_type"],
+            perceived_insecurity=d.get("perceived_insecurity"),
+            area_ids=[area.pk] if (area and not has_point) else [],
+        )
+        try:
+            services.report_incident(self.request.user, row, request=self.request)
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Tack! Din rapport är mottagen. Du ser status och återkoppling under Mina rapporter."
+            ),
+        )
+        return redirect("incident-mine")
+
+
+class MyReportsView(LoginRequiredMixin, ListView):
+    """The reporter's own reports with status and the feedback coordinators wrote."""
+
+    template_name = "incidents/my_reports.html"
+    permission_required = "authenticated"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            Incident.objects.filter(reporter=self.request.user)
+            .select_related("category", "feedback_by")
+            .order_by("-reported_at")
+        )
+
+
+def filter_incidents(request):
+    """The triage filters, applied to what the user may see. Returns (queryset, form)."""
+    user = request.user
+    areas = partnership_areas(user)
+    orgs = Organisation.objects.filter(
+        Q(pk__in=org_ids(user)) | Q(partnerships__in=partnership_ids(user))
+    ).distinct()
+    visible = scope(Incident.objects.all(), user)
+    sources = sorted(set(visible.values_list("source", flat=True).distinct()))
+    form = TriageFilterForm(request.GET or None, areas=areas, organisations=orgs, sources=sources)
+    qs = visible.select_related("category", "organisation")
+    if form.is_valid():
+        d = form.cleaned_data
+        tz = timezone.get_current_timezone()
+        if d.get("area"):
+            qs = qs.filter(pk__in=IncidentArea.objects.filter(area=d["area"]).values("incident_id"))
+        if d.get("start"):
+            qs = qs.filter(occurred_from__gte=datetime.combine(d["start"], time(), tz))
+        if d.get("end"):
+            qs = qs.filter(
+                occurred_from__lt=datetime.combine(d["end"] + timedelta(days=1), time(), tz)
+            )
+        if d.get("category"):
+            codes = [d["category"].code]
+            qs = qs.filter(
+                Q(category__code__in=codes)
+                | Q(category__parent__code__in=codes)
+                | Q(category__parent__parent__code__in=codes)
+            )
+        if d.get("source"):
+            qs = qs.filter(source=d["source"])
+        if d.get("status"):
+            qs = qs.filter(status=d["status"])
+        if d.get("organisation"):
+            qs = qs.filter(organisation=d["organisation"])
+    return qs, form
+
+
+class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """Coordinators' list and map of incidents, with filters and bulk status."""
+
+    template_name = "incidents/triage.html"
+    permission_required = "incidents.triage"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.qs, self.filter_form = filter_incidents(self.request)
+        return self.qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(
+            filter_form=self.filter_form,
+            query=query.urlencode(),
+            statuses=Incident._meta.get_field("status").choices,
+            geojson_url=f"{reverse('incident-geojson')}?{query.urlencode()}",
+        )
+        return ctx
+
+
+class IncidentGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Point incidents for the triage map. Centroid-placed incidents are never drawn."""
+
+    permission_required = "incidents.triage"
+    limit = 5000
+
+    def get(self, request):
+        qs, _form = filter_incidents(request)
+        qs = qs.filter(precision__in=[Precision.POINT, Precision.ADDRESS], lon__isnull=False)
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+                "properties": {
+                    "name": f"{i.category.label} {timezone.localtime(i.occurred_from):%Y-%m-%d %H:%M}",
+                    "url": reverse("incident-detail", args=[i.pk]),
+                    "status": i.status,
+                },
+            }
+            for i in qs[: self.limit]
+        ]
+        return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    template_name = "incidents/detail.html"
+    permission_required = "incidents.view_incident"
+
+    def get_permission_object(self):
+        self.incident = get_object_or_404(
+            Incident.objects.select_related("category", "organisation", "duplicate_of"),
+            pk=self.kwargs["pk"],
+        )
+        return self.incident
+
+    def handle_no_permission(self):
+        # Someone who may not see the incident must not learn that it exists.
+        if self.request.user.is_authenticated:
+            raise Http404
+        return super().handle_no_permission()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_change = user.has_perm("incidents.change_incident", self.incident)
+        ctx.update(
+            incident=self.incident,
+            can_change=can_change,
+            feedback_form=FeedbackForm(initial={"feedback": self.incident.feedback}),
+            status_form=StatusForm(),
+            allowed_statuses=[
+                (s, label)
+                for s, label in Incident._meta.get_field("status").choices
+                if s in workflow.TRANSITIONS.get(self.incident.status, set())
+                and s != workflow.DUPLICATE
+            ],
+            duplicates=suggest_duplicates(self.incident, scope(Incident.objects.all(), user))
+            if can_change
+            else [],
+        )
+        if self.incident.is_point:
+            ctx["point_geojson"] = json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": {
+                                "type": "Point",
+                                "coordinates": [self.incident.lon, self.incident.lat],
+                            },
+                            "properties": {"name": self.incident.category.label},
+                        }
+                    ],
+                }
+            )
+        return ctx
+
+
+class IncidentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST-only state changes on one incident; each goes through one service function."""
+
+    permission_required = "incidents.change_incident"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.incident = get_object_or_404(Incident, pk=self.kwargs["pk"])
+        return self.incident
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise Http404
+        return super().handle_no_permission()
+
+    def post(self, request, pk, action):
+        incident = self.incident
+        try:
+            if action == "feedback":
+                form = FeedbackForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Skriv en återkoppling innan du sparar."))
+                else:
+                    services.give_feedback(
+                        incident, form.cleaned_data["feedback"], request.user, request=request
+                    )
+                    messages.success(
+                        request, _("Återkopplingen är sparad och syns för rapportören.")
+                    )
+            elif action == "status":
+                form = StatusForm(request.POST)
+                if form.is_valid():
+                    services.set_status(
+                        incident, form.cleaned_data["status"], request.user, request=request
+                    )
+                    messages.success(request, _("Status är ändrad."))
+            elif action == "duplicate":
+                original = get_object_or_404(
+                    scope(Incident.objects.all(), request.user), pk=request.POST.get("of")
+                )
+                services.mark_duplicate(incident, original, request.user, request=request)
+                messages.success(
+                    request,
+                    _("Händelsen är markerad som dubblett av #%(pk)s och räknas inte längre.")
+                    % {"pk": original.pk},
+                )
+            else:
+                raise Http404
+        except (workflow.TransitionError, ValueError) as exc:
+            messages.error(request, str(exc))
+        return redirect("incident-detail", pk=incident.pk)
+
+
+class BulkStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "incidents.triage"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ids = request.POST.getlist("ids")
+        status = request.POST.get("status")
+        allowed = {s for s, _label in Incident._meta.get_field("status").choices}
+        if not ids or status not in allowed:
+            messages.error(request, _("Välj minst en händelse och en status."))
+        else:
+            visible = scope(Incident.objects.all(), request.user).filter(pk__in=ids)
+            editable = [i for i in visible if request.user.has_perm("incidents.change_incident", i)]
+            changed, refused = services.bulk_set_status(
+                editable, status, request.user, request=request
+            )
+            messages.success(request, _("%(n)s händelser fick ny status.") % {"n": changed})
+            for line in refused:
+                messages.warning(request, line)
+        return redirect(f"{reverse('incident-triage')}?{request.POST.get('query', '')}")
+
+
+EXPORT_HEADER = [
+    "id",
+    "källa",
+    "externt_id",
+    "inträffade_från",
+    "inträffade_till",
+    "kategori_kod",
+    "kategori",
+    "platstyp",
+    "plats",
+    "beskrivning",
+    "lägesnoggrannhet",
+    "lon",
+    "lat",
+    "status",
+    "organisation",
+    "synlighet",
+]
+
+
+def _export_rows(qs):
+    def local(dt):
+        return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+    for i in qs.iterator(chunk_size=2000):
+        point = i.precision in (Precision.POINT, Precision.ADDRESS)
+        yield [
+            i.pk,
+            i.source,
+            i.external_id,
+            local(i.occurred_from),
+            local(i.occurred_to),
+            i.category.code,
+            i.category.label_sv,
+            i.place_type,
+            i.place_name,
+            i.description,
+            i.precision,
+            i.lon if point else None,
+            i.lat if point else None,
+            i.status,
+            i.organisation.name if i.organisation else "",
+            i.visibility,
+        ]
+
+
+class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The filtered list as CSV, XLSX or GeoJSON; formula cells escaped; audit-logged."""
+
+    permission_required = "incidents.export"
+
+    def get(self, request, fmt):
+        qs, _form = filter_incidents(request)
+        n = qs.count()
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            body, ctype = to_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
+        elif fmt == "xlsx":
+            body = to_xlsx(EXPORT_HEADER, _export_rows(qs), title="Händelser")
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        elif fmt == "geojson":
+            features = []
+            for row in _export_rows(qs):
+                props = dict(zip(EXPORT_HEADER, row))
+                lon, lat = props.pop("lon"), props.pop("lat")
+                geom = {"type": "Point", "coordinates": [lon, lat]} if lon is not None else None
+                features.append({"type": "Feature", "geometry": geom, "properties": props})
+            body = json.dumps(
+                {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+            ).encode("utf-8")
+            ctype = "application/geo+json"
+        else:
+            raise Http404
+        audit.record(
+            "incident.export",
+            request=request,
+            purpose=_("Export av händelselista"),
+            details={"format": fmt, "rows": n, "filters": request.GET.dict()},
+        )
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="handelser-{stamp}.{fmt}"'
+        return response

@@ -1,0 +1,255 @@
+"""Reporter form, my reports, triage, feedback, duplicates, bulk status, exports, API."""
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.core.models import AuditEvent
+from samverkan.incidents.ingest import IncidentRow, ingest
+from samverkan.incidents.models import Category, Incident
+
+
+@pytest.fixture
+def cat(db):
+    return Category.objects.get(code="vandalism")
+
+
+def make(world, cat, **kw):
+    defaults = dict(
+        source="rapport",
+        occurred_from=datetime(2025, 3, 5, 12, tzinfo=UTC),
+        category_id=cat.pk,
+        lon=15.5,
+        lat=59.5,
+        organisation_id=world.bostad.pk,
+        reporter_id=world.users["reporter"].pk,
+    )
+    defaults.update(kw)
+    return Incident.objects.get(pk=ingest([IncidentRow(**defaults)]).incident_ids[0])
+
+
+def test_reporter_files_a_report_with_a_map_point(world, cat, client):
+    client.force_login(world.users["reporter"])
+    when = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("incident-report"),
+        {
+            "category": cat.pk,
+            "place_type": "stairwell",
+            "lon": "15.25",
+            "lat": "59.75",
+            "occurred_from": when,
+            "description": "Klotter i trapphus B, ring 070-123 45 67",
+            "perceived_insecurity": "4",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("incident-mine")
+    incident = Incident.objects.get()
+    assert incident.description == "Klotter i trapphus B, ring [telefon]"
+    assert incident.organisation == world.bostad and incident.reporter == world.users["reporter"]
+    assert incident.precision == "point" and incident.x is not None and incident.h3
+    assert set(incident.areas.values_list("code", flat=True)) == {"99", "9901"}
+    assert AuditEvent.objects.filter(action="incident.create", object_id=str(incident.pk)).exists()
+
+
+def test_report_without_place_is_refused_with_a_message(world, cat, client):
+    client.force_login(world.users["reporter"])
+    response = client.post(
+        reverse("incident-report"),
+        {"category": cat.pk, "place_type": "park", "occurred_from": "2025-03-01T10:00"},
+    )
+    assert response.status_code == 200
+    assert "Markera platsen på kartan eller välj ett område." in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_report_with_area_and_approximate_period(world, cat, client):
+    client.force_login(world.users["reporter"])
+    client.post(
+        reverse("incident-report"),
+        {
+            "category": cat.pk,
+            "place_type": "park",
+            "area": world.m1.pk,
+            "occurred_from": "2025-03-01T22:00",
+            "approximate": "on",
+            "occurred_to": "2025-03-02T06:00",
+        },
+    )
+    incident = Incident.objects.get()
+    assert incident.precision == "municipality" and incident.occurred_to is not None
+    assert set(incident.areas.values_list("code", flat=True)) == {"99", "9901"}
+
+
+def test_future_time_is_refused(world, cat, client):
+    client.force_login(world.users["reporter"])
+    future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("incident-report"),
+        {"category": cat.pk, "place_type": "park", "area": world.m1.pk, "occurred_from": future},
+    )
+    assert "Tiden kan inte ligga i framtiden." in response.content.decode()
+
+
+def test_feedback_reaches_the_reporter(world, cat, client):
+    incident = make(world, cat)
+    client.force_login(world.users["coordinator"])
+    client.post(
+        reverse("incident-action", args=[incident.pk, "feedback"]),
+        {"feedback": "Tack, fastighetsägaren sanerar i veckan."},
+    )
+    incident.refresh_from_db()
+    assert incident.status == "reviewed" and incident.feedback_by == world.users["coordinator"]
+    client.force_login(world.users["reporter"])
+    html = client.get(reverse("incident-mine")).content.decode()
+    assert "Tack, fastighetsägaren sanerar i veckan." in html
+    assert AuditEvent.objects.filter(action="incident.feedback").count() == 1
+
+
+def test_other_partnership_cannot_act(world, cat, client):
+    incident = make(world, cat)
+    client.force_login(world.users["other_coordinator"])
+    response = client.post(
+        reverse("incident-action", args=[incident.pk, "feedback"]), {"feedback": "x"}
+    )
+    assert response.status_code == 404
+    incident.refresh_from_db()
+    assert incident.feedback == ""
+
+
+def test_duplicate_suggestion_and_marking(world, cat, client):
+    a = make(world, cat, external_id="a")
+    b = make(
+        world,
+        cat,
+        external_id="b",
+        lon=15.5003,
+        lat=59.5002,
+        occurred_from=datetime(2025, 3, 5, 13, tzinfo=UTC),
+    )
+    make(world, cat, external_id="far", lon=15.6, lat=59.5)
+    client.force_login(world.users["coordinator"])
+    html = client.get(reverse("incident-detail", args=[b.pk])).content.decode()
+    assert f"Markera som dubblett av #{a.pk}" in html
+    assert "far" not in html
+    client.post(reverse("incident-action", args=[b.pk, "duplicate"]), {"of": a.pk})
+    b.refresh_from_db()
+    assert b.status == "duplicate" and b.duplicate_of == a
+
+
+def test_workflow_refuses_a_transition_not_in_the_table(world, cat, client):
+    incident = make(world, cat)
+    incident.status = "duplicate"
+    incident.save()
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("incident-action", args=[incident.pk, "status"]), {"status": "closed"}, follow=True
+    )
+    assert "kan inte ändras" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "duplicate"
+
+
+def test_bulk_status(world, cat, client):
+    ids = [make(world, cat, external_id=str(i)).pk for i in range(3)]
+    client.force_login(world.users["coordinator"])
+    client.post(reverse("incident-bulk-status"), {"ids": ids, "status": "closed"})
+    assert set(Incident.objects.values_list("status", flat=True)) == {"closed"}
+    assert AuditEvent.objects.filter(action="incident.status").count() == 3
+
+
+def test_triage_filters(world, cat, client):
+    make(world, cat, external_id="march")
+    make(world, cat, external_id="april", occurred_from=datetime(2025, 4, 2, 12, tzinfo=UTC))
+    client.force_login(world.users["coordinator"])
+    response = client.get(reverse("incident-triage"), {"start": "2025-04-01", "end": "2025-04-30"})
+    assert response.context["paginator"].count == 1
+
+
+def test_exports_escape_formulas_and_are_audited(world, cat, client):
+    make(world, cat, description='=HYPERLINK("http://evil")')
+    client.force_login(world.users["coordinator"])
+    csv_body = client.get(reverse("incident-export", args=["csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_body
+    xlsx = client.get(reverse("incident-export", args=["xlsx"])).content
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    header = [c.value for c in ws[1]]
+    assert ws.cell(2, header.index("beskrivning") + 1).value.startswith("'=")
+    geo = json.loads(client.get(reverse("incident-export", args=["geojson"])).content)
+    assert geo["features"][0]["geometry"]["coordinates"] == [15.5, 59.5]
+    assert AuditEvent.objects.filter(action="incident.export").count() == 3
+
+
+def test_geojson_never_draws_centroid_incidents(world, cat, client):
+    make(world, cat, external_id="point")
+    make(
+        world,
+        cat,
+        external_id="centroid",
+        precision="municipality",
+        reporter_id=None,
+        organisation_id=None,
+        visibility="public",
+        source="polisen",
+        area_ids=[world.m1.pk],
+    )
+    client.force_login(world.users["coordinator"])
+    data = client.get(reverse("incident-geojson")).json()
+    assert len(data["features"]) == 1
+
+
+def test_api_create_list_and_scope(world, cat, client):
+    client.force_login(world.users["reporter"])
+    response = client.post(
+        "/api/incidents/",
+        {
+            "occurred_from": "2025-03-05T10:00:00+01:00",
+            "category": "vandalism",
+            "lon": 15.4,
+            "lat": 59.4,
+            "description": "Mejla mig på kalle@example.se",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["description"] == "Mejla mig på [e-post]"
+    client.force_login(world.users["coordinator"])
+    listed = client.get("/api/incidents/", {"area": "9901", "category": "vandalism"}).json()
+    assert listed["count"] == 1
+    client.force_login(world.users["other_coordinator"])
+    assert client.get("/api/incidents/").json()["count"] == 0
+
+
+def test_api_token_authentication(world, cat, client):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.users["coordinator"])
+    make(world, cat)
+    response = client.get("/api/incidents/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response.json()["count"] == 1
+    refused = client.get("/api/incidents/", HTTP_AUTHORIZATION="Token wrong")
+    assert refused.status_code in (401, 403) and "count" not in refused.json()
+
+
+def test_api_rejects_bad_input_with_field_messages(world, client):
+    client.force_login(world.users["reporter"])
+    response = client.post(
+        "/api/incidents/",
+        {"occurred_from": "igår", "category": "finns-inte"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "occurred_from" in body and "category" in body
+
+
+def test_openapi_schema_lists_incidents(world, client):
+    client.force_login(world.users["coordinator"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/incidents/" in schema["paths"]
