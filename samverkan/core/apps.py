@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Registers the rules permissions of the core models.
-        from samverkan.core import permissions  # noqa: F401
+        from django.utils.translation import gettext_lazy as _
+
+        from samverkan.core import navigation, permissions  # noqa: F401
+
+        navigation.register(_("Start"), "home", order=0)
+        navigation.register(_("Områden"), "area-browser", "core.view_area", order=80)
+        navigation.register(_("Organisationer"), "organisation-list", order=90)

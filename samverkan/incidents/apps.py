@@ -8,4 +8,11 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         # Registers the incident scope and rules permissions.
+        from django.utils.translation import gettext_lazy as _
+
+        from samverkan.core import navigation
         from samverkan.incidents import permissions  # noqa: F401
+
+        navigation.register(_("Rapportera"), "incident-report", "incidents.add_incident", 10)
+        navigation.register(_("Mina rapporter"), "incident-mine", "incidents.add_incident", 11)
+        navigation.register(_("Händelser"), "incident-triage", "incidents.triage", 20)

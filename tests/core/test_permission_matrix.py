@@ -1,6 +1,6 @@
 """Every URL pattern, with the answer each kind of user must get.
 
-The test fails when a URL has no entry here: a new page must declare who may see it.
+The rows live in tests/<app>/matrix.py (collected by tests/matrix.py); the test fails when a URL has no row: a new page must declare who may see it.
 Codes: 200 shown, 302 sent to the login page, 403 refused, 404 hidden, 405 method not
 allowed (for POST-only endpoints opened with GET).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-ANON, REPORTER, COORD, OTHER = "anonymous", "reporter", "coordinator", "other_coordinator"
+from tests.matrix import ANON, COORD, EXTENSIONS, MATRIX, OTHER, REPORTER
 
 
 def _walk(patterns, namespace=""):
@@ -27,84 +27,10 @@ def all_url_names() -> set[str]:
     return {n for n in _walk(get_resolver().url_patterns) if not n.startswith("admin:")}
 
 
-# name -> (kwargs factory taking the world, {user: expected status})
-MATRIX: dict[str, tuple] = {
-    "login": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "logout": (None, {ANON: 405, REPORTER: 405, COORD: 405, OTHER: 405}),
-    "set_language": (None, {ANON: 302, REPORTER: 302, COORD: 302, OTHER: 302}),
-    "javascript-catalog": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "health": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "area-browser": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "area-geojson": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "area-detail": (
-        lambda w: {"pk": w.m1.pk},
-        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
-    ),
-    "organisation-list": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "organisation-detail": (
-        lambda w: {"pk": w.kommun.pk},
-        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 403},
-    ),
-    "audit-log": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
-    "api-schema": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-docs": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-root": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-area-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-area-detail": (
-        lambda w: {"pk": w.m1.pk},
-        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
-    ),
-    "api-organisation-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-organisation-detail": (
-        lambda w: {"pk": w.kommun.pk},
-        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
-    ),
-    "incident-report": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "incident-mine": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "incident-triage": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
-    "incident-geojson": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
-    "incident-bulk-status": (None, {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405}),
-    "incident-export": (
-        lambda w: {"fmt": "csv"},
-        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200},
-    ),
-    # The incident is the reporter's own report, shared with the Norrby partnership.
-    "incident-detail": (
-        lambda w: {"pk": w.incident.pk},
-        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
-    ),
-    "incident-action": (
-        lambda w: {"pk": w.incident.pk, "action": "feedback"},
-        {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404},
-    ),
-    "api-incident-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
-    "api-incident-detail": (
-        lambda w: {"pk": w.incident.pk},
-        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
-    ),
-}
-
-
 @pytest.fixture
 def world(world):
-    """The shared world plus one incident reported by the housing company's reporter."""
-    from datetime import UTC, datetime
-
-    from samverkan.incidents.ingest import IncidentRow, ingest
-    from samverkan.incidents.models import Category, Incident
-
-    row = IncidentRow(
-        "rapport",
-        datetime(2025, 3, 5, 12, tzinfo=UTC),
-        Category.objects.get(code="vandalism").pk,
-        external_id="m1",
-        lon=15.5,
-        lat=59.5,
-        organisation_id=world.bostad.pk,
-        reporter_id=world.users["reporter"].pk,
-    )
-    world.incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
+    for extend in EXTENSIONS:
+        extend(world)
     return world
 
 

@@ -19,15 +19,15 @@ def cat(db):
 
 
 def make(world, cat, **kw):
-    defaults = dict(
-        source="rapport",
-        occurred_from=datetime(2025, 3, 5, 12, tzinfo=UTC),
-        category_id=cat.pk,
-        lon=15.5,
-        lat=59.5,
-        organisation_id=world.bostad.pk,
-        reporter_id=world.users["reporter"].pk,
-    )
+    defaults = {
+        "source": "rapport",
+        "occurred_from": datetime(2025, 3, 5, 12, tzinfo=UTC),
+        "category_id": cat.pk,
+        "lon": 15.5,
+        "lat": 59.5,
+        "organisation_id": world.bostad.pk,
+        "reporter_id": world.users["reporter"].pk,
+    }
     defaults.update(kw)
     return Incident.objects.get(pk=ingest([IncidentRow(**defaults)]).incident_ids[0])
 

@@ -1,0 +1,37 @@
+"""Permission matrix rows for the core, auth, i18n and API-root URLs."""
+
+from tests.matrix import ANON, COORD, OTHER, REPORTER
+
+MATRIX: dict[str, tuple] = {
+    "login": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "logout": (None, {ANON: 405, REPORTER: 405, COORD: 405, OTHER: 405}),
+    "set_language": (None, {ANON: 302, REPORTER: 302, COORD: 302, OTHER: 302}),
+    "javascript-catalog": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "health": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "area-browser": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "area-geojson": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "area-detail": (
+        lambda w: {"pk": w.m1.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
+    "organisation-list": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "organisation-detail": (
+        lambda w: {"pk": w.kommun.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 403},
+    ),
+    "audit-log": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    "api-schema": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-docs": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-root": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-area-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-area-detail": (
+        lambda w: {"pk": w.m1.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
+    "api-organisation-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-organisation-detail": (
+        lambda w: {"pk": w.kommun.pk},
+        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
+    ),
+}

@@ -1,0 +1,49 @@
+"""Permission matrix rows for incident pages and the incidents API."""
+
+from tests.matrix import ANON, COORD, OTHER, REPORTER
+
+MATRIX: dict[str, tuple] = {
+    "incident-report": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "incident-mine": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "incident-triage": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "incident-geojson": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "incident-bulk-status": (None, {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405}),
+    "incident-export": (
+        lambda w: {"fmt": "csv"},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200},
+    ),
+    # The incident is the reporter's own report, shared with the Norrby partnership.
+    "incident-detail": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "incident-action": (
+        lambda w: {"pk": w.incident.pk, "action": "feedback"},
+        {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404},
+    ),
+    "api-incident-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-incident-detail": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+}
+
+
+def extend_world(world):
+    """One incident reported by the housing company's reporter, shared with Norrby."""
+    from datetime import UTC, datetime
+
+    from samverkan.incidents.ingest import IncidentRow, ingest
+    from samverkan.incidents.models import Category, Incident
+
+    row = IncidentRow(
+        "rapport",
+        datetime(2025, 3, 5, 12, tzinfo=UTC),
+        Category.objects.get(code="vandalism").pk,
+        external_id="m1",
+        lon=15.5,
+        lat=59.5,
+        organisation_id=world.bostad.pk,
+        reporter_id=world.users["reporter"].pk,
+    )
+    world.incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
