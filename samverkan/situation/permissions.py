@@ -32,7 +32,7 @@ RELEASED = (workflow.APPROVED, workflow.SHARED)
 REGIONAL_AUDIENCES = (Audience.SHARED, Audience.PUBLIC)
 
 
-def _regional_area_ids(user) -> set[int] | None:
+def regional_area_ids(user) -> set[int] | None:
     """Area ids a regional viewer may see (with descendants), or None for all areas.
 
     Returns an empty set when the user is no regional viewer at all.
@@ -57,7 +57,7 @@ def _regional_area_ids(user) -> set[int] | None:
 
 def regional_filter(user) -> Q | None:
     """Q for the reports a regional viewer may see; None when the user is none."""
-    areas = _regional_area_ids(user)
+    areas = regional_area_ids(user)
     if areas is not None and not areas:
         return None
     q = Q(status=workflow.SHARED, audience__in=REGIONAL_AUDIENCES)

@@ -1,0 +1,805 @@
+"""Build the figures of a lägesbild: one plain, JSON-ready dict per area and period.
+
+Counts are aggregated in SQL on :class:`~samverkan.incidents.models.IncidentArea`, whose
+index (area, occurred_from, category) turns every count into an index range scan; only the
+point-level sections (hot spots, near repeat, repeat places) and the weekday x hour profile
+load the few columns they need into numpy. The statistics themselves come from
+:mod:`samverkan.analysis` (see ``docs/methods/`` and ``docs/situation.md``).
+
+Which incidents count: those linked to the area, minus summaries/notices (``is_summary``)
+and incidents marked as duplicates. With a partnership, only what belongs in that
+partnership's picture (:func:`samverkan.incidents.permissions.partnership_filter`); without
+one, nothing that an organisation kept to itself.
+
+Audiences ``shared`` and ``public`` get aggregates only: counts of 1-2 become ``"<3"`` with
+secondary suppression (:func:`samverkan.analysis.suppression.suppress`), and nothing at the
+level of single incidents or places. For a county, police region or the whole country the
+shared picture is composed from the child areas' aggregates alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import numpy as np
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from samverkan.analysis import change, hotspots, nearrepeat, repeats, suppression, temporal
+from samverkan.core.geo import PROJECTED_CRS, to_wgs84
+from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.incidents import workflow as incident_workflow
+from samverkan.incidents.models import (
+    POINT_PRECISIONS,
+    Category,
+    IncidentArea,
+    Visibility,
+)
+from samverkan.incidents.taxonomy import BURGLARY_LIKE, police_code
+from samverkan.situation import periods
+from samverkan.situation.periods import Period
+
+INTERNAL, SHARED, PUBLIC = "internal", "shared", "public"
+AUDIENCES = (INTERNAL, SHARED, PUBLIC)
+# Levels whose shared picture is composed from the child areas' aggregates.
+REGIONAL_LEVELS = {"country", "county", "police_region", "police_area"}
+SUPPRESS_K = 3
+TREND_PERIODS = 13
+HOTSPOT_RESOLUTION = 9
+HOTSPOT_PERMUTATIONS = 999
+NEAR_REPEAT_DAYS = 14
+NEAR_REPEAT_METRES = 200.0
+REPEAT_PLACE_TOLERANCE = 10.0
+TOP_REPEAT_PLACES = 10
+MAX_NOTABLE = 10
+AORISTIC_MAX_HOURS = 7 * 24
+# Police event types that a local group needs to know about even when they are few:
+# violence with weapons, shootings, explosions, killings.
+NOTABLE_POLICE_TYPES = (
+    "Skottlossning",
+    "Skottlossning, misstänkt",
+    "Explosion",
+    "Detonation",
+    "Mord/dråp",
+    "Mord/dråp, försök",
+    "Rån väpnat",
+    "Bombhot",
+)
+PUBLIC_SOURCE_KIND = "public_source"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class Categories:
+    """The category tree, loaded once per build: group (top level) of every category."""
+
+    def __init__(self):
+        rows = list(
+            Category.objects.values(
+                "id", "code", "parent_id", "label_sv", "label_nb", "label_en", "sort_order"
+            )
+        )
+        self.by_id = {r["id"]: r for r in rows}
+        self.by_code = {r["code"]: r for r in rows}
+        self.group_of: dict[int, int] = {}
+        for r in rows:
+            node = r
+            seen = set()
+            while node["parent_id"] is not None and node["id"] not in seen:
+                seen.add(node["id"])
+                node = self.by_id[node["parent_id"]]
+            self.group_of[r["id"]] = node["id"]
+
+    def labels(self, cat_id: int) -> dict:
+        r = self.by_id[cat_id]
+        return {
+            "sv": r["label_sv"],
+            "nb": r["label_nb"] or r["label_sv"],
+            "en": r["label_en"] or r["label_sv"],
+        }
+
+    def descendants(self, codes) -> set[int]:
+        """Ids of the categories with these codes and of all categories below them."""
+        roots = {self.by_code[c]["id"] for c in codes if c in self.by_code}
+        out = set()
+        for cid in self.by_id:
+            node = cid
+            while node is not None:
+                if node in roots:
+                    out.add(cid)
+                    break
+                node = self.by_id[node]["parent_id"]
+        return out
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _float(value, digits: int = 4):
+    if value is None:
+        return None
+    v = float(value)
+    if not np.isfinite(v):
+        return None
+    return round(v, digits)
+
+
+def _span(start: datetime, end: datetime) -> Q:
+    return Q(occurred_from__gte=start, occurred_from__lt=end)
+
+
+def _area_chain(area: Area) -> set[int]:
+    return {area.pk} | {a.pk for a in area.ancestors()}
+
+
+def row_filter(area: Area, partnership: Partnership | None) -> Q:
+    """Which IncidentArea rows of ``area`` (or its children) count, as a Q.
+
+    Equivalent to :func:`samverkan.incidents.permissions.partnership_filter` applied to
+    the rows' incidents, written against the join table so that the database walks the
+    (area, occurred_from) index and joins each row's incident once. When the area lies
+    inside one of the partnership's areas, every incident of the area is inside it too
+    (ingestion links incidents to all ancestors), so the EXISTS test is dropped.
+    """
+    q = Q(is_summary=False) & ~Q(incident__status=incident_workflow.DUPLICATE)
+    shared_vis = [Visibility.PARTNERSHIP, Visibility.PUBLIC]
+    if partnership is None:
+        return q & (Q(incident__organisation__isnull=True) | Q(incident__visibility__in=shared_vis))
+    orgs = list(partnership.organisations.values_list("id", flat=True))
+    p_areas = list(partnership.areas.values_list("id", flat=True))
+    shared = Q(incident__organisation_id__in=orgs, incident__visibility__in=shared_vis)
+    public = Q(incident__organisation__isnull=True)
+    if not (_area_chain(area) & set(p_areas)):
+        public &= Exists(
+            IncidentArea.objects.filter(incident_id=OuterRef("incident_id"), area_id__in=p_areas)
+        )
+    return q & (shared | public)
+
+
+def _children(area: Area, period: Period) -> list[Area]:
+    return list(
+        area.children.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=period.last_day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=period.first_day),
+        ).order_by("name")
+    )
+
+
+def _count_expr(distinct: bool, flt: Q) -> Count:
+    return Count("incident_id", distinct=True, filter=flt) if distinct else Count("id", filter=flt)
+
+
+def _mask_small(value):
+    """Primary suppression of a lone published number (a total, a trend point)."""
+    if isinstance(value, (int, np.integer)) and 0 < int(value) < SUPPRESS_K:
+        return f"<{SUPPRESS_K}"
+    return _plain(value)
+
+
+def _is_masked(value) -> bool:
+    return isinstance(value, str)
+
+
+# --------------------------------------------------------------------------- builder
+
+
+class _Builder:
+    def __init__(self, area, period, partnership, audience, now, language):
+        if audience not in AUDIENCES:
+            raise ValueError(f"Okänd mottagare '{audience}' (välj {', '.join(AUDIENCES)}).")
+        self.area = area
+        self.period = period
+        self.partnership = partnership
+        self.audience = audience
+        self.internal = audience == INTERNAL
+        self.now = now or timezone.now()
+        self.language = language
+        self.cats = Categories()
+        self.children = _children(area, period)
+        self.composed = area.level in REGIONAL_LEVELS and not self.internal
+        self.source_ids = [c.pk for c in self.children] if self.composed else [area.pk]
+        self.distinct = len(self.source_ids) > 1
+        self.filter = row_filter(area, partnership)
+        self.suppressed: list[dict] = []
+        self.previous = period.previous()
+        self.last_year = period.same_last_year()
+
+    def rows(self, area_ids=None):
+        ids = self.source_ids if area_ids is None else area_ids
+        return IncidentArea.objects.filter(self.filter, area_id__in=ids)
+
+    # ------------------------------------------------------------------ counts
+    def counts_by_category(self) -> dict[int, dict[str, int]]:
+        ranges = {
+            "count": self.period,
+            "previous": self.previous,
+            "last_year": self.last_year,
+        }
+        span = Q()
+        for p in ranges.values():
+            span |= _span(p.start, p.end)
+        agg = {
+            name: _count_expr(self.distinct, _span(p.start, p.end)) for name, p in ranges.items()
+        }
+        out: dict[int, dict[str, int]] = {}
+        for row in self.rows().filter(span).values("category_id").annotate(**agg):
+            group = self.cats.group_of[row["category_id"]]
+            slot = out.setdefault(group, dict.fromkeys(ranges, 0))
+            for name in ranges:
+                slot[name] += row[name]
+        return out
+
+    def totals_and_trend(self) -> tuple[dict, list[dict]]:
+        trend_periods = self.period.last(TREND_PERIODS)
+        first = trend_periods[0]
+        agg = {
+            f"p{i}": _count_expr(self.distinct, _span(p.start, p.end))
+            for i, p in enumerate(trend_periods)
+        }
+        agg["previous_period"] = _count_expr(
+            self.distinct, _span(self.previous.start, self.previous.end)
+        )
+        agg["last_year"] = _count_expr(
+            self.distinct, _span(self.last_year.start, self.last_year.end)
+        )
+        span = _span(first.start, self.period.end) | _span(self.last_year.start, self.last_year.end)
+        values = self.rows().filter(span).aggregate(**agg)
+        trend = [
+            {"label": p.label, "name": p.human(self.language), "count": values[f"p{i}"] or 0}
+            for i, p in enumerate(trend_periods)
+        ]
+        totals = {
+            "count": values[f"p{TREND_PERIODS - 1}"] or 0,
+            "previous": values["previous_period"] or 0,
+            "last_year": values["last_year"] or 0,
+        }
+        return totals, trend
+
+    def by_child_area(self) -> list[dict]:
+        if not self.children:
+            return []
+        ids = [c.pk for c in self.children]
+        agg = {
+            "count": Count("id", filter=_span(self.period.start, self.period.end)),
+            "previous": Count("id", filter=_span(self.previous.start, self.previous.end)),
+        }
+        span = _span(self.previous.start, self.previous.end) | _span(
+            self.period.start, self.period.end
+        )
+        found = {
+            r["area_id"]: r for r in self.rows(ids).filter(span).values("area_id").annotate(**agg)
+        }
+        out = []
+        for child in self.children:
+            r = found.get(child.pk, {"count": 0, "previous": 0})
+            rate = _float(r["count"] / child.population * 100_000, 1) if child.population else None
+            out.append(
+                {
+                    "code": child.code,
+                    "name": child.name,
+                    "level": child.level,
+                    "population": child.population,
+                    "count": r["count"],
+                    "previous": r["previous"],
+                    "rate_per_100k": rate,
+                }
+            )
+        return out
+
+    def current_rows(self):
+        return self.rows().filter(_span(self.period.start, self.period.end))
+
+    # ------------------------------------------------------------------ changes
+    def by_category(self, counts: dict[int, dict[str, int]], baseline: str) -> list[dict]:
+        groups = sorted(
+            (g for g, c in counts.items() if any(c.values())),
+            key=lambda g: (-counts[g]["count"], self.cats.by_id[g]["sort_order"]),
+        )
+        rows = []
+        if groups:
+            current = np.array([counts[g]["count"] for g in groups], dtype=float)
+            base = np.array([counts[g][baseline] for g in groups], dtype=float)
+            result = change.compare_many(
+                current, base, labels=[self.cats.by_id[g]["code"] for g in groups]
+            )
+            threshold = float(result.threshold)
+        else:
+            threshold = change.flag_threshold(1)
+        for i, g in enumerate(groups):
+            labels = self.cats.labels(g)
+            rows.append(
+                {
+                    "code": self.cats.by_id[g]["code"],
+                    "label": labels["sv"],
+                    "labels": labels,
+                    "count": counts[g]["count"],
+                    "previous": counts[g]["previous"],
+                    "last_year": counts[g]["last_year"],
+                    "z": _float(result.z[i], 3),
+                    "p": _float(result.p[i], 5),
+                    "flag": result.flags[i],
+                }
+            )
+        self.threshold = threshold
+        self.n_tested = len(groups)
+        return rows
+
+    # ------------------------------------------------------------------ time of day
+    def weekday_hour(self) -> tuple[list[list[float]], str]:
+        rows = list(self.current_rows().values_list("occurred_from", "incident__occurred_to"))
+        if not rows:
+            return np.zeros((7, 24)).tolist(), "weekday x hour counts, local time"
+        start = np.array([r[0].timestamp() for r in rows])
+        end = np.array([r[1].timestamp() if r[1] is not None else np.nan for r in rows])
+        tz = periods.local_zone().key
+        if not self.internal:
+            # Integer counts by start time, so that small cells can be suppressed.
+            grid = temporal.weekday_hour(start, tz).estimate
+            return grid.astype(int).tolist(), "weekday x hour counts, local time"
+        windowed = ~np.isnan(end) & (end > start) & (end - start <= AORISTIC_MAX_HOURS * 3600.0)
+        grid = temporal.weekday_hour(start[~windowed], tz).estimate
+        method = "weekday x hour counts, local time"
+        if windowed.any():
+            grid = (
+                grid + temporal.aoristic_weekday_hour(start[windowed], end[windowed], tz).estimate
+            )
+            method = "aoristic weekday x hour (Ratcliffe 2002), local time"
+        return [[round(float(v), 3) for v in row] for row in grid], method
+
+    # ------------------------------------------------------------------ points
+    def point_rows(self) -> dict[str, np.ndarray]:
+        fields = (
+            "incident_id",
+            "incident__lon",
+            "incident__lat",
+            "incident__x",
+            "incident__y",
+            "incident__h3",
+            "category_id",
+            "occurred_from",
+            "incident__place_name",
+        )
+        rows = list(
+            self.current_rows()
+            .filter(
+                incident__precision__in=POINT_PRECISIONS,
+                incident__lon__isnull=False,
+                incident__lat__isnull=False,
+            )
+            .values_list(*fields)
+        )
+        if not rows:
+            return {}
+        cols = list(zip(*rows))
+        return {
+            "id": np.array(cols[0], dtype=np.int64),
+            "lon": np.array(cols[1], dtype=float),
+            "lat": np.array(cols[2], dtype=float),
+            "x": np.array([np.nan if v is None else v for v in cols[3]], dtype=float),
+            "y": np.array([np.nan if v is None else v for v in cols[4]], dtype=float),
+            "h3": np.array(cols[5], dtype=object),
+            "category": np.array(cols[6], dtype=np.int64),
+            "t": np.array([d.timestamp() for d in cols[7]]),
+            "place": np.array(cols[8], dtype=object),
+        }
+
+    def hotspots(self, pts) -> dict:
+        import h3
+        from scipy import sparse
+
+        empty = {"cells": [], "resolution": HOTSPOT_RESOLUTION, "method": None, "n_points": 0}
+        if not pts:
+            return empty
+        cells_of = [
+            c or h3.latlng_to_cell(la, lo, HOTSPOT_RESOLUTION)
+            for c, lo, la in zip(pts["h3"].tolist(), pts["lon"].tolist(), pts["lat"].tolist())
+        ]
+        occupied = Counter(cells_of)
+        study = set(occupied)
+        for cell in occupied:
+            study.update(h3.grid_disk(cell, 1))
+        cells = sorted(study)
+        index = {c: i for i, c in enumerate(cells)}
+        y = np.array([occupied.get(c, 0) for c in cells], dtype=float)
+        rows, cols = [], []
+        for c, i in index.items():
+            for nb in h3.grid_disk(c, 1):
+                j = index.get(nb)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        w = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), len(cells)))
+        if len(cells) < 3 or y.sum() == 0:
+            return {**empty, "n_points": int(y.sum())}
+        gi = hotspots.getis_ord_gi_star(y, w, permutations=HOTSPOT_PERMUTATIONS, seed=0)
+        min_count = 1 if self.internal else SUPPRESS_K
+        out = []
+        for i, c in enumerate(cells):
+            cluster = int(gi.cluster[i])
+            if y[i] < min_count and not (self.internal and cluster != 0):
+                continue
+            lat, lon = h3.cell_to_latlng(c)
+            out.append(
+                {
+                    "cell": c,
+                    "lon": round(lon, 6),
+                    "lat": round(lat, 6),
+                    "count": int(y[i]),
+                    "z": _float(gi.z[i], 3),
+                    "p": _float(gi.p[i], 4),
+                    "q": _float(gi.q[i], 4),
+                    "hot": {1: "hot", -1: "cold"}.get(cluster),
+                }
+            )
+        out.sort(key=lambda r: (-(r["z"] or 0), r["cell"]))
+        hidden = int(sum(1 for v in y if 0 < v < min_count))
+        if hidden:
+            self.suppressed.append(
+                {"section": "hotspots", "reason": f"{hidden} celler med färre än {min_count}"}
+            )
+        return {
+            "cells": out,
+            "resolution": HOTSPOT_RESOLUTION,
+            "method": gi.method,
+            "permutations": HOTSPOT_PERMUTATIONS,
+            "n_points": int(y.sum()),
+        }
+
+    def near_repeat(self, pts) -> dict:
+        watched = self.cats.descendants(BURGLARY_LIKE)
+        base = {
+            "categories": sorted(BURGLARY_LIKE),
+            "days": NEAR_REPEAT_DAYS,
+            "distance_m": NEAR_REPEAT_METRES,
+            "zones": [],
+        }
+        if not pts:
+            return base
+        keep = np.isin(pts["category"], list(watched)) & ~np.isnan(pts["x"])
+        if not keep.any():
+            return base
+        ref = min(self.period.end, self.now).timestamp() / 86400.0
+        result = nearrepeat.alert_zones(
+            pts["x"][keep],
+            pts["y"][keep],
+            pts["t"][keep] / 86400.0,
+            ref,
+            ids=pts["id"][keep].tolist(),
+            distance=NEAR_REPEAT_METRES,
+            days=NEAR_REPEAT_DAYS,
+        )
+        crs = PROJECTED_CRS.get(self.area.country, "EPSG:3006")
+        zones = []
+        for z in result.zones:
+            lon, lat = to_wgs84(z.x, z.y, crs)
+            zones.append(
+                {
+                    "lon": round(float(lon), 6),
+                    "lat": round(float(lat), 6),
+                    "radius_m": round(float(z.radius), 1),
+                    "expires_at": datetime.fromtimestamp(float(z.expires_at) * 86400.0, UTC)
+                    .replace(microsecond=0)
+                    .isoformat(),
+                    "n_incidents": len(z.source_ids),
+                }
+            )
+        return {**base, "zones": zones, "method": result.method}
+
+    def repeat_places(self, pts) -> list[dict]:
+        if not pts:
+            return []
+        ok = ~np.isnan(pts["x"])
+        if ok.sum() < 2:
+            return []
+        idx = np.flatnonzero(ok)
+        result = repeats.repeat_places(
+            pts["x"][idx], pts["y"][idx], tolerance=REPEAT_PLACE_TOLERANCE
+        )
+        out = []
+        for g in range(min(TOP_REPEAT_PLACES, len(result.keys))):
+            n = int(result.counts[g])
+            if n < 2:
+                break
+            members = idx[result.group == g]
+            names = Counter(p for p in pts["place"][members].tolist() if p)
+            cats = Counter(self.cats.group_of[c] for c in pts["category"][members].tolist())
+            out.append(
+                {
+                    "lon": round(float(pts["lon"][members].mean()), 6),
+                    "lat": round(float(pts["lat"][members].mean()), 6),
+                    "count": n,
+                    "place": names.most_common(1)[0][0] if names else "",
+                    "categories": [
+                        {
+                            "code": self.cats.by_id[c]["code"],
+                            "label": self.cats.by_id[c]["label_sv"],
+                            "count": k,
+                        }
+                        for c, k in cats.most_common()
+                    ],
+                }
+            )
+        return out
+
+    def notable(self) -> list[dict]:
+        codes = {police_code(t) for t in NOTABLE_POLICE_TYPES}
+        ids = self.cats.descendants(codes)
+        rows = (
+            self.current_rows()
+            .filter(category_id__in=ids)
+            .order_by("-occurred_from")
+            .values_list(
+                "occurred_from",
+                "category_id",
+                "incident__place_name",
+                "incident__source",
+                "incident__url",
+            )[:MAX_NOTABLE]
+        )
+        zone = periods.local_zone()
+        return [
+            {
+                "date": when.astimezone(zone).replace(microsecond=0).isoformat(),
+                "category": self.cats.by_id[cat]["code"],
+                "label": self.cats.by_id[cat]["label_sv"],
+                "group": self.cats.by_id[self.cats.group_of[cat]]["code"],
+                "place": place,
+                "source": source,
+                "url": url,
+            }
+            for when, cat, place, source, url in rows
+        ]
+
+    def coverage(self) -> dict:
+        rows = list(
+            self.current_rows()
+            .values("incident__organisation_id", "incident__source")
+            .annotate(n=_count_expr(self.distinct, Q()))
+        )
+        org_ids = {r["incident__organisation_id"] for r in rows} - {None}
+        expected = (
+            list(self.partnership.organisations.values_list("id", flat=True))
+            if self.partnership
+            else []
+        )
+        orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids | set(expected))}
+        counts: Counter = Counter()
+        for r in rows:
+            key = (
+                r["incident__organisation_id"],
+                r["incident__source"] if not r["incident__organisation_id"] else "",
+            )
+            counts[key] += r["n"]
+        by_org = []
+        for oid in expected:
+            counts.setdefault((oid, ""), 0)
+        for (oid, source), n in sorted(
+            counts.items(), key=lambda kv: (-kv[1], orgs[kv[0][0]].name if kv[0][0] else kv[0][1])
+        ):
+            org = orgs.get(oid)
+            by_org.append(
+                {
+                    "organisation": org.name if org else None,
+                    "source": source or None,
+                    "kind": org.kind if org else PUBLIC_SOURCE_KIND,
+                    "count": n,
+                }
+            )
+        by_kind: Counter = Counter()
+        for r in by_org:
+            by_kind[r["kind"]] += r["count"]
+        reporters = self.current_rows().aggregate(n=Count("incident__reporter", distinct=True))["n"]
+        silent = [r["organisation"] for r in by_org if r["organisation"] and r["count"] == 0]
+        return {
+            "by_organisation": by_org,
+            "by_kind": [{"kind": k, "count": n} for k, n in by_kind.most_common()],
+            "reporters": reporters or 0,
+            "silent_organisations": silent,
+        }
+
+    # ------------------------------------------------------------------ suppression
+    def suppress_column(self, rows: list[dict], field: str, section: str, key: str = "code"):
+        if not rows:
+            return
+        values = [r[field] for r in rows]
+        res = suppression.suppress(values, SUPPRESS_K)
+        for r, v, prim, sec in zip(rows, res.estimate, res.primary, res.secondary):
+            r[field] = _plain(v)
+            if prim or sec:
+                self.suppressed.append(
+                    {
+                        "section": section,
+                        "key": r[key],
+                        "field": field,
+                        "reason": "primary" if prim else "secondary",
+                    }
+                )
+
+    def suppress_all(self, figures: dict) -> None:
+        for field in ("count", "previous", "last_year"):
+            value = figures["totals"][field]
+            figures["totals"][field] = _mask_small(value)
+            if _is_masked(figures["totals"][field]):
+                self.suppressed.append(
+                    {"section": "totals", "key": None, "field": field, "reason": "primary"}
+                )
+        for point in figures["trend"]:
+            point["count"] = _mask_small(point["count"])
+        if any(_is_masked(p["count"]) for p in figures["trend"]):
+            self.suppressed.append({"section": "trend", "reason": "primary"})
+        for field in ("count", "previous", "last_year"):
+            self.suppress_column(figures["by_category"], field, "by_category")
+        for r in figures["by_category"]:
+            if _is_masked(r["count"]) or _is_masked(r[figures["comparison"]]):
+                r["z"] = r["p"] = r["flag"] = None
+        for field in ("count", "previous"):
+            self.suppress_column(figures["by_child_area"], field, "by_child_area")
+        for r in figures["by_child_area"]:
+            if _is_masked(r["count"]):
+                r["rate_per_100k"] = None
+        grid = np.array(figures["weekday_hour"], dtype=np.int64)
+        res = suppression.suppress(grid, SUPPRESS_K)
+        figures["weekday_hour"] = [[_plain(v) for v in row] for row in res.estimate]
+        if res.mask.any():
+            self.suppressed.append(
+                {
+                    "section": "weekday_hour",
+                    "reason": f"{int(res.primary.sum())} primära och "
+                    f"{int(res.secondary.sum())} sekundära celler",
+                }
+            )
+        cov = figures["coverage"]
+        self.suppress_column(cov["by_organisation"], "count", "coverage", key="organisation")
+        self.suppress_column(cov["by_kind"], "count", "coverage", key="kind")
+        cov["reporters"] = _mask_small(cov["reporters"])
+        for section in ("notable", "repeat_places", "points"):
+            self.suppressed.append({"section": section, "reason": "omitted"})
+        figures["near_repeat"]["zones"] = []
+        self.suppressed.append({"section": "near_repeat", "reason": "omitted"})
+
+    # ------------------------------------------------------------------ all
+    def build(self) -> dict:
+        counts = self.counts_by_category()
+        totals, trend = self.totals_and_trend()
+        seasonal = self.period.type in (periods.WEEK, periods.MONTH, periods.TERTIAL)
+        baseline = "last_year" if seasonal and totals["last_year"] > 0 else "previous"
+        by_cat = self.by_category(counts, baseline)
+        total_change = change.compare(totals["count"], [totals[baseline]])
+        totals.update(
+            {
+                "z": _float(total_change.z, 3),
+                "p": _float(total_change.p, 5),
+                "flag": total_change.flag,
+            }
+        )
+        pop = self.area.population
+        totals["rate_per_100k"] = _float(totals["count"] / pop * 100_000, 1) if pop else None
+        wh, wh_method = self.weekday_hour()
+        point_level = self.internal and not self.composed
+        pts = self.point_rows() if not self.composed else {}
+        figures = {
+            "schema": 1,
+            "area": {
+                "code": self.area.code,
+                "name": self.area.name,
+                "level": self.area.level,
+                "country": self.area.country,
+                "population": pop,
+            },
+            "partnership": (
+                {"id": self.partnership.pk, "name": self.partnership.name}
+                if self.partnership
+                else None
+            ),
+            "period": self.period.to_dict(self.language),
+            "previous_period": self.previous.to_dict(self.language),
+            "last_year_period": self.last_year.to_dict(self.language),
+            "audience": self.audience,
+            "composed_from_children": self.composed,
+            "comparison": baseline,
+            "flag_threshold": self.threshold,
+            "categories_tested": self.n_tested,
+            "totals": totals,
+            "by_category": by_cat,
+            "trend": trend,
+            "by_child_area": self.by_child_area(),
+            "weekday_hour": wh,
+            "weekday_hour_method": wh_method,
+            "hotspots": self.hotspots(pts),
+            "near_repeat": self.near_repeat(pts) if point_level else self.near_repeat({}),
+            "repeat_places": self.repeat_places(pts) if point_level else [],
+            "notable": self.notable() if point_level else [],
+            "coverage": self.coverage(),
+            "generated_at": self.now.astimezone(UTC).replace(microsecond=0).isoformat(),
+        }
+        if not self.internal:
+            self.suppress_all(figures)
+        figures["suppressed"] = self.suppressed
+        figures["suppression_k"] = SUPPRESS_K if not self.internal else None
+        from samverkan.situation.summary import summarise
+
+        figures["summary"] = summarise(figures, self.language)
+        figures["summary_language"] = self.language
+        return figures
+
+
+def build_figures(
+    area: Area,
+    start: datetime,
+    end: datetime,
+    period_type: str,
+    *,
+    partnership: Partnership | None = None,
+    audience: str = INTERNAL,
+    now: datetime | None = None,
+    language: str = "sv",
+) -> dict:
+    """All figures of a lägesbild for ``area`` and the period ``[start, end)``.
+
+    Parameters
+    ----------
+    area : Area
+    start, end : datetime
+        Aware period bounds (local midnights, as :class:`~samverkan.situation.periods.Period`
+        gives them); ``end`` is exclusive.
+    period_type : {"week", "month", "tertial", "year", "custom"}
+        Sets the previous period, the same period last year and the trend's step.
+    partnership : Partnership, optional
+        Restrict to what belongs in this partnership's picture.
+    audience : {"internal", "shared", "public"}
+        ``shared``/``public`` suppress small counts and leave out incident-level sections.
+    now : datetime, optional
+        Time of generation (and the reference time of near-repeat alert zones).
+    language : {"sv", "nb", "en"}
+        Language of the summary and period names.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable figures; see ``docs/situation.md`` for the shape.
+    """
+    period = periods.from_bounds(period_type, start, end)
+    return _Builder(area, period, partnership, audience, now, language).build()
+
+
+def build_for_period(area: Area, period: Period, **kwargs) -> dict:
+    """:func:`build_figures` for a :class:`~samverkan.situation.periods.Period`."""
+    return build_figures(area, period.start, period.end, period.type, **kwargs)
+
+
+def point_incidents(area: Area, period: Period, partnership: Partnership | None = None):
+    """Point-precision incidents of an internal picture, for the GeoJSON export.
+
+    Returns a list of dicts (id, lon, lat, category code, local time); never incidents
+    placed at an area's centroid.
+    """
+    cats = Categories()
+    rows = (
+        IncidentArea.objects.filter(row_filter(area, partnership), area_id=area.pk)
+        .filter(
+            _span(period.start, period.end),
+            incident__precision__in=POINT_PRECISIONS,
+            incident__lon__isnull=False,
+            incident__lat__isnull=False,
+        )
+        .values_list(
+            "incident_id", "incident__lon", "incident__lat", "category_id", "occurred_from"
+        )
+    )
+    zone = periods.local_zone()
+    return [
+        {
+            "id": pk,
+            "lon": lon,
+            "lat": lat,
+            "category": cats.by_id[cat]["code"],
+            "group": cats.by_id[cats.group_of[cat]]["code"],
+            "occurred_from": when.astimezone(zone).isoformat(),
+        }
+        for pk, lon, lat, cat, when in rows
+    ]
