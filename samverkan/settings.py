@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "samverkan.core",
     "samverkan.incidents",
     "samverkan.situation",
+    "samverkan.cases",
+    "samverkan.plans",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +182,12 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# Plans: the citizen-promise poster's QR code links to PUBLIC_BASE_URL (the address the
+# public reaches; empty: the address of the request); agreements' signed PDFs are capped.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL").rstrip("/")
+REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "14"))
+AGREEMENT_MAX_UPLOAD_MB = int(env("AGREEMENT_MAX_UPLOAD_MB", "10"))
+
 # The country decides the projected CRS that point analyses use (metres).
 COUNTRY = env("SAMVERKAN_COUNTRY", "SE")
 
@@ -200,6 +208,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+def _cases_key() -> str:
+    # Like SECRET_KEY: generated once into the data folder when not configured. Losing it
+    # makes the personal data of preventive cases unreadable, so back it up with the data.
+    configured = env("CASES_ENCRYPTION_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "cases_encryption_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+CASES_ENCRYPTION_KEY = _cases_key()
+CASES_RETENTION_MONTHS = int(env("CASES_RETENTION_MONTHS", "36"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
