@@ -45,6 +45,9 @@ AUDIENCES = (INTERNAL, SHARED, PUBLIC)
 # Levels whose shared picture is composed from the child areas' aggregates.
 REGIONAL_LEVELS = {"country", "county", "police_region", "police_area"}
 SUPPRESS_K = 3
+# Shown for a cell hidden only to protect another (secondary suppression): its true value
+# may be large, so "<3" would be false. ".." is the statistics offices' "not shown".
+SECONDARY_LABEL = ".."
 TREND_PERIODS = 13
 HOTSPOT_RESOLUTION = 9
 HOTSPOT_PERMUTATIONS = 999
@@ -609,7 +612,7 @@ class _Builder:
         values = [r[field] for r in rows]
         res = suppression.suppress(values, SUPPRESS_K)
         for r, v, prim, sec in zip(rows, res.estimate, res.primary, res.secondary):
-            r[field] = _plain(v)
+            r[field] = SECONDARY_LABEL if sec else _plain(v)
             if prim or sec:
                 self.suppressed.append(
                     {
@@ -644,7 +647,10 @@ class _Builder:
                 r["rate_per_100k"] = None
         grid = np.array(figures["weekday_hour"], dtype=np.int64)
         res = suppression.suppress(grid, SUPPRESS_K)
-        figures["weekday_hour"] = [[_plain(v) for v in row] for row in res.estimate]
+        figures["weekday_hour"] = [
+            [SECONDARY_LABEL if sec else _plain(v) for v, sec in zip(row, srow)]
+            for row, srow in zip(res.estimate, res.secondary)
+        ]
         if res.mask.any():
             self.suppressed.append(
                 {

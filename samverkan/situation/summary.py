@@ -32,6 +32,7 @@ _TEXT = {
         "silent": "Inga rapporter kom in från {orgs} under perioden; siffrorna kan därför "
         "underskatta läget.",
         "few": "färre än {k}",
+        "hidden": "ett dolt antal",
         "and": "och",
         "in_period": "i {name}",
         "base": {
@@ -62,6 +63,7 @@ _TEXT = {
         "silent": "Det kom ingen rapporter fra {orgs} i perioden; tallene kan derfor "
         "undervurdere situasjonen.",
         "few": "færre enn {k}",
+        "hidden": "et skjult antall",
         "and": "og",
         "in_period": "i {name}",
         "base": {
@@ -92,6 +94,7 @@ _TEXT = {
         "silent": "No reports came in from {orgs} during the period, so the figures may "
         "understate the situation.",
         "few": "fewer than {k}",
+        "hidden": "a hidden number of",
         "and": "and",
         "in_period": "in {name}",
         "base": {
@@ -112,7 +115,7 @@ _TEXT = {
 
 def _num(value, t: dict, k: int) -> str:
     if isinstance(value, str):
-        return t["few"].format(k=k)
+        return t["few"].format(k=k) if value.startswith("<") else t["hidden"]
     return str(value)
 
 
