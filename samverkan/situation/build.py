@@ -419,7 +419,9 @@ class _Builder:
         w = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), len(cells)))
         if len(cells) < 3 or y.sum() == 0:
             return {**empty, "n_points": int(y.sum())}
-        gi = hotspots.getis_ord_gi_star(y, w, permutations=HOTSPOT_PERMUTATIONS, seed=0)
+        # Equal counts in every cell give a zero variance: z is undefined (NaN), no cluster.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gi = hotspots.getis_ord_gi_star(y, w, permutations=HOTSPOT_PERMUTATIONS, seed=0)
         min_count = 1 if self.internal else SUPPRESS_K
         out = []
         for i, c in enumerate(cells):

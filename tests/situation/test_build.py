@@ -1,0 +1,274 @@
+"""build_figures: counts equal a direct count of the source rows; flags; suppression."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samverkan.incidents.models import Incident
+from samverkan.incidents.permissions import partnership_filter
+from samverkan.incidents.taxonomy import police_code
+from samverkan.situation import periods
+from samverkan.situation.build import build_for_period
+from tests.situation.conftest import local
+
+MARCH = periods.parse("2025-03")
+
+
+def direct_count(area, period, partnership=None):
+    qs = Incident.objects.filter(
+        incidentarea__area=area,
+        occurred_from__gte=period.start,
+        occurred_from__lt=period.end,
+        is_summary=False,
+    ).exclude(status="duplicate")
+    if partnership is not None:
+        qs = qs.filter(partnership_filter([partnership]))
+    return qs.distinct().count()
+
+
+@pytest.fixture
+def scene(world, make):
+    kommun, bostad, other = world.kommun.pk, world.bostad.pk, world.other.pk
+    make("vandalism", local(2025, 3, 5, 12), n=42, organisation_id=kommun, spread=0.003)
+    make("vandalism", local(2024, 3, 5, 12), n=21, organisation_id=kommun, spread=0.003)
+    make("fire", local(2025, 3, 10, 20), n=7, organisation_id=bostad, spread=0.01)
+    make("fire", local(2024, 3, 10, 20), n=5, organisation_id=bostad, spread=0.01)
+    make("theft.burglary", local(2025, 3, 28, 3), n=4, organisation_id=bostad, spread=0.0005)
+    # Kept private by the housing company: never in a partnership's picture.
+    make("littering", local(2025, 3, 6, 9), n=3, organisation_id=bostad, visibility="organisation")
+    # Another municipality's own reports, and Söderby's area.
+    make("littering", local(2025, 3, 6, 9), n=6, organisation_id=other, lon=16.5)
+    # Police events placed at Norrby's centroid (municipality precision).
+    make(
+        "violence",
+        local(2025, 3, 12, 22),
+        n=9,
+        source="polisen",
+        visibility="public",
+        precision="municipality",
+        area_ids=[world.m1.pk],
+    )
+    # A police summary (not counted) and a duplicate (not counted).
+    make(
+        "summary",
+        local(2025, 3, 12, 23),
+        n=2,
+        source="polisen",
+        visibility="public",
+        precision="municipality",
+        area_ids=[world.m1.pk],
+        is_summary=True,
+    )
+    dup = make("vandalism", local(2025, 3, 7, 12), n=1, organisation_id=kommun)
+    Incident.objects.filter(pk__in=dup).update(status="duplicate")
+    return world
+
+
+def test_counts_equal_direct_count(scene):
+    w = scene
+    f = build_for_period(w.m1, MARCH, partnership=w.p1)
+    assert f["totals"]["count"] == direct_count(w.m1, MARCH, w.p1) == 42 + 7 + 4 + 9
+    assert f["totals"]["last_year"] == direct_count(w.m1, MARCH.same_last_year(), w.p1)
+    assert f["totals"]["previous"] == direct_count(w.m1, MARCH.previous(), w.p1) == 0
+    assert sum(r["count"] for r in f["by_category"]) == f["totals"]["count"]
+    by = {r["code"]: r for r in f["by_category"]}
+    assert by["vandalism"]["count"] == 42 and by["theft"]["count"] == 4
+    assert "littering" not in by  # private to the housing company
+    assert "summary" not in by
+    assert f["trend"][-1]["count"] == f["totals"]["count"]
+    assert f["trend"][0]["label"] == "2024-03" and f["trend"][0]["count"] == 26
+    # Without a partnership: everything not kept private, in Norrby only.
+    f = build_for_period(w.m1, MARCH)
+    assert f["totals"]["count"] == 62
+    # A partnership's picture of another area counts nothing of Norrby's.
+    f = build_for_period(w.m2, MARCH, partnership=w.p2)
+    assert f["totals"]["count"] == direct_count(w.m2, MARCH, w.p2) == 6
+
+
+def test_local_time_boundaries(world, make):
+    make("vandalism", local(2025, 3, 31, 23, 30), organisation_id=world.kommun.pk)
+    make("fire", local(2025, 4, 1, 0, 10), organisation_id=world.kommun.pk)
+    march = build_for_period(world.m1, MARCH, partnership=world.p1)
+    april = build_for_period(world.m1, periods.parse("2025-04"), partnership=world.p1)
+    assert [r["code"] for r in march["by_category"] if r["count"]] == ["vandalism"]
+    assert [r["code"] for r in april["by_category"] if r["count"]] == ["fire"]
+    # Monday 31 March 23:30 local lands in row 0 (Monday), column 23.
+    assert march["weekday_hour"][0][23] == 1
+
+
+def test_flags_only_for_real_changes(scene):
+    f = build_for_period(scene.m1, MARCH, partnership=scene.p1)
+    by = {r["code"]: r for r in f["by_category"]}
+    assert f["comparison"] == "last_year"
+    assert by["vandalism"]["flag"] == "increase"  # 21 -> 42
+    assert by["fire"]["flag"] is None  # 5 -> 7
+    assert by["vandalism"]["p"] < 0.05 < by["fire"]["p"]
+    assert f["flag_threshold"] == 3.0 and f["categories_tested"] == len(by)
+    assert (
+        "Skadegörelse ökade tydligt jämfört med samma månad förra året (42 mot 21)."
+        in (f["summary"])
+    )
+    assert "Brand" not in f["summary"]
+
+
+def test_point_sections_never_use_centroid_incidents(scene):
+    w = scene
+    f = build_for_period(w.m1, MARCH, partnership=w.p1)
+    # 42 + 7 + 4 point incidents; the 9 police events at the centroid are left out.
+    assert f["hotspots"]["n_points"] == 53
+    assert sum(c["count"] for c in f["hotspots"]["cells"]) == 53
+    from samverkan.situation.build import point_incidents
+
+    pts = point_incidents(w.m1, MARCH, w.p1)
+    assert len(pts) == 53
+    assert not any(p["group"] == "violence" for p in pts)
+
+
+def test_internal_sections(world, make):
+    make(
+        "theft.burglary",
+        local(2025, 3, 25, 3),
+        n=4,
+        organisation_id=world.bostad.pk,
+        spread=0.0005,
+        place_name="Storgatan 1",
+    )
+    make(
+        "vandalism",
+        local(2025, 3, 2, 3),
+        n=3,
+        organisation_id=world.kommun.pk,
+        lon=15.6,
+        place_name="Torget",
+    )
+    cat = police_code("Skottlossning")
+    make(
+        cat,
+        local(2025, 3, 20, 21),
+        source="polisen",
+        visibility="public",
+        precision="municipality",
+        area_ids=[world.m1.pk],
+        place_name="Norrby",
+    )
+    f = build_for_period(world.m1, MARCH, partnership=world.p1)
+    assert len(f["near_repeat"]["zones"]) == 1
+    assert f["near_repeat"]["zones"][0]["n_incidents"] == 4
+    assert f["repeat_places"][0]["count"] == 3 and f["repeat_places"][0]["place"] == "Torget"
+    assert [n["label"] for n in f["notable"]] == ["Skottlossning"]
+    cov = {r["organisation"] or r["source"]: r["count"] for r in f["coverage"]["by_organisation"]}
+    assert cov == {
+        "Norrbyhem AB": 4,
+        "Norrby kommun": 3,
+        "polisen": 1,
+        "Lokalpolisområde Norrby": 0,
+    }
+    assert f["coverage"]["silent_organisations"] == ["Lokalpolisområde Norrby"]
+    assert "Lokalpolisområde Norrby" in f["summary"]
+
+
+def _published_numbers(f):
+    yield f["totals"]["count"]
+    yield f["totals"]["previous"]
+    yield f["totals"]["last_year"]
+    for p in f["trend"]:
+        yield p["count"]
+    for r in f["by_category"]:
+        yield from (r["count"], r["previous"], r["last_year"])
+    for r in f["by_child_area"]:
+        yield from (r["count"], r["previous"])
+    for row in f["weekday_hour"]:
+        yield from row
+    for r in f["coverage"]["by_organisation"] + f["coverage"]["by_kind"]:
+        yield r["count"]
+    yield f["coverage"]["reporters"]
+    for c in f["hotspots"]["cells"]:
+        yield c["count"]
+
+
+@pytest.mark.parametrize("audience", ["shared", "public"])
+def test_suppression_for_shared_and_public(scene, make, audience):
+    w = scene
+    make("drugs", local(2025, 3, 3, 15), n=2, organisation_id=w.kommun.pk)
+    make("gathering", local(2025, 3, 4, 15), n=1, organisation_id=w.kommun.pk)
+    f = build_for_period(w.m1, MARCH, partnership=w.p1, audience=audience)
+    numbers = list(_published_numbers(f))
+    assert not [v for v in numbers if isinstance(v, int) and 0 < v < 3]
+    by = {r["code"]: r for r in f["by_category"]}
+    assert by["drugs"]["count"] == "<3" and by["gathering"]["count"] == "<3"
+    assert by["drugs"]["z"] is None and by["drugs"]["flag"] is None
+    # Secondary suppression: no published column has exactly one hidden cell.
+    for field in ("count", "previous", "last_year"):
+        hidden = [r for r in f["by_category"] if isinstance(r[field], str)]
+        assert len(hidden) != 1
+    grid = np.array([[isinstance(v, str) for v in row] for row in f["weekday_hour"]])
+    assert not (grid.sum(axis=1) == 1).any() and not (grid.sum(axis=0) == 1).any()
+    assert f["notable"] == [] and f["repeat_places"] == [] and f["near_repeat"]["zones"] == []
+    assert all(c["count"] >= 3 for c in f["hotspots"]["cells"])
+    sections = {s["section"] for s in f["suppressed"]}
+    assert {"by_category", "weekday_hour", "notable", "repeat_places"} <= sections
+    assert "färre än 3" in f["summary"] or "<3" not in str(f["totals"])
+
+
+def test_secondary_cells_are_not_labelled_small(world, make):
+    make("vandalism", local(2025, 3, 5, 12), n=10, organisation_id=world.kommun.pk)
+    make("fire", local(2025, 3, 5, 12), n=5, organisation_id=world.kommun.pk)
+    make("drugs", local(2025, 3, 5, 12), n=1, organisation_id=world.kommun.pk)
+    f = build_for_period(world.m1, MARCH, partnership=world.p1, audience="shared")
+    by = {r["code"]: r["count"] for r in f["by_category"]}
+    assert by == {"vandalism": 10, "fire": "..", "drugs": "<3"}
+    assert f["totals"]["count"] == 16
+
+
+def test_regional_composition_uses_child_areas_only(scene, make):
+    w = scene
+    # A county-level police event belongs to no municipality: not in the composition.
+    make(
+        "violence",
+        local(2025, 3, 12, 22),
+        n=4,
+        source="polisen",
+        visibility="public",
+        precision="county",
+        area_ids=[w.county.pk],
+    )
+    f = build_for_period(w.county, MARCH, audience="shared")
+    assert f["composed_from_children"] is True
+    kids = {r["code"]: r["count"] for r in f["by_child_area"]}
+    assert kids == {"9901": 62, "9902": 6}
+    assert f["totals"]["count"] == 68
+    assert f["hotspots"]["cells"] == [] and f["notable"] == []
+    internal = build_for_period(w.county, MARCH)
+    assert internal["totals"]["count"] == 72 and internal["composed_from_children"] is False
+
+
+def test_aoristic_weekday_hour(world, make):
+    from datetime import timedelta
+
+    start = local(2025, 3, 4, 13)  # Tuesday 13:00
+    make(
+        "theft.burglary",
+        start,
+        organisation_id=world.kommun.pk,
+        occurred_to=start + timedelta(hours=3),
+    )
+    f = build_for_period(world.m1, MARCH, partnership=world.p1)
+    row = f["weekday_hour"][1]
+    assert row[13] == row[14] == row[15] == pytest.approx(1 / 3, abs=1e-3)
+    assert "aoristic" in f["weekday_hour_method"]
+
+
+def test_summary_languages(scene):
+    from samverkan.situation.summary import summarise
+
+    f = build_for_period(scene.m1, MARCH, partnership=scene.p1)
+    assert summarise(f, "nb").startswith("I mars 2025 ble det registrert 62 hendelser i Norrby")
+    assert "Skadeverk økte tydelig sammenlignet med samme måned i fjor (42 mot 21)." in summarise(
+        f, "nb"
+    )
+    en = summarise(f, "en")
+    assert en.startswith("In March 2025, 62 incidents were recorded in Norrby")
+    assert (
+        "Vandalism increased clearly compared with the same month last year (42 against 21)." in en
+    )
