@@ -1,0 +1,47 @@
+"""The action plan as a spreadsheet: one row per measure, formula cells escaped."""
+
+from __future__ import annotations
+
+from samverkan.core.exports import to_xlsx
+
+HEADER = [
+    "åtgärd",
+    "beskrivning",
+    "problem",
+    "riktas_mot",
+    "ansvarig_organisation",
+    "ansvarig_person",
+    "samarbetspartner",
+    "start",
+    "slut",
+    "resurser",
+    "status",
+    "indikatorer",
+]
+
+
+def _indicator(ref) -> str:
+    return str(ref.get("label", ref)) if isinstance(ref, dict) else str(ref)
+
+
+def measure_rows(measures):
+    for m in measures:
+        yield [
+            m.title,
+            m.description,
+            "; ".join(p.title for p in m.problems.all()),
+            str(m.get_target_side_display()),
+            m.owner.name,
+            m.responsible_person,
+            "; ".join(o.name for o in m.partners.all()),
+            m.start,
+            m.end,
+            m.resources,
+            str(m.get_status_display()),
+            "; ".join(_indicator(r) for r in m.indicator_refs or []),
+        ]
+
+
+def plan_xlsx(plan) -> bytes:
+    measures = plan.measures.select_related("owner").prefetch_related("problems", "partners")
+    return to_xlsx(HEADER, measure_rows(measures), title="Åtgärdsplan")

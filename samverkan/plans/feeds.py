@@ -1,0 +1,70 @@
+"""RSS and Atom feeds of citizen-promise updates (published promises only)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from samverkan.plans.public import published_updates
+
+MAX_ITEMS = 50
+
+
+class PromiseUpdatesFeed(Feed):
+    """Updates of every published promise, or of one area's (``code``)."""
+
+    permission_required = "public"
+    description = "Lägesrapporter om kommunens och polisens medborgarlöften."
+
+    def get_object(self, request, code=None):
+        if code is None:
+            return None
+        updates = published_updates().filter(promise__area__code=code)
+        first = updates.first()
+        if first is None:
+            raise Http404
+        return first.promise.area
+
+    def title(self, area):
+        return f"Medborgarlöften i {area.name}" if area else "Medborgarlöften"
+
+    def link(self, area):
+        if area is None:
+            return reverse("public-promises")
+        return reverse("public-promises-area", args=[area.code])
+
+    def items(self, area):
+        updates = published_updates()
+        if area is not None:
+            updates = updates.filter(promise__area__code=area.code)
+        return updates.order_by("-date", "-id")[:MAX_ITEMS]
+
+    def item_title(self, item):
+        return f"{item.promise.title} – {item.date:%Y-%m-%d}"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return (
+            reverse("public-promises-area", args=[item.promise.area.code])
+            + f"#uppdatering-{item.pk}"
+        )
+
+    def item_guid(self, item):
+        return f"promise-update-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return datetime.combine(item.date, time(12), timezone.get_current_timezone())
+
+
+class PromiseUpdatesAtomFeed(PromiseUpdatesFeed):
+    feed_type = Atom1Feed
+    subtitle = PromiseUpdatesFeed.description

@@ -1,0 +1,37 @@
+"""Printable documents: the one-page cause analysis, the action plan, the promise poster.
+
+HTML templates rendered by WeasyPrint; everything (styles, the QR code, the timeline) is
+inline, so printing needs no network and no static-file server.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+
+def render_pdf(template: str, context: dict, request=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    return HTML(string=html).write_pdf()
+
+
+def public_url(area_code: str, request=None) -> str:
+    """Absolute address of an area's public promise page (PUBLIC_BASE_URL when set)."""
+    path = reverse("public-promises-area", args=[area_code])
+    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    if base:
+        return base.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def qr_svg(url: str, title: str = "") -> str:
+    """The QR code of ``url`` as an inline SVG element (segno, error correction M)."""
+    qr = segno.make(url, error="m")
+    return mark_safe(qr.svg_inline(scale=6, border=2, title=title or url))

@@ -1,0 +1,218 @@
+"""Changes to problems, analyses, plans, measures, promises and agreements.
+
+One function per change, each in one transaction with its audit event
+(:func:`samverkan.core.audit.record`): a change without its event cannot be committed.
+Audit details name the fields that changed, never their content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.core import audit
+from samverkan.plans import workflow
+from samverkan.plans.models import (
+    ActionPlan,
+    Agreement,
+    CauseAnalysis,
+    CitizenPromise,
+    EventStep,
+    FollowUpDate,
+    Measure,
+    Problem,
+    PromiseUpdate,
+    Side,
+)
+
+
+def _record(action, obj, user, request, **details):
+    audit.record(action, actor=user, obj=obj, request=request, details=details or None)
+
+
+@transaction.atomic
+def save_form(form, user, action: str, *, request=None, **attrs):
+    """Save a model form (create or edit) and write ``<action>`` to the audit log.
+
+    ``attrs`` are set on the instance before saving (owner, creator ...).
+    """
+    creating = form.instance.pk is None
+    obj = form.save(commit=False)
+    for key, value in attrs.items():
+        setattr(obj, key, value)
+    if creating and hasattr(obj, "created_by_id") and obj.created_by_id is None:
+        obj.created_by = user
+    obj.save()
+    form.save_m2m()
+    _record(action, obj, user, request, fields=sorted(form.changed_data))
+    return obj
+
+
+# ---------------------------------------------------------------- problems
+@transaction.atomic
+def set_problem_status(problem: Problem, status: str, user, *, request=None) -> Problem:
+    workflow.check_transition("problem", problem.status, status)
+    old = problem.status
+    problem.status = status
+    problem.save(update_fields=["status", "updated_at"])
+    _record("problem.status", problem, user, request, **{"from": old, "to": status})
+    return problem
+
+
+def finding_from_report(report, category_code: str) -> dict | None:
+    """The row of a lägesbild's by-category table for ``category_code``, or None."""
+    for row in (report.snapshot or {}).get("by_category", []):
+        if row.get("code") == category_code:
+            return row
+    return None
+
+
+@transaction.atomic
+def link_incidents(problem: Problem, incidents: Iterable, user, *, request=None) -> Problem:
+    """Replace the incidents linked as evidence (the caller passes only visible ones)."""
+    ids = sorted(i.pk for i in incidents)
+    before = sorted(problem.incidents.values_list("pk", flat=True))
+    if ids != before:
+        problem.incidents.set(ids)
+        _record("problem.evidence", problem, user, request, incidents=len(ids))
+    return problem
+
+
+# ---------------------------------------------------------------- cause analysis
+@transaction.atomic
+def save_cause_analysis(
+    problem: Problem,
+    user,
+    *,
+    sides: dict[str, dict[str, str]],
+    staff_dialogue: str = "",
+    citizen_dialogue: str = "",
+    conclusion: str = "",
+    steps: list[dict] | None = None,
+    request=None,
+) -> CauseAnalysis:
+    """Write the whole analysis: triangle sides, dialogue notes and the event chain."""
+    analysis, created = CauseAnalysis.objects.get_or_create(problem=problem)
+    analysis.sides = {
+        code: {
+            "findings": (sides.get(code) or {}).get("findings", "").strip(),
+            "sources": (sides.get(code) or {}).get("sources", "").strip(),
+        }
+        for code in Side.values
+    }
+    analysis.staff_dialogue = staff_dialogue.strip()
+    analysis.citizen_dialogue = citizen_dialogue.strip()
+    analysis.conclusion = conclusion.strip()
+    analysis.updated_by = user
+    analysis.save()
+    if steps is not None:
+        analysis.steps.all().delete()
+        EventStep.objects.bulk_create(
+            EventStep(
+                analysis=analysis,
+                position=i,
+                stage=s["stage"],
+                description=s["description"].strip(),
+                intervention=(s.get("intervention") or "").strip(),
+            )
+            for i, s in enumerate(steps, start=1)
+        )
+    _record(
+        "cause_analysis.create" if created else "cause_analysis.update",
+        analysis,
+        user,
+        request,
+        problem=problem.pk,
+        steps=len(steps or []),
+    )
+    return analysis
+
+
+# ---------------------------------------------------------------- action plans and measures
+@transaction.atomic
+def set_plan_status(
+    plan: ActionPlan,
+    status: str,
+    user,
+    *,
+    adopted_by: str = "",
+    adopted_on: date | None = None,
+    request=None,
+) -> ActionPlan:
+    """Change a plan's status; adopting needs the adopting body and the date."""
+    workflow.check_transition("plan", plan.status, status)
+    if status == workflow.ADOPTED:
+        adopted_by = (adopted_by or plan.adopted_by).strip()
+        adopted_on = adopted_on or plan.adopted_on
+        if not adopted_by or not adopted_on:
+            raise ValueError("Ange vilket organ som antog planen och datumet för beslutet.")
+        plan.adopted_by, plan.adopted_on = adopted_by, adopted_on
+    old = plan.status
+    plan.status = status
+    plan.save(update_fields=["status", "adopted_by", "adopted_on", "updated_at"])
+    _record("action_plan.status", plan, user, request, **{"from": old, "to": status})
+    return plan
+
+
+@transaction.atomic
+def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
+    workflow.check_transition("measure", measure.status, status)
+    old = measure.status
+    measure.status = status
+    measure.save(update_fields=["status", "updated_at"])
+    _record("measure.status", measure, user, request, **{"from": old, "to": status})
+    return measure
+
+
+# ---------------------------------------------------------------- citizen promises
+@transaction.atomic
+def publish_promise(promise: CitizenPromise, user, *, request=None) -> CitizenPromise:
+    if not promise.text.strip():
+        raise ValueError("Ett löfte utan text kan inte publiceras.")
+    promise.published = True
+    promise.published_at = promise.published_at or timezone.now()
+    promise.save(update_fields=["published", "published_at", "updated_at"])
+    _record("promise.publish", promise, user, request)
+    return promise
+
+
+@transaction.atomic
+def unpublish_promise(promise: CitizenPromise, user, *, request=None) -> CitizenPromise:
+    promise.published = False
+    promise.save(update_fields=["published", "updated_at"])
+    _record("promise.unpublish", promise, user, request)
+    return promise
+
+
+@transaction.atomic
+def add_promise_update(
+    promise: CitizenPromise, when: date, text: str, user, *, request=None
+) -> PromiseUpdate:
+    text = text.strip()
+    if not text:
+        raise ValueError("Skriv vad som har hänt innan du sparar lägesrapporten.")
+    update = PromiseUpdate.objects.create(promise=promise, date=when, text=text, created_by=user)
+    _record("promise.update_add", update, user, request, promise=promise.pk)
+    return update
+
+
+# ---------------------------------------------------------------- agreements
+@transaction.atomic
+def set_followups(agreement: Agreement, rows: list[dict], user, *, request=None) -> None:
+    """Replace the follow-up dates; a date kept keeps its reminder state."""
+    kept = {f.date: f for f in agreement.followups.all()}
+    wanted = {r["date"]: r.get("description", "") for r in rows}
+    for day, followup in kept.items():
+        if day not in wanted:
+            followup.delete()
+    for day, description in wanted.items():
+        if day in kept:
+            if kept[day].description != description:
+                kept[day].description = description
+                kept[day].save(update_fields=["description"])
+        else:
+            FollowUpDate.objects.create(agreement=agreement, date=day, description=description)
+    _record("agreement.followups", agreement, user, request, dates=len(wanted))

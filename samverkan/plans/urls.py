@@ -1,0 +1,78 @@
+"""Internal plans pages, mounted at /planer/. Rows in tests/plans/matrix.py."""
+
+from django.urls import path
+
+from samverkan.plans import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="plans-home"),
+    path("problem/ny/", views.ProblemCreateView.as_view(), name="problem-create"),
+    path("problem/<int:pk>/", views.ProblemDetailView.as_view(), name="problem-detail"),
+    path("problem/<int:pk>/andra/", views.ProblemEditView.as_view(), name="problem-edit"),
+    path("problem/<int:pk>/status/", views.ProblemStatusView.as_view(), name="problem-status"),
+    path(
+        "problem/<int:pk>/orsaksanalys/",
+        views.CauseAnalysisView.as_view(),
+        name="analysis-edit",
+    ),
+    path(
+        "problem/<int:pk>/orsaksanalys.pdf",
+        views.CauseAnalysisPDFView.as_view(),
+        name="analysis-pdf",
+    ),
+    path("atgardsplaner/ny/", views.PlanCreateView.as_view(), name="plan-create"),
+    path("atgardsplaner/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("atgardsplaner/<int:pk>/andra/", views.PlanEditView.as_view(), name="plan-edit"),
+    path("atgardsplaner/<int:pk>/status/", views.PlanStatusView.as_view(), name="plan-status"),
+    path(
+        "atgardsplaner/<int:pk>/tidslinje/",
+        views.PlanTimelineView.as_view(),
+        name="plan-timeline",
+    ),
+    path(
+        "atgardsplaner/<int:pk>/export.<str:fmt>",
+        views.PlanExportView.as_view(),
+        name="plan-export",
+    ),
+    path(
+        "atgardsplaner/<int:pk>/atgarder/ny/",
+        views.MeasureCreateView.as_view(),
+        name="measure-create",
+    ),
+    path("atgarder/<int:pk>/andra/", views.MeasureEditView.as_view(), name="measure-edit"),
+    path("atgarder/<int:pk>/status/", views.MeasureStatusView.as_view(), name="measure-status"),
+    path("medborgarloften/ny/", views.PromiseCreateView.as_view(), name="promise-create"),
+    path("medborgarloften/<int:pk>/", views.PromiseDetailView.as_view(), name="promise-detail"),
+    path("medborgarloften/<int:pk>/andra/", views.PromiseEditView.as_view(), name="promise-edit"),
+    path(
+        "medborgarloften/<int:pk>/publicera/",
+        views.PromisePublishView.as_view(),
+        name="promise-publish",
+    ),
+    path(
+        "medborgarloften/<int:pk>/lagesrapport/",
+        views.PromiseUpdateView.as_view(),
+        name="promise-update",
+    ),
+    path(
+        "medborgarloften/<int:pk>/affisch.pdf",
+        views.PromisePosterView.as_view(),
+        name="promise-poster",
+    ),
+    path("overenskommelser/ny/", views.AgreementCreateView.as_view(), name="agreement-create"),
+    path(
+        "overenskommelser/<int:pk>/",
+        views.AgreementDetailView.as_view(),
+        name="agreement-detail",
+    ),
+    path(
+        "overenskommelser/<int:pk>/andra/",
+        views.AgreementEditView.as_view(),
+        name="agreement-edit",
+    ),
+    path(
+        "overenskommelser/<int:pk>/dokument.pdf",
+        views.AgreementDocumentView.as_view(),
+        name="agreement-document",
+    ),
+]

@@ -1,0 +1,83 @@
+"""Status workflows of problems, action plans and measures, as data tables.
+
+One table of allowed transitions per kind of object, checked in one place:
+:func:`check_transition`. The services call it before every status change.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# Problems: from the first sighting in a lägesbild to a closed problem.
+IDENTIFIED, PRIORITISED, ANALYSED, ADDRESSED, CLOSED = (
+    "identified",
+    "prioritised",
+    "analysed",
+    "addressed",
+    "closed",
+)
+PROBLEM_STATUSES = [
+    (IDENTIFIED, _("Identifierat")),
+    (PRIORITISED, _("Prioriterat")),
+    (ANALYSED, _("Orsaksanalys klar")),
+    (ADDRESSED, _("Åtgärdas")),
+    (CLOSED, _("Avslutat")),
+]
+PROBLEM_TRANSITIONS: dict[str, set[str]] = {
+    IDENTIFIED: {PRIORITISED, CLOSED},
+    PRIORITISED: {ANALYSED, IDENTIFIED, CLOSED},
+    ANALYSED: {ADDRESSED, PRIORITISED, CLOSED},
+    ADDRESSED: {CLOSED, ANALYSED},
+    CLOSED: {IDENTIFIED},
+}
+
+# Action plans: a draft is adopted by a named body; a new revision starts as a draft again.
+DRAFT, ADOPTED, ARCHIVED = "draft", "adopted", "archived"
+PLAN_STATUSES = [
+    (DRAFT, _("Utkast")),
+    (ADOPTED, _("Antagen")),
+    (ARCHIVED, _("Arkiverad")),
+]
+PLAN_TRANSITIONS: dict[str, set[str]] = {
+    DRAFT: {ADOPTED, ARCHIVED},
+    ADOPTED: {DRAFT, ARCHIVED},
+    ARCHIVED: {DRAFT},
+}
+
+# Measures.
+PLANNED, ONGOING, DONE, CANCELLED = "planned", "ongoing", "done", "cancelled"
+MEASURE_STATUSES = [
+    (PLANNED, _("Planerad")),
+    (ONGOING, _("Pågår")),
+    (DONE, _("Genomförd")),
+    (CANCELLED, _("Avbruten")),
+]
+MEASURE_TRANSITIONS: dict[str, set[str]] = {
+    PLANNED: {ONGOING, CANCELLED},
+    ONGOING: {DONE, CANCELLED, PLANNED},
+    DONE: {ONGOING},
+    CANCELLED: {PLANNED},
+}
+
+TABLES = {
+    "problem": PROBLEM_TRANSITIONS,
+    "plan": PLAN_TRANSITIONS,
+    "measure": MEASURE_TRANSITIONS,
+}
+
+
+class TransitionError(ValueError):
+    """A status change that the workflow table does not allow."""
+
+
+def allowed(kind: str, current: str) -> set[str]:
+    return TABLES[kind].get(current, set())
+
+
+def check_transition(kind: str, current: str, target: str) -> None:
+    if target not in allowed(kind, current):
+        labels = dict(PROBLEM_STATUSES + PLAN_STATUSES + MEASURE_STATUSES)
+        raise TransitionError(
+            f"Status kan inte ändras från '{labels.get(current, current)}' "
+            f"till '{labels.get(target, target)}'."
+        )
