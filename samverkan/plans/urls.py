@@ -30,9 +30,14 @@ urlpatterns = [
         name="plan-timeline",
     ),
     path(
-        "atgardsplaner/<int:pk>/export.<str:fmt>",
-        views.PlanExportView.as_view(),
-        name="plan-export",
+        "atgardsplaner/<int:pk>/atgardsplan.pdf",
+        views.PlanExportView.as_view(fmt="pdf"),
+        name="plan-pdf",
+    ),
+    path(
+        "atgardsplaner/<int:pk>/atgardsplan.xlsx",
+        views.PlanExportView.as_view(fmt="xlsx"),
+        name="plan-xlsx",
     ),
     path(
         "atgardsplaner/<int:pk>/atgarder/ny/",

@@ -451,9 +451,10 @@ class PlanExportView(ObjectView, View):
     """The plan as PDF (print) or XLSX (one row per measure); audit-logged."""
 
     model = ActionPlan
+    fmt = "pdf"
 
-    def get(self, request, pk, fmt):
-        plan = self.object
+    def get(self, request, pk):
+        plan, fmt = self.object, self.fmt
         name = f"atgardsplan-{slugify(plan.title)}-{plan.start_year}-{plan.end_year}"
         if fmt == "xlsx":
             response = HttpResponse(
