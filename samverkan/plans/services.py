@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.core import audit
+from samverkan.core.models import Partnership
+from samverkan.core.permissions import memberships
 from samverkan.plans import workflow
 from samverkan.plans.models import (
     ActionPlan,
@@ -26,11 +28,35 @@ from samverkan.plans.models import (
     Problem,
     PromiseUpdate,
     Side,
+    partnership_of,
 )
 
 
+def acting_organisation(user, obj):
+    """The user's organisation within the partnership that owns ``obj`` (for the audit log)."""
+    pid = partnership_of(obj)
+    if pid is None:
+        return None
+    members = set(
+        Partnership.organisations.through.objects.filter(partnership_id=pid).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for m in memberships(user):
+        if m.organisation_id in members:
+            return m.organisation
+    return None
+
+
 def _record(action, obj, user, request, **details):
-    audit.record(action, actor=user, obj=obj, request=request, details=details or None)
+    audit.record(
+        action,
+        actor=user,
+        obj=obj,
+        organisation=acting_organisation(user, obj),
+        request=request,
+        details=details or None,
+    )
 
 
 @transaction.atomic
