@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "samverkan.situation",
     "samverkan.cases",
     "samverkan.plans",
+    "samverkan.followup",
 ]
 
 MIDDLEWARE = [

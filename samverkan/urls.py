@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("samverkan.api.urls")),
     path("handelser/", include("samverkan.incidents.urls")),
+    path("uppfoljning/", include("samverkan.followup.urls")),
     path("arenden/", include("samverkan.cases.urls")),
     path("planer/", include("samverkan.plans.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),

@@ -1,0 +1,103 @@
+"""Small multiples of indicators, drawn with matplotlib as inline SVG.
+
+One small panel per indicator on a shared layout (Tufte's small multiples): the series,
+each goal's baseline and target as lines, the goal status in the title, and the values
+that the change test flagged as increases or decreases marked in colour. No network, no
+fonts fetched: the SVG keeps text as text (``svg.fonttype = none``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+BLUE = "#1f5f99"
+GREY = "#57606a"
+RED = "#b42318"
+GREEN = "#1a7f37"
+STATUS_COLOURS = {"reached": GREEN, "on_track": BLUE, "off_track": RED, "no_data": GREY}
+_STYLE = {
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "samverkan-followup",
+}
+
+
+def _svg(fig, title: str) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    # An accessible name for the chart; the numbers are in the table beside it.
+    safe = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return re.sub(r"<svg ", f'<svg role="img" aria-label="{safe}" ', text, count=1)
+
+
+def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") -> str:
+    """An SVG with one panel per indicator of a snapshot (see ``services.tertial_snapshot``).
+
+    ``indicators`` items need ``id``, ``name``, ``values`` (``label``, ``value``, optionally
+    ``flag``); ``goals`` items ``indicator_id``, ``baseline_value``, ``target_value``,
+    ``status``, ``details`` (``span_months``, ``window_values``).
+    """
+    if not indicators:
+        return ""
+    n = len(indicators)
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    with plt.rc_context(_STYLE):
+        fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.1 * rows), squeeze=False)
+        for ax in axes.flat[n:]:
+            ax.set_visible(False)
+        for ax, ind in zip(axes.flat, indicators, strict=False):
+            values = ind.get("values") or []
+            ys = [v["value"] for v in values]
+            xs = list(range(len(ys)))
+            ax.plot(xs, ys, color=BLUE, linewidth=1.4, marker="o", markersize=2)
+            for x, v in zip(xs, values, strict=True):
+                if v.get("flag") == "increase":
+                    ax.plot([x], [v["value"]], "^", color=RED, markersize=6)
+                elif v.get("flag") == "decrease":
+                    ax.plot([x], [v["value"]], "v", color=GREEN, markersize=6)
+            status = None
+            for g in goals:
+                if g.get("indicator_id") != ind["id"]:
+                    continue
+                status = g.get("status")
+                per_value = _per_value(g, ind)
+                if g.get("target_value") is not None and per_value:
+                    ax.axhline(
+                        g["target_value"] / per_value, color=GREEN, linestyle="--", linewidth=1
+                    )
+                if g.get("baseline_value") is not None and per_value:
+                    ax.axhline(
+                        g["baseline_value"] / per_value, color=GREY, linestyle=":", linewidth=1
+                    )
+            name = ind["name"] if len(ind["name"]) <= 38 else ind["name"][:36] + "…"
+            ax.set_title(name, fontsize=8, loc="left", color=STATUS_COLOURS.get(status, "#1b1f24"))
+            if values:
+                ticks = [0, len(values) - 1] if len(values) > 1 else [0]
+                ax.set_xticks(ticks, [values[i]["label"] for i in ticks])
+            ax.set_ylim(bottom=0)
+        fig.tight_layout()
+        return _svg(fig, title or "Indikatorer")
+
+
+def _per_value(goal: dict, indicator: dict) -> float:
+    """How many values one goal level spans (a yearly goal on a monthly count: 12)."""
+    if indicator.get("value_type") == "share":
+        return 1.0
+    details = goal.get("details") or {}
+    n = details.get("baseline_values") or 0
+    return float(n) if n else 1.0
