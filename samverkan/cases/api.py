@@ -8,6 +8,7 @@ on every case.
 
 from __future__ import annotations
 
+import rules
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -66,7 +67,7 @@ class CaseApiDetail(APIView):
     )
     def get(self, request, pk):
         case = get_object_or_404(PreventiveCase.objects.select_related("organisation"), pk=pk)
-        if not request.user.has_perm(self.permission_required, case):
+        if not rules.has_perm(self.permission_required, request.user, case):
             raise NotFound()
         purpose = purposes.stated(request, case)
         code = request.query_params.get("syfte", "")
