@@ -4,9 +4,10 @@ For each case type and period (the year the case was opened), the follow-up at 3
 months is counted as *ceased* (no new threats, violence or crime), *continued* (any of
 them) or *unknown*. The share that ceased is estimated among the cases with a known
 outcome, with a Wilson score interval, and every count from 1 to ``K - 1`` is suppressed
-with secondary suppression (:func:`samverkan.analysis.suppression.suppress`), so that no
-reader can single out a person's outcome. A share is shown only when neither of its two
-counts is suppressed.
+(:func:`samverkan.analysis.suppression.suppress`), with the partner cell of its line, so
+that no reader can single out a person's outcome. A share is shown only when neither of
+its two counts is suppressed. No totals across rows are published: with them a suppressed
+row could be recovered by subtraction.
 
 References
 ----------
@@ -69,7 +70,7 @@ class Row:
     ceased: int | str
     continued: int | str
     unknown: int | str
-    total: int | str
+    total: int | str  # cases with a known outcome (ceased + continued)
     share: float | None = None
     low: float | None = None
     high: float | None = None
@@ -78,7 +79,7 @@ class Row:
 def outcome_table(cases, months: int = 6, k: int = K) -> dict:
     """Aggregate the outcomes at ``months`` of the cases in ``cases`` (a queryset).
 
-    Returns ``{"rows": [Row], "totals": Row, "months", "k", "method"}``; suppressed cells
+    Returns ``{"rows": [Row], "months", "k", "method"}``; suppressed cells
     hold the label ``"<k"``.
     """
     grouped = (
@@ -94,22 +95,27 @@ def outcome_table(cases, months: int = 6, k: int = K) -> dict:
     labels = dict(CaseType.choices)
     keys = sorted(counts, key=lambda key: (list(labels).index(key[0]), key[1]))
     rows: list[Row] = []
-    totals = Row("", "Totalt", "", 0, 0, 0, 0)
-    if keys:
-        table = [[counts[key][c] for c in COLUMNS] for key in keys]
-        masked = suppress(table, k=k, totals=True)
-        for i, key in enumerate(keys):
-            cells = dict(zip(COLUMNS, masked.estimate[i]))
-            row = Row(key[0], str(labels[key[0]]), key[1], total=masked.row_totals[i], **cells)
-            _add_share(row)
-            rows.append(row)
-        col = dict(zip(COLUMNS, masked.col_totals))
-        grand = sum(sum(r) for r in table)
-        totals = Row("", "Totalt", "", total=grand if grand >= k else f"<{k}", **col)
-        _add_share(totals)
+    for key in keys:
+        cell = counts[key]
+        # Ceased and continued are published with their total (the cases with a known
+        # outcome), so a lone small cell would be recovered by subtraction: the 1-D rule
+        # suppresses its partner too. No totals across rows are published, for the same
+        # reason across rows.
+        known = suppress([cell["ceased"], cell["continued"]], k=k, totals=True)
+        unknown = suppress([cell["unknown"]], k=k, totals=False)
+        row = Row(
+            key[0],
+            str(labels[key[0]]),
+            key[1],
+            ceased=known.estimate[0],
+            continued=known.estimate[1],
+            unknown=unknown.estimate[0],
+            total=known.total,
+        )
+        _add_share(row)
+        rows.append(row)
     return {
         "rows": rows,
-        "totals": totals,
         "months": months,
         "k": k,
         "method": "Wilson score interval (Wilson 1927), 95 %",

@@ -663,7 +663,7 @@ class StatsExportView(StatsView):
             "upphörde",
             "fortsatte",
             "okänt",
-            "totalt",
+            "kända_utfall",
             "andel",
             "ki_låg",
             "ki_hög",
@@ -685,7 +685,7 @@ class StatsExportView(StatsView):
                 fmt(r.high),
             ]
 
-        rows = [line(r) for r in table["rows"]] + [line(table["totals"])]
+        rows = [line(r) for r in table["rows"]]
         response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="arendeutfall-{table["months"]}man.csv"'
