@@ -489,6 +489,8 @@ def create_goal(indicator: Indicator, user, *, request=None, **fields) -> Effect
     goal = EffectGoal(
         indicator=indicator, baseline_start=start, baseline_end=end, created_by=user, **fields
     )
+    if indicator.kind == Indicator.Kind.INCIDENTS:
+        refresh_indicator(indicator, since=start)
     if goal.baseline_value is None:
         base = indicator.values.filter(period_start__gte=start, period_start__lt=end)
         if indicator.value_type == Indicator.ValueType.SHARE:
@@ -498,8 +500,6 @@ def create_goal(indicator: Indicator, user, *, request=None, **fields) -> Effect
         elif base.exists():
             goal.baseline_value = sum(v.value for v in base)
     goal.save()
-    if indicator.kind == Indicator.Kind.INCIDENTS:
-        refresh_indicator(indicator, since=start)
     refresh_goal(goal)
     audit.record(
         "followup.goal.create",
