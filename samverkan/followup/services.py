@@ -514,6 +514,21 @@ def create_goal(indicator: Indicator, user, *, request=None, **fields) -> Effect
 # --------------------------------------------------------------------------- tertials
 
 
+def linked_indicators(measure) -> list[Indicator]:
+    """The indicators a measure names in its ``indicator_refs`` (the plans app's extension
+    point: ``[{"app": "followup", "id": 7}, ...]``; free-text references are ignored)."""
+    ids = [
+        r.get("id")
+        for r in (measure.indicator_refs or [])
+        if isinstance(r, dict) and r.get("app") == "followup" and str(r.get("id", "")).isdigit()
+    ]
+    if not ids:
+        return []
+    return list(
+        Indicator.objects.filter(pk__in=[int(i) for i in ids], partnership=measure.plan.partnership)
+    )
+
+
 def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=None) -> dict:
     """Goals, measures, indicators and evaluations of a partnership for one tertial."""
     from samverkan.plans.models import Measure
@@ -592,6 +607,7 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
     )
     out_measures = [
         {
+            "indicators": [i.name for i in linked_indicators(m)],
             "id": m.pk,
             "plan": m.plan.title,
             "title": m.title,
@@ -962,30 +978,3 @@ def import_entries(
         save_entry(entry, user, categories=cats, request=request)
         created += 1
     return created, skipped
-
-
-def export_bank_csv(entries) -> bytes:
-    from samverkan.core.exports import to_csv
-
-    rows = [
-        [
-            e.title,
-            e.problem_type,
-            e.method,
-            e.setting,
-            ";".join(c.code for c in e.categories.all()),
-            e.description,
-            e.effect_summary,
-            e.cost,
-            e.contacts,
-            e.language,
-            e.external_ref,
-        ]
-        for e in entries
-    ]
-    return to_csv(list(BANK_COLUMNS), rows)
-
-
-def read_upload(f) -> str:
-    data = f.read()
-    return data.decode("utf-8-sig") if isinstance(data, bytes) else data

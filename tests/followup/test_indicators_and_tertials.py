@@ -97,6 +97,7 @@ def followed(world, add_incidents):
         start=date(2025, 5, 1),
         end=date(2025, 12, 31),
         status="ongoing",
+        indicator_refs=[{"app": "followup", "id": ind.pk}, "Polisens lägesbild"],
     )
     Measure.objects.create(
         plan=plan,
@@ -123,6 +124,8 @@ def test_tertial_snapshot(world, followed):
     assert goal["status"] == "reached" and goal["baseline_value"] == 120
     assert [m["title"] for m in snap["measures"]] == ["Trygghetsvandringar"]
     assert snap["measures"][0]["status_label"] == "Pågår"
+    # The measure's indicator_refs (the plans app's extension point) resolve to indicators.
+    assert snap["measures"][0]["indicators"] == ["Skadegörelse i Norrby"]
     assert AuditEvent.objects.filter(action="followup.tertial.create").exists()
 
 
