@@ -17,7 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
 from samverkan.core.models import Area, Partnership
-from samverkan.core.permissions import scope
+from samverkan.core.permissions import is_system_admin_user, scope
 from samverkan.followup import charts, pdf, search, services
 from samverkan.followup.forms import (
     AnalysisForm,
@@ -81,7 +81,7 @@ class HomeView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         partnerships = scope(Partnership.objects.all(), request.user)
-        if not request.user.is_superuser:
+        if not is_system_admin_user(request.user):
             partnerships = partnerships.filter(pk__in=reader_partnerships(request.user))
         return self.render_to_response({"partnerships": partnerships})
 
