@@ -7,6 +7,12 @@ that are already there (same source and external id, otherwise same content hash
 
 It does not open a transaction of its own: callers wrap the whole import in one, so an
 import that is killed leaves none of its rows behind and a rerun completes it.
+
+Rows are written with one ``executemany`` per table and batch, not through model
+instances: building a million ``Incident`` objects would cost more than the insert itself
+(see ``benchmarks/bench_import.py``). Incident ids are reserved up front (PostgreSQL: from
+the table's sequence; SQLite: above the highest id ever used, inside the write
+transaction) so the area links can be written in the same pass.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from datetime import datetime
 import h3
 import numpy as np
 from django.conf import settings
+from django.db import connection
 
 from samverkan.core.geo import AreaIndex, project
 from samverkan.core.models import Area
@@ -26,6 +33,8 @@ from samverkan.incidents.masking import mask_text
 from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
+_POINT = (Precision.POINT, Precision.ADDRESS)
+SQLITE_CACHE_KIB = -131072  # negative: a cap in KiB (128 MB), allocated only as pages are used
 
 
 @dataclass
@@ -85,6 +94,7 @@ class AreaResolver:
             qs = qs.filter(country=country)
         self.index = AreaIndex.from_queryset(qs)
         self.parent = dict(Area.objects.values_list("id", "parent_id"))
+        self._cache: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def with_ancestors(self, area_ids: Iterable[int]) -> set[int]:
         out: set[int] = set()
@@ -94,6 +104,13 @@ class AreaResolver:
                 out.add(node)
                 node = self.parent.get(node)
         return out
+
+    def links(self, area_ids: tuple[int, ...]) -> tuple[int, ...]:
+        """:meth:`with_ancestors` as a sorted tuple, remembered (most points share a few)."""
+        found = self._cache.get(area_ids)
+        if found is None:
+            found = self._cache[area_ids] = tuple(sorted(self.with_ancestors(area_ids)))
+        return found
 
 
 def _chunks(rows: Iterable[IncidentRow], size: int) -> Iterator[list[IncidentRow]]:
@@ -105,6 +122,102 @@ def _chunks(rows: Iterable[IncidentRow], size: int) -> Iterator[list[IncidentRow
             chunk = []
     if chunk:
         yield chunk
+
+
+# Incident columns written by ingest, in insert order; every other column takes its default.
+_SET = (
+    "source",
+    "external_id",
+    "content_hash",
+    "occurred_from",
+    "occurred_to",
+    "reported_at",
+    "reporter_id",
+    "organisation_id",
+    "category_id",
+    "place_type",
+    "place_name",
+    "description",
+    "perceived_insecurity",
+    "lon",
+    "lat",
+    "x",
+    "y",
+    "h3",
+    "precision",
+    "visibility",
+    "is_summary",
+    "url",
+    "created_at",
+)
+
+
+class _Writer:
+    """Raw inserts for incidents and their area links, with ids reserved in advance."""
+
+    def __init__(self, now: datetime):
+        ops = connection.ops
+        self.vendor = connection.vendor
+        self.adapt_dt = ops.adapt_datetimefield_value
+        self.qn = ops.quote_name
+        self.incident_table = Incident._meta.db_table
+        fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
+        by_attname = {f.attname: f for f in fields}
+        self.defaults = tuple(
+            ops.adapt_datetimefield_value(f.get_default())
+            if f.get_internal_type() == "DateTimeField"
+            else f.get_default()
+            for f in fields
+            if f.attname not in _SET
+        )
+        cols = ["id", *(by_attname[a].column for a in _SET)]
+        cols += [f.column for f in fields if f.attname not in _SET]
+        self.incident_sql = self._insert(self.incident_table, cols)
+        link_cols = [
+            IncidentArea._meta.get_field(n).column
+            for n in ("incident", "area", "occurred_from", "category", "is_summary")
+        ]
+        self.link_sql = self._insert(IncidentArea._meta.db_table, link_cols)
+        self.now = self.adapt_dt(now)
+
+    def _insert(self, table: str, cols: list[str]) -> str:
+        names = ", ".join(self.qn(c) for c in cols)
+        return f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+
+    def reserve(self, cursor, n: int) -> list[int]:
+        table = self.incident_table
+        if self.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return sorted(r[0] for r in cursor.fetchall())
+        if self.vendor == "sqlite":
+            # AUTOINCREMENT never reuses an id, even of a deleted row: start above both.
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {self.qn(table)}), 0), "
+                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.qn(table)}")
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + n))
+
+    def existing(self, cursor, column: str, source: str, values: list[str]) -> set[str]:
+        """Which ``values`` of ``column`` are stored for ``source`` (in slices of 900)."""
+        found: set[str] = set()
+        col = self.qn(column)
+        for i in range(0, len(values), 900):
+            part = values[i : i + 900]
+            # NOT (col = '') repeats the partial unique index's condition so it is used.
+            cursor.execute(
+                f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self.qn('source')} = "
+                f"%s AND NOT ({col} = '') AND {col} IN ({', '.join(['%s'] * len(part))})",
+                [source, *part],
+            )
+            found.update(r[0] for r in cursor.fetchall())
+        return found
 
 
 def ingest(
@@ -128,105 +241,124 @@ def ingest(
     report = IngestReport()
     country = getattr(settings, "COUNTRY", "SE")
     now = now or timezone.now()
+    writer = _Writer(now)
+    adapt = writer.adapt_dt
     seen_ids: set[tuple[str, str]] = set()
     seen_hashes: set[tuple[str, str]] = set()
-    for chunk in _chunks(rows, batch_size):
-        # Duplicates: first within the file, then against what is already stored.
-        hashes = [r.content_hash() if not r.external_id else "" for r in chunk]
-        by_source_ids: dict[str, list[str]] = {}
-        by_source_hashes: dict[str, list[str]] = {}
-        for r, h in zip(chunk, hashes):
-            if r.external_id:
-                by_source_ids.setdefault(r.source, []).append(r.external_id)
-            else:
-                by_source_hashes.setdefault(r.source, []).append(h)
-        existing_ids = {
-            (s, e)
-            for s, ids in by_source_ids.items()
-            for e in Incident.objects.filter(source=s, external_id__in=ids).values_list(
-                "external_id", flat=True
-            )
-        }
-        existing_hashes = {
-            (s, e)
-            for s, hs in by_source_hashes.items()
-            for e in Incident.objects.filter(source=s, content_hash__in=hs).values_list(
-                "content_hash", flat=True
-            )
-        }
-        fresh: list[tuple[IncidentRow, str]] = []
-        for r, h in zip(chunk, hashes):
-            key = (r.source, r.external_id) if r.external_id else (r.source, h)
-            known = existing_ids if r.external_id else existing_hashes
-            seen = seen_ids if r.external_id else seen_hashes
-            if key in known or key in seen:
-                report.duplicates += 1
-                continue
-            seen.add(key)
-            fresh.append((r, h))
-        if not fresh:
+    cursor = connection.cursor()
+    cache_size = None
+    if writer.vendor == "sqlite":
+        # A big import touches many index pages; SQLite's default 2 MB page cache would
+        # spill them to the journal again and again inside the one transaction.
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        for chunk in _chunks(rows, batch_size):
+            fresh = _fresh(chunk, writer, cursor, seen_ids, seen_hashes, report)
+            if fresh:
+                _store(fresh, writer, cursor, resolver, country, adapt, report)
             if progress:
                 progress(len(chunk))
-            continue
-
-        lon = np.array([r.lon if r.lon is not None else np.nan for r, _ in fresh], dtype=float)
-        lat = np.array([r.lat if r.lat is not None else np.nan for r, _ in fresh], dtype=float)
-        has_xy = ~np.isnan(lon)
-        x = np.full(len(fresh), np.nan)
-        y = np.full(len(fresh), np.nan)
-        if has_xy.any():
-            x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], country)
-        is_point = np.array([r.precision in (Precision.POINT, Precision.ADDRESS) for r, _ in fresh])
-        point_idx = np.flatnonzero(is_point & has_xy)
-        contained = resolver.index.containing(lon[point_idx], lat[point_idx])
-        areas_of: dict[int, list[int]] = dict(zip(point_idx.tolist(), contained))
-
-        incidents = []
-        for i, (r, h) in enumerate(fresh):
-            point = i in areas_of
-            incidents.append(
-                Incident(
-                    source=r.source,
-                    external_id=r.external_id,
-                    content_hash=h,
-                    occurred_from=r.occurred_from,
-                    occurred_to=r.occurred_to,
-                    reported_at=r.reported_at or now,
-                    reporter_id=r.reporter_id,
-                    organisation_id=r.organisation_id,
-                    category_id=r.category_id,
-                    place_type=r.place_type,
-                    place_name=r.place_name[:200],
-                    description=mask_text(r.description) if r.description else "",
-                    perceived_insecurity=r.perceived_insecurity,
-                    lon=r.lon,
-                    lat=r.lat,
-                    x=float(x[i]) if has_xy[i] else None,
-                    y=float(y[i]) if has_xy[i] else None,
-                    h3=h3.latlng_to_cell(r.lat, r.lon, H3_RESOLUTION) if point else "",
-                    precision=r.precision,
-                    visibility=r.visibility,
-                    is_summary=r.is_summary,
-                    url=r.url,
-                )
-            )
-        Incident.objects.bulk_create(incidents, batch_size=1000)
-        links = []
-        for i, ((r, _), inc) in enumerate(zip(fresh, incidents)):
-            area_ids = resolver.with_ancestors(areas_of.get(i, []) + list(r.area_ids))
-            links.extend(
-                IncidentArea(
-                    incident_id=inc.pk,
-                    area_id=a,
-                    occurred_from=inc.occurred_from,
-                    category_id=inc.category_id,
-                    is_summary=inc.is_summary,
-                )
-                for a in area_ids
-            )
-        IncidentArea.objects.bulk_create(links, batch_size=2000)
-        report.imported += len(incidents)
-        report.incident_ids.extend(inc.pk for inc in incidents)
-        if progress:
-            progress(len(chunk))
+    finally:
+        if cache_size is not None:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        cursor.close()
     return report
+
+
+def _fresh(chunk, writer, cursor, seen_ids, seen_hashes, report):
+    """The rows of ``chunk`` not already stored nor seen earlier in this run."""
+    hashes = [r.content_hash() if not r.external_id else "" for r in chunk]
+    by_source_ids: dict[str, list[str]] = {}
+    by_source_hashes: dict[str, list[str]] = {}
+    for r, h in zip(chunk, hashes):
+        if r.external_id:
+            by_source_ids.setdefault(r.source, []).append(r.external_id)
+        else:
+            by_source_hashes.setdefault(r.source, []).append(h)
+    existing_ids = {
+        (s, e)
+        for s, ids in by_source_ids.items()
+        for e in writer.existing(cursor, "external_id", s, ids)
+    }
+    existing_hashes = {
+        (s, e)
+        for s, hs in by_source_hashes.items()
+        for e in writer.existing(cursor, "content_hash", s, hs)
+    }
+    fresh: list[tuple[IncidentRow, str]] = []
+    for r, h in zip(chunk, hashes):
+        key = (r.source, r.external_id) if r.external_id else (r.source, h)
+        known = existing_ids if r.external_id else existing_hashes
+        seen = seen_ids if r.external_id else seen_hashes
+        if key in known or key in seen:
+            report.duplicates += 1
+            continue
+        seen.add(key)
+        fresh.append((r, h))
+    return fresh
+
+
+def _store(fresh, writer, cursor, resolver, country, adapt, report):
+    n = len(fresh)
+    lon = np.array([r.lon if r.lon is not None else np.nan for r, _ in fresh], dtype=float)
+    lat = np.array([r.lat if r.lat is not None else np.nan for r, _ in fresh], dtype=float)
+    has_xy = ~np.isnan(lon)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    if has_xy.any():
+        x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], country)
+    is_point = np.array([r.precision in _POINT for r, _ in fresh])
+    point_idx = np.flatnonzero(is_point & has_xy)
+    contained = resolver.index.containing(lon[point_idx], lat[point_idx])
+    areas_of: dict[int, list[int]] = dict(zip(point_idx.tolist(), contained))
+    xs = np.where(has_xy, x, None).tolist()  # NaN -> NULL
+    ys = np.where(has_xy, y, None).tolist()
+
+    ids = writer.reserve(cursor, n)
+    defaults = writer.defaults
+    now = writer.now
+    incidents = []
+    links = []
+    for i, (r, h) in enumerate(fresh):
+        point = i in areas_of
+        occurred = adapt(r.occurred_from)
+        incidents.append(
+            (
+                ids[i],
+                r.source,
+                r.external_id,
+                h,
+                occurred,
+                adapt(r.occurred_to),
+                adapt(r.reported_at) if r.reported_at else now,
+                r.reporter_id,
+                r.organisation_id,
+                r.category_id,
+                r.place_type,
+                r.place_name[:200],
+                mask_text(r.description) if r.description else "",
+                r.perceived_insecurity,
+                r.lon,
+                r.lat,
+                xs[i],
+                ys[i],
+                h3.latlng_to_cell(r.lat, r.lon, H3_RESOLUTION) if point else "",
+                str(r.precision),
+                str(r.visibility),
+                r.is_summary,
+                r.url,
+                now,
+                *defaults,
+            )
+        )
+        area_ids = tuple(areas_of.get(i, ())) + tuple(r.area_ids)
+        if area_ids:
+            for a in resolver.links(area_ids):
+                links.append((ids[i], a, occurred, r.category_id, r.is_summary))
+    cursor.executemany(writer.incident_sql, incidents)
+    if links:
+        cursor.executemany(writer.link_sql, links)
+    report.imported += n
+    report.incident_ids.extend(ids)
