@@ -40,6 +40,7 @@ test: install-test lint
 	$(BIN)/python tools/run_tests.py
 
 bench: install-test
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks
 
 messages:
