@@ -39,7 +39,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     yield page
     context.close()
 
@@ -50,7 +50,7 @@ def phone(browser):
         locale="sv-SE", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     yield page
     context.close()
 
