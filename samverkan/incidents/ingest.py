@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import h3
 import numpy as np
@@ -152,6 +152,15 @@ _SET = (
 )
 
 
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime (naive UTC text), faster."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return str(value.replace(tzinfo=None))
+
+
 class _Writer:
     """Raw inserts for incidents and their area links, with ids reserved in advance."""
 
@@ -159,17 +168,17 @@ class _Writer:
         ops = connection.ops
         self.vendor = connection.vendor
         self.adapt_dt = ops.adapt_datetimefield_value
+        if self.vendor == "sqlite" and connection.timezone == UTC:
+            self.adapt_dt = _sqlite_datetime
         self.qn = ops.quote_name
         self.incident_table = Incident._meta.db_table
         fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
+        # Plain values: psycopg would dump a choices enum (Status.NEW) by its member name.
         self.defaults = tuple(
-            ops.adapt_datetimefield_value(f.get_default())
-            if f.get_internal_type() == "DateTimeField"
-            else f.get_default()
-            for f in fields
-            if f.attname not in _SET
+            f.get_db_prep_save(f.get_default(), connection) for f in fields if f.attname not in _SET
         )
+        self.defaults = tuple(str(v) if isinstance(v, str) else v for v in self.defaults)
         cols = ["id", *(by_attname[a].column for a in _SET)]
         cols += [f.column for f in fields if f.attname not in _SET]
         self.incident_sql = self._insert(self.incident_table, cols)
