@@ -207,3 +207,28 @@ def default_categories() -> list[dict]:
             }
         )
     return rows
+
+
+def load_default(category_model, mapping_model) -> None:
+    """Create or update the default tree and the police mappings (idempotent).
+
+    Takes the models as arguments so that the data migration can pass its historical models.
+    """
+    by_code = {}
+    for row in default_categories():
+        parent = by_code.get(row.pop("parent"))
+        cat, _ = category_model.objects.update_or_create(
+            code=row["code"], defaults={**row, "parent": parent}
+        )
+        by_code[cat.code] = cat
+    for event_type in POLICE_TYPES:
+        mapping_model.objects.update_or_create(
+            source="polisen",
+            value=event_type,
+            defaults={"category": by_code[police_code(event_type)]},
+        )
+    # Reporters pick from the EST groups; police types are for imports.
+    category_model.objects.filter(code__startswith="polis.").update(reportable=False)
+    category_model.objects.filter(code__in=["summary", "police_other", "accident"]).update(
+        reportable=False
+    )

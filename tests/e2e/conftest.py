@@ -69,6 +69,12 @@ def demo_world(transactional_db, settings):
     from samverkan import demo_data
     from samverkan.core import demo
     from samverkan.core.area_import import import_areas
+    from samverkan.incidents.models import Category, SourceMapping
+    from samverkan.incidents.taxonomy import load_default
+
+    # A live-server test flushes the database afterwards, data migrations included:
+    # put the default categories back for the next test.
+    load_default(Category, SourceMapping)
 
     import_areas(
         demo_data.path(demo_data.SE_COUNTIES), level="county", code_field="code", name_field="name"

@@ -9,15 +9,14 @@ on the public page /medborgarloften/9901/ without logging in.
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 from datetime import UTC, datetime
 
 import pytest
-from django.apps import apps
 
 from samverkan.incidents.ingest import IncidentRow, ingest
-from samverkan.incidents.models import Category
+from samverkan.incidents.models import Category, SourceMapping
+from samverkan.incidents.taxonomy import load_default
 from samverkan.plans.models import CauseAnalysis, CitizenPromise, Measure, Problem
 from samverkan.situation import periods
 from samverkan.situation import services as situation_services
@@ -28,11 +27,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def approved_report(transactional_db, world):
-    if not Category.objects.filter(code="vandalism").exists():
-        # An earlier browser test flushed the taxonomy that the data migration loads.
-        importlib.import_module("samverkan.incidents.migrations.0002_default_taxonomy").load(
-            apps, None
-        )
+    # An earlier browser test flushed the taxonomy that the data migration loads.
+    load_default(Category, SourceMapping)
     vandalism = Category.objects.get(code="vandalism")
     rows = [
         IncidentRow(

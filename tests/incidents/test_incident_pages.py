@@ -131,11 +131,11 @@ def test_duplicate_suggestion_and_marking(world, cat, client):
         lat=59.5002,
         occurred_from=datetime(2025, 3, 5, 13, tzinfo=UTC),
     )
-    make(world, cat, external_id="far", lon=15.6, lat=59.5)
+    far = make(world, cat, external_id="far", lon=15.6, lat=59.5)
     client.force_login(world.users["coordinator"])
     html = client.get(reverse("incident-detail", args=[b.pk])).content.decode()
     assert f"Markera som dubblett av #{a.pk}" in html
-    assert "far" not in html
+    assert f"dubblett av #{far.pk}" not in html
     client.post(reverse("incident-action", args=[b.pk, "duplicate"]), {"of": a.pk})
     b.refresh_from_db()
     assert b.status == "duplicate" and b.duplicate_of == a
