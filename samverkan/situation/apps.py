@@ -8,4 +8,22 @@ class SituationConfig(AppConfig):
 
     def ready(self):
         # Registers the situation-report scope and rules permissions.
-        from samverkan.situation import permissions  # noqa: F401
+        import rules
+        from django.utils.translation import gettext_lazy as _
+
+        from samverkan.core import navigation
+        from samverkan.core.permissions import has_role, is_system_admin
+        from samverkan.core.roles import Role
+        from samverkan.situation import permissions, scheduling  # noqa: F401
+
+        # Page-level permissions of the menu and the list and build pages; single reports
+        # are checked with situation.view_report and friends (permissions.py).
+        rules.add_perm(
+            "situation.view",
+            is_system_admin
+            | has_role(Role.REPORTER, Role.COORDINATOR, Role.STEERING, Role.REGIONAL_VIEWER),
+        )
+        rules.add_perm(
+            "situation.add", is_system_admin | has_role(Role.COORDINATOR, Role.REGIONAL_VIEWER)
+        )
+        navigation.register(_("Lägesbild"), "situation-list", "situation.view", 30)

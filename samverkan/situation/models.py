@@ -139,3 +139,54 @@ class SituationReport(models.Model):
         ):
             raise FrozenError("En fastställd lägesbild kan inte raderas.")
         return super().delete(*args, **kwargs)
+
+
+class ScheduleType(models.TextChoices):
+    WEEK = "week", _("Varje vecka")
+    MONTH = "month", _("Varje månad")
+
+
+class ReportSchedule(models.Model):
+    """A partnership's standing request for a draft lägesbild every week or month.
+
+    ``samverkan schedule_reports`` (run hourly from cron) enqueues a task for each enabled
+    schedule whose last finished period has no draft yet; the task builds the draft and
+    e-mails the partnership's coordinators. ``last_period`` is the label of the last period
+    built, so a second run for the same period builds nothing
+    (see :mod:`samverkan.situation.scheduling`).
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="report_schedules"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="report_schedules")
+    period_type = models.CharField(
+        _("hur ofta"), max_length=10, choices=ScheduleType.choices, default=ScheduleType.MONTH
+    )
+    audience = models.CharField(
+        _("mottagare"), max_length=10, choices=Audience.choices, default=Audience.INTERNAL
+    )
+    enabled = models.BooleanField(_("aktivt"), default=True)
+    last_run = models.DateTimeField(_("senast körd"), null=True, blank=True)
+    last_period = models.CharField(_("senaste period"), max_length=40, blank=True)
+    last_report = models.ForeignKey(
+        SituationReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership__name", "area__name", "period_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "area", "period_type", "audience"],
+                name="situation_schedule_unique",
+            )
+        ]
+        verbose_name = _("schemalagd lägesbild")
+        verbose_name_plural = _("schemalagda lägesbilder")
+
+    def __str__(self) -> str:
+        return f"{self.get_period_type_display()}: {self.area.name} ({self.partnership.name})"
