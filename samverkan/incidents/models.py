@@ -118,7 +118,9 @@ class Incident(models.Model):
     personal data before it is stored (:mod:`samverkan.incidents.masking`).
     """
 
-    source = models.CharField(_("källa"), max_length=60, db_index=True)
+    # Indexes cost every import: only the ones that queries use are kept (the partial
+    # unique constraints below cover lookups by source).
+    source = models.CharField(_("källa"), max_length=60)
     external_id = models.CharField(_("externt id"), max_length=120, blank=True)
     content_hash = models.CharField(max_length=40, blank=True)
     occurred_from = models.DateTimeField(_("inträffade (från)"), db_index=True)
@@ -152,15 +154,20 @@ class Incident(models.Model):
         _("lägesnoggrannhet"), max_length=20, choices=Precision.choices, default=Precision.POINT
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        db_index=False,
     )
     visibility = models.CharField(
         _("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PARTNERSHIP
     )
-    is_summary = models.BooleanField(default=False, db_index=True)
+    is_summary = models.BooleanField(default=False)
     feedback = models.TextField(_("återkoppling till rapportören"), blank=True)
     feedback_at = models.DateTimeField(null=True, blank=True)
     feedback_by = models.ForeignKey(
@@ -169,6 +176,7 @@ class Incident(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     url = models.URLField(_("länk"), blank=True, max_length=400)
     areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
@@ -206,10 +214,14 @@ class IncidentArea(models.Model):
     a single indexed query on this table, for any area of any hierarchy.
     """
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
-    area = models.ForeignKey(Area, on_delete=models.CASCADE)
+    # The unique (incident, area) and the (area, occurred_from, category) indexes lead with
+    # these columns, so separate foreign-key indexes would only slow imports down.
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, db_index=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, db_index=False)
     occurred_from = models.DateTimeField()
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     is_summary = models.BooleanField(default=False)
 
     class Meta:
