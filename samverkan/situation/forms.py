@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.models import Area, Partnership
 from samverkan.situation import periods
 from samverkan.situation.models import Audience, ScheduleType
-from samverkan.situation.services import MAX_ASSESSMENT, SECTIONS
+from samverkan.situation.services import MAX_ASSESSMENT
 
 BUILD_PERIOD_TYPES = [
     (periods.MONTH, _("Månad")),
@@ -81,7 +81,8 @@ class BuildForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    section = forms.ChoiceField(choices=[(s, s) for s in SECTIONS], widget=forms.HiddenInput)
+    """The text of one section; the section itself is the form's prefix."""
+
     text = forms.CharField(
         label=_("Bedömning"),
         required=False,

@@ -255,9 +255,7 @@ def assessment_block(report, section: str, can_edit: bool, saved: bool = False) 
         "text": text,
         "editable": can_edit,
         "saved": saved,
-        "form": AssessmentForm(initial={"section": section, "text": text}, prefix=section)
-        if can_edit
-        else None,
+        "form": AssessmentForm(initial={"text": text}, prefix=section) if can_edit else None,
     }
 
 
