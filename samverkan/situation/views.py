@@ -8,6 +8,7 @@ nobody learns that it exists.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,12 +24,12 @@ from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
-from samverkan.core.models import Area, Partnership
+from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import is_system_admin_user, partnership_ids, scope
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
 from samverkan.situation import scheduling, services, workflow
-from samverkan.situation.build import INTERNAL, SHARED
+from samverkan.situation.build import INTERNAL, PUBLIC_SOURCE_KIND, SHARED
 from samverkan.situation.exports import CONTENT_TYPES, FORMATS, export_report
 from samverkan.situation.exports import charts as chart_svg
 from samverkan.situation.exports.geojson import features as geojson_features
@@ -274,12 +275,20 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
             for r in f.get("by_category") or []
         ]
         hot = [c for c in (f.get("hotspots") or {}).get("cells", []) if c.get("hot")]
+        kinds = dict(Organisation.Kind.choices) | {PUBLIC_SOURCE_KIND: _("Öppen källa")}
+        coverage = [
+            dict(r, kind_label=kinds.get(r["kind"], r["kind"]))
+            for r in (f.get("coverage") or {}).get("by_organisation", [])
+        ]
+        notable = [dict(n, when=datetime.fromisoformat(n["date"])) for n in f.get("notable") or []]
         start, end = report.period_start, report.period_end
         ctx.update(
             report=report,
             f=f,
             lang=lang,
             categories=categories,
+            coverage=coverage,
+            notable=notable,
             hot_cells=sorted(hot, key=lambda c: -(c.get("z") or 0))[:15],
             summary=summarise(f, lang),
             blocks={s: assessment_block(report, s, can_edit) for s in services.SECTIONS},
