@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+
 def _cases_key() -> str:
     # Like SECRET_KEY: generated once into the data folder when not configured. Losing it
     # makes the personal data of preventive cases unreadable, so back it up with the data.
@@ -239,4 +240,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -54,6 +54,8 @@ HOTSPOT_RESOLUTION = 9
 # conditional permutations cost seconds for a municipality's few thousand cells, which a
 # lägesbild built on request cannot afford. Set > 0 for pseudo p-values.
 HOTSPOT_PERMUTATIONS = 0
+# Cells kept besides the significant ones: the busiest, for the map and the table.
+HOTSPOT_MAX_CELLS = 300
 NEAR_REPEAT_DAYS = 14
 NEAR_REPEAT_METRES = 200.0
 REPEAT_PLACE_TOLERANCE = 10.0
@@ -124,6 +126,18 @@ def _plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+# A flag needs both the Z threshold (Wheeler) and the exact conditional test: the square
+# root Z alone flags 3 against 0 (Z = 3.5) although such a difference arises by chance one
+# time in four.
+FLAG_ALPHA = 0.05
+
+
+def _confirmed(flag, p):
+    if flag is None or p is None or not np.isfinite(p) or p >= FLAG_ALPHA:
+        return None
+    return flag
 
 
 def _float(value, digits: int = 4):
@@ -328,7 +342,7 @@ class _Builder:
                     "last_year": counts[g]["last_year"],
                     "z": _float(result.z[i], 3),
                     "p": _float(result.p[i], 5),
-                    "flag": result.flags[i],
+                    "flag": _confirmed(result.flags[i], result.p[i]),
                 }
             )
         self.threshold = threshold
@@ -426,10 +440,15 @@ class _Builder:
         with np.errstate(invalid="ignore", divide="ignore"):
             gi = hotspots.getis_ord_gi_star(y, w, permutations=HOTSPOT_PERMUTATIONS, seed=0)
         min_count = 1 if self.internal else SUPPRESS_K
+        # A county-year has tens of thousands of occupied cells; the picture needs the
+        # significant ones and the busiest, not every cell with one incident.
+        busiest = set(np.argsort(-y, kind="stable")[:HOTSPOT_MAX_CELLS].tolist())
         out = []
         for i, c in enumerate(cells):
             cluster = int(gi.cluster[i])
             if y[i] < min_count and not (self.internal and cluster != 0):
+                continue
+            if cluster == 0 and i not in busiest:
                 continue
             lat, lon = h3.cell_to_latlng(c)
             out.append(
@@ -456,6 +475,8 @@ class _Builder:
             "method": gi.method,
             "permutations": HOTSPOT_PERMUTATIONS,
             "n_points": int(y.sum()),
+            "n_cells": int((y > 0).sum()),
+            "max_cells": HOTSPOT_MAX_CELLS,
         }
 
     def near_repeat(self, pts) -> dict:
@@ -685,7 +706,7 @@ class _Builder:
             {
                 "z": _float(total_change.z, 3),
                 "p": _float(total_change.p, 5),
-                "flag": total_change.flag,
+                "flag": _confirmed(total_change.flag, total_change.p),
             }
         )
         pop = self.area.population

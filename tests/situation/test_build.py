@@ -272,3 +272,31 @@ def test_summary_languages(scene):
     assert (
         "Vandalism increased clearly compared with the same month last year (42 against 21)." in en
     )
+
+
+def test_hotspot_cells_are_capped_to_the_significant_and_busiest(scene, monkeypatch):
+    """A county-year has tens of thousands of cells; only the busiest and the significant
+    ones are kept, and the totals still say how many points and cells there were."""
+    from samverkan.situation import build
+
+    full = build_for_period(scene.m1, MARCH, partnership=scene.p1)["hotspots"]
+    monkeypatch.setattr(build, "HOTSPOT_MAX_CELLS", 1)
+    capped = build_for_period(scene.m1, MARCH, partnership=scene.p1)["hotspots"]
+    significant = [c for c in full["cells"] if c["hot"]]
+    assert len(capped["cells"]) <= 1 + len(significant) < len(full["cells"])
+    assert capped["n_points"] == full["n_points"] and capped["n_cells"] == full["n_cells"]
+    busiest = max(full["cells"], key=lambda c: c["count"])
+    assert busiest["cell"] in {c["cell"] for c in capped["cells"]}
+
+
+def test_small_counts_against_zero_are_not_flagged():
+    """3 against 0 passes Wheeler's Z (3.46 >= 3) but the exact conditional test gives
+    p = 0.25 (binomial, 3 of 3 with p = 1/2, two-sided): no flag."""
+    from samverkan.analysis import change
+    from samverkan.situation.build import _confirmed
+
+    result = change.compare(3, [0], n_series=5)
+    assert result.flag == "increase" and result.p > 0.2
+    assert _confirmed(result.flag, result.p) is None
+    strong = change.compare(42, [21], n_series=5)
+    assert _confirmed(strong.flag, strong.p) == "increase"

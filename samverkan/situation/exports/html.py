@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+from datetime import datetime
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.models import Partnership
+from samverkan.core.models import Organisation, Partnership
+from samverkan.situation.build import PUBLIC_SOURCE_KIND
 from samverkan.situation.exports import charts
 from samverkan.situation.exports.geo import area_of, child_geometries
 from samverkan.situation.summary import summarise
@@ -191,6 +195,19 @@ def logo_data_uri(figures: dict) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _local_text(value) -> str:
+    """An ISO timestamp from the figures as local "YYYY-MM-DD HH:MM" for print."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def context(figures: dict, *, assessments=None, language: str = "sv", meta=None) -> dict:
     lang = language if language in TEXTS else "sv"
     area = area_of(figures)
@@ -207,7 +224,16 @@ def context(figures: dict, *, assessments=None, language: str = "sv", meta=None)
         for r in figures.get("by_category") or []
     ]
     hot = [c for c in (figures.get("hotspots") or {}).get("cells", []) if c.get("hot")]
+    kinds = dict(Organisation.Kind.choices) | {PUBLIC_SOURCE_KIND: _("Öppen källa")}
+    coverage = [
+        dict(r, kind_label=str(kinds.get(r.get("kind"), r.get("kind") or "")))
+        for r in (figures.get("coverage") or {}).get("by_organisation", [])
+    ]
+    notable = [dict(n, when=_local_text(n.get("date"))) for n in figures.get("notable") or []]
     return {
+        "coverage_rows": coverage,
+        "notable_rows": notable,
+        "generated_text": _local_text(figures.get("generated_at")),
         "f": figures,
         "t": t,
         "categories": categories,
