@@ -43,7 +43,10 @@ bench: install-test
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks
 
+# Refresh the catalogs after changing UI text (needs GNU gettext), translate the new
+# entries in samverkan/locale/{en,nb}, then compile; tests/core/test_translations.py checks.
 messages:
+	cd samverkan && ../$(BIN)/samverkan makemessages -l en -l nb --ignore "demo_data/*"
 	cd samverkan && ../$(BIN)/samverkan compilemessages
 
 clean:
