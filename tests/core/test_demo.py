@@ -4,12 +4,36 @@ import gzip
 import itertools
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from samverkan import demo_data
+from samverkan.cases.models import PreventiveCase
+from samverkan.core import demo
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation
 from samverkan.core.roles import Role
+from samverkan.followup.models import (
+    EffectGoal,
+    Evaluation,
+    ExperienceEntry,
+    Indicator,
+    IndicatorValue,
+    TertialReport,
+)
 from samverkan.incidents.models import Incident
+from samverkan.plans.models import (
+    ActionPlan,
+    Agreement,
+    CauseAnalysis,
+    CitizenPromise,
+    EventStep,
+    FollowUpDate,
+    Measure,
+    Problem,
+    PromiseUpdate,
+)
+from samverkan.situation.models import SituationReport
 
 
 @pytest.fixture
@@ -28,6 +52,27 @@ def small_events(tmp_path, monkeypatch):
     return target
 
 
+CONTENT_MODELS = [
+    SituationReport,
+    Problem,
+    CauseAnalysis,
+    EventStep,
+    ActionPlan,
+    Measure,
+    CitizenPromise,
+    PromiseUpdate,
+    Agreement,
+    FollowUpDate,
+    Indicator,
+    IndicatorValue,
+    EffectGoal,
+    TertialReport,
+    Evaluation,
+    ExperienceEntry,
+    PreventiveCase,
+]
+
+
 def snapshot():
     return (
         Area.objects.count(),
@@ -35,6 +80,7 @@ def snapshot():
         Membership.objects.count(),
         Incident.objects.count(),
         AuditEvent.objects.count(),
+        *(m.objects.count() for m in CONTENT_MODELS),
     )
 
 
@@ -46,7 +92,8 @@ def test_load_demo_twice_changes_nothing(small_events, capsys):
     call_command("load_demo")
     assert snapshot() == first
     assert first[0] == 290 + 21 + 357 + 15
-    assert first[3] == 400
+    assert first[3] == 400 + demo.N_REPORTS
+    assert all(first[5:]), dict(zip(CONTENT_MODELS, first[5:], strict=True))
     assert "samordnare" in out and "demo-samordnare" in out
 
 
@@ -67,3 +114,68 @@ def test_police_events_land_in_the_named_municipality(small_events):
         assert len(names) == 1, incident.pk
         # The municipality's county is linked too, so county counts include it.
         assert incident.areas.filter(level="county").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_shows_every_part_of_the_product(small_events, client):
+    """Reports, lägesbild, problem, plan, promise, follow-up, bank and a case, all reachable."""
+    call_command("load_demo")
+
+    reports = Incident.objects.filter(source="rapport", external_id__startswith="demo-rapport-")
+    assert reports.count() == demo.N_REPORTS
+    orebro = Area.objects.get(country="SE", level="municipality", code=demo.DEMO_MUNICIPALITY)
+    assert reports.filter(precision="point", areas=orebro).count() == demo.N_REPORTS
+    orgs = set(reports.values_list("organisation__name", flat=True))
+    assert orgs == {"Bostadsbolaget Hemby AB (demo)", "Västhagaskolan (demo)"}
+    assert reports.exclude(feedback="").count() >= 10
+    assert set(reports.values_list("category__code", flat=True)) == set(demo.REPORT_TEXTS)
+
+    internal = SituationReport.objects.get(period_label=demo.DEMO_MONTH, audience="internal")
+    assert internal.approved_at is not None and internal.status == "shared"
+    assert internal.assessments["overall"]
+    problem = Problem.objects.get(title=demo.PROBLEM_TITLE)
+    assert problem.situation_report == internal and problem.analysis.steps.count() >= 4
+    plan = ActionPlan.objects.get(title=demo.PLAN_TITLE)
+    assert (plan.status, plan.adopted_by, plan.period) == (
+        "adopted",
+        "Kommunstyrelsen",
+        "2025–2027",
+    )
+    measures = plan.measures.all()
+    assert len(measures) >= 3
+    assert len({m.target_side for m in measures}) >= 3
+    assert len({m.status for m in measures}) >= 3
+    assert Agreement.objects.get().followups.count() >= 2
+    indicator = Indicator.objects.get(name=demo.INDICATOR_NAME)
+    assert indicator.values.exists() and indicator.goals.exists()
+    tertial = TertialReport.objects.get(tertial=demo.DEMO_TERTIAL)
+    assert tertial.snapshot["measures"]
+    evaluation = Evaluation.objects.get(title=demo.EVALUATION_TITLE)
+    assert evaluation.comparison_area is not None and evaluation.results["summary"]
+    assert PreventiveCase.objects.get().officers.filter(username="handlaggare").exists()
+
+    # The published promise, with its dated updates, for anyone.
+    response = client.get("/medborgarloften/1880/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert demo.PROMISE_TITLE in page
+    assert "vuxenvandringarna" in page.lower()  # one of the two dated updates
+
+    client.force_login(get_user_model().objects.get(username="samordnare"))
+    # Full-text search stems: "inbrotten" finds the entry about "inbrott".
+    page = client.get(reverse("followup-bank"), {"q": "inbrotten"}).content.decode()
+    assert demo.BURGLARY_ENTRY in page
+    urls = [
+        reverse("situation-list"),
+        reverse("situation-detail", args=[internal.pk]),
+        reverse("problem-detail", args=[problem.pk]),
+        reverse("plans-home"),
+        reverse("followup-home"),
+        reverse("plan-detail", args=[plan.pk]),
+        reverse("promise-detail", args=[CitizenPromise.objects.get().pk]),
+        reverse("followup-indicator", args=[indicator.pk]),
+        reverse("followup-tertial", args=[tertial.pk]),
+        reverse("followup-evaluation", args=[evaluation.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url

@@ -6,7 +6,8 @@ from samverkan.core import demo
 class Command(BaseCommand):
     help = (
         "Läs in demodata: Sveriges och Norges kommuner och län, demo-organisationer, en "
-        "användare per roll och polisens händelser. Kan köras flera gånger."
+        "användare per roll, polisens händelser och exempelinnehåll för Samverkan Örebro "
+        "(rapporter, lägesbild, planer, medborgarlöfte, uppföljning). Kan köras flera gånger."
     )
 
     def handle(self, *args, **opts):
