@@ -88,6 +88,10 @@ def _pdf_response(body: bytes, name: str) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- overview
+def _number(value) -> float:
+    return value if isinstance(value, (int, float)) else 0
+
+
 def findings_for(user, limit_reports: int = 5):
     """Rows of released lägesbilder of the user's editable partnerships, flagged first."""
     reports = (
@@ -99,7 +103,8 @@ def findings_for(user, limit_reports: int = 5):
     out = []
     for report in reports:
         rows = [r for r in (report.snapshot or {}).get("by_category", []) if r.get("count")]
-        rows.sort(key=lambda r: (not r.get("flag"), -(r.get("count") or 0)))
+        # Shared pictures hide small counts as "<3" or "..": they sort as zero.
+        rows.sort(key=lambda r: (not r.get("flag"), -_number(r.get("count"))))
         out.append({"report": report, "rows": rows[:8]})
     return out
 

@@ -142,6 +142,29 @@ def test_create_problem_from_an_approved_situation_report(pw, client_for):
     assert str(problem.period_start) == "2025-03-01" and str(problem.period_end) == "2025-03-31"
 
 
+def test_overview_handles_suppressed_counts_of_a_shared_picture(pw, client_for):
+    """A shared lägesbild shows small counts as "<3": the overview still sorts and renders."""
+    fire = Category.objects.get(code="fire").pk
+    row = IncidentRow(
+        "rapport",
+        datetime(2025, 3, 6, 12, tzinfo=UTC),
+        fire,
+        external_id="f1",
+        lon=15.5,
+        lat=59.5,
+        organisation_id=pw.kommun.pk,
+    )
+    ingest([row])
+    for i in range(5):
+        incident(pw, pw.kommun, f"many{i}")
+    coord = pw.users["coordinator"]
+    report = situation_services.create_report(
+        pw.m1, periods.parse("2025-03"), pw.p1, coord, audience="shared"
+    )
+    situation_services.approve(report, coord)
+    assert client_for(coord).get(reverse("plans-home")).status_code == 200
+
+
 def test_cause_analysis_form_saves_triangle_and_chain(pw, client_for):
     client = client_for(pw.users["coordinator"])
     url = reverse("analysis-edit", args=[pw.problem.pk])
