@@ -155,11 +155,17 @@ class ProblemCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if report is None:
             return {}
         category = Category.objects.filter(code=row["code"]).first()
-        change = _("ökning av") if row.get("flag") else ""
-        title = f"{change} {row.get('label', row['code'])}".strip()
+        what = row.get("label", row["code"])
+        area = report.area.name
+        if row.get("flag") == "increase":
+            title = _("Ökning av %(what)s i %(area)s") % {"what": what.lower(), "area": area}
+        elif row.get("flag") == "decrease":
+            title = _("Minskning av %(what)s i %(area)s") % {"what": what.lower(), "area": area}
+        else:
+            title = _("%(what)s i %(area)s") % {"what": what, "area": area}
         return {
             "partnership": report.partnership_id,
-            "title": f"{title[:1].upper()}{title[1:]} i {report.area.name}",
+            "title": title,
             "area": report.area_id,
             "category": category.pk if category else None,
             "period_label": report.period_label,
