@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -74,6 +75,47 @@ class ObjectView(LoginRequiredMixin, PermissionRequiredMixin):
 
     def can_change(self, obj=None) -> bool:
         return self.request.user.has_perm("plans.change_object", obj or self.object)
+
+
+class ObjectEditView(ObjectView, View):
+    """Edit one object with its form: the same GET/POST for every kind of plans object.
+
+    Subclasses name the form, the template's context name, the audit action and where to
+    go afterwards; ``save`` can be overridden for objects with more than the form to store.
+    """
+
+    permission_required = "plans.change_object"
+    form_class = None
+    context_name = "object"
+    audit_action = ""
+    success_message = ""
+    success_url_name = ""
+
+    def form_kwargs(self) -> dict:
+        return {"user": self.request.user}
+
+    def context(self, form) -> dict:
+        return {"form": form, self.context_name: self.object}
+
+    def save(self, form):
+        return services.save_form(form, self.request.user, self.audit_action, request=self.request)
+
+    def success_pk(self, obj):
+        return obj.pk
+
+    def get(self, request, pk):
+        form = self.form_class(instance=self.object, **self.form_kwargs())
+        return render(request, self.template_name, self.context(form))
+
+    def post(self, request, pk):
+        form = self.form_class(
+            request.POST, request.FILES, instance=self.object, **self.form_kwargs()
+        )
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form))
+        obj = self.save(form)
+        messages.success(request, self.success_message)
+        return redirect(self.success_url_name, pk=self.success_pk(obj))
 
 
 def _statuses(choices, kind, current):
@@ -250,25 +292,21 @@ def _triangle(analysis):
     return rows
 
 
-class ProblemEditView(ObjectView, View):
+class ProblemEditView(ObjectEditView):
     model = Problem
-    permission_required = "plans.change_object"
     template_name = "plans/problem_form.html"
+    form_class = ProblemForm
+    context_name = "problem"
+    audit_action = "problem.update"
+    success_message = gettext_lazy("Problemet är sparat.")
+    success_url_name = "problem-detail"
 
-    def get(self, request, pk):
-        form = ProblemForm(instance=self.object, user=request.user)
-        return render(request, self.template_name, {"form": form, "problem": self.object})
-
-    def post(self, request, pk):
-        form = ProblemForm(request.POST, instance=self.object, user=request.user)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "problem": self.object})
-        problem = services.save_form(form, request.user, "problem.update", request=request)
+    def save(self, form):
+        problem = super().save(form)
         services.link_incidents(
-            problem, form.cleaned_data["incident_ids"], request.user, request=request
+            problem, form.cleaned_data["incident_ids"], self.request.user, request=self.request
         )
-        messages.success(request, _("Problemet är sparat."))
-        return redirect("problem-detail", pk=problem.pk)
+        return problem
 
 
 class ProblemStatusView(ObjectView, View):
@@ -404,22 +442,14 @@ class PlanDetailView(ObjectView, TemplateView):
         return ctx
 
 
-class PlanEditView(ObjectView, View):
+class PlanEditView(ObjectEditView):
     model = ActionPlan
-    permission_required = "plans.change_object"
     template_name = "plans/plan_form.html"
-
-    def get(self, request, pk):
-        form = ActionPlanForm(instance=self.object, user=request.user)
-        return render(request, self.template_name, {"form": form, "plan": self.object})
-
-    def post(self, request, pk):
-        form = ActionPlanForm(request.POST, instance=self.object, user=request.user)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "plan": self.object})
-        services.save_form(form, request.user, "action_plan.update", request=request)
-        messages.success(request, _("Åtgärdsplanen är sparad."))
-        return redirect("plan-detail", pk=pk)
+    form_class = ActionPlanForm
+    context_name = "plan"
+    audit_action = "action_plan.update"
+    success_message = gettext_lazy("Åtgärdsplanen är sparad.")
+    success_url_name = "plan-detail"
 
 
 class PlanStatusView(ObjectView, View):
@@ -511,33 +541,26 @@ class MeasureCreateView(ObjectView, View):
         return redirect("plan-detail", pk=pk)
 
 
-class MeasureEditView(ObjectView, View):
+class MeasureEditView(ObjectEditView):
     model = Measure
-    permission_required = "plans.change_object"
     template_name = "plans/measure_form.html"
+    form_class = MeasureForm
+    context_name = "measure"
+    audit_action = "measure.update"
+    success_message = gettext_lazy("Åtgärden är sparad.")
+    success_url_name = "plan-detail"
 
     def base_queryset(self):
         return Measure.objects.select_related("plan")
 
-    def get(self, request, pk):
-        form = MeasureForm(instance=self.object, plan=self.object.plan)
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "plan": self.object.plan, "measure": self.object},
-        )
+    def form_kwargs(self):
+        return {"plan": self.object.plan}
 
-    def post(self, request, pk):
-        form = MeasureForm(request.POST, instance=self.object, plan=self.object.plan)
-        if not form.is_valid():
-            return render(
-                request,
-                self.template_name,
-                {"form": form, "plan": self.object.plan, "measure": self.object},
-            )
-        services.save_form(form, request.user, "measure.update", request=request)
-        messages.success(request, _("Åtgärden är sparad."))
-        return redirect("plan-detail", pk=self.object.plan_id)
+    def context(self, form):
+        return {**super().context(form), "plan": self.object.plan}
+
+    def success_pk(self, obj):
+        return obj.plan_id
 
 
 class MeasureStatusView(ObjectView, View):
@@ -596,22 +619,14 @@ class PromiseDetailView(ObjectView, TemplateView):
         return ctx
 
 
-class PromiseEditView(ObjectView, View):
+class PromiseEditView(ObjectEditView):
     model = CitizenPromise
-    permission_required = "plans.change_object"
     template_name = "plans/promise_form.html"
-
-    def get(self, request, pk):
-        form = PromiseForm(instance=self.object, user=request.user)
-        return render(request, self.template_name, {"form": form, "promise": self.object})
-
-    def post(self, request, pk):
-        form = PromiseForm(request.POST, instance=self.object, user=request.user)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "promise": self.object})
-        services.save_form(form, request.user, "promise.update", request=request)
-        messages.success(request, _("Medborgarlöftet är sparat."))
-        return redirect("promise-detail", pk=pk)
+    form_class = PromiseForm
+    context_name = "promise"
+    audit_action = "promise.update"
+    success_message = gettext_lazy("Medborgarlöftet är sparat.")
+    success_url_name = "promise-detail"
 
 
 class PromisePublishView(ObjectView, View):
@@ -723,22 +738,16 @@ class AgreementDetailView(ObjectView, TemplateView):
         return ctx
 
 
-class AgreementEditView(ObjectView, View):
+class AgreementEditView(ObjectEditView):
     model = Agreement
-    permission_required = "plans.change_object"
     template_name = "plans/agreement_form.html"
+    form_class = AgreementForm
+    context_name = "agreement"
+    success_message = gettext_lazy("Överenskommelsen är sparad.")
+    success_url_name = "agreement-detail"
 
-    def get(self, request, pk):
-        form = AgreementForm(instance=self.object, user=request.user)
-        return render(request, self.template_name, {"form": form, "agreement": self.object})
-
-    def post(self, request, pk):
-        form = AgreementForm(request.POST, request.FILES, instance=self.object, user=request.user)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "agreement": self.object})
-        _save_agreement(form, request, "agreement.update")
-        messages.success(request, _("Överenskommelsen är sparad."))
-        return redirect("agreement-detail", pk=pk)
+    def save(self, form):
+        return _save_agreement(form, self.request, "agreement.update")
 
 
 class AgreementDocumentView(ObjectView, View):
