@@ -20,6 +20,19 @@ from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.plans import workflow
 
 
+class Tracked(models.Model):
+    """Who created an object and when it last changed: shared by the plans objects."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Side(models.TextChoices):
     """The six sides of the problem analysis triangle (Eck 2003)."""
 
@@ -47,7 +60,7 @@ def _partnership_fk():
     )
 
 
-class Problem(models.Model):
+class Problem(Tracked):
     """A prioritised problem (prioriterat problem).
 
     Either taken from a finding of a lägesbild (``situation_report`` with ``category``,
@@ -99,11 +112,6 @@ class Problem(models.Model):
     incidents = models.ManyToManyField(
         "incidents.Incident", blank=True, related_name="+", verbose_name=_("händelser")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["priority", "-created_at"]
@@ -174,7 +182,7 @@ class EventStep(models.Model):
         return f"{self.position}. {self.get_stage_display()}"
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Tracked):
     """An action plan (åtgärdsplan) of a municipality or a partnership for a period.
 
     Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete asks every
@@ -199,11 +207,6 @@ class ActionPlan(models.Model):
     )
     adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
     adopted_on = models.DateField(_("antagen den"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start_year", "title"]
@@ -275,7 +278,7 @@ class PromiseStatus(models.TextChoices):
     ENDED = "ended", _("Avslutat")
 
 
-class CitizenPromise(models.Model):
+class CitizenPromise(Tracked):
     """A citizen promise (medborgarlöfte) of the municipality and the police for an area.
 
     Only a published promise is shown on the public pages, and there only its text,
@@ -300,11 +303,6 @@ class CitizenPromise(models.Model):
     )
     published = models.BooleanField(_("publicerat"), default=False, db_index=True)
     published_at = models.DateTimeField(_("publicerat"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-year", "title"]
@@ -340,7 +338,7 @@ def agreement_upload_to(instance, filename: str) -> str:
     return f"agreements/{uuid.uuid4().hex}.pdf"
 
 
-class Agreement(models.Model):
+class Agreement(Tracked):
     """A collaboration agreement (samverkansöverenskommelse) between municipality and police."""
 
     partnership = _partnership_fk()
@@ -357,11 +355,6 @@ class Agreement(models.Model):
         _("undertecknat dokument (PDF)"), upload_to=agreement_upload_to, blank=True
     )
     document_name = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start", "title"]
