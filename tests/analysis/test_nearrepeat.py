@@ -29,8 +29,6 @@ from samverkan.analysis.result import Result
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-repeat"
 NRC = {"dist_band": 100, "dist_bands": 3, "time_band": 2, "time_bands": 2}
 
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared/data not available")
-
 
 def _verbose() -> dict:
     """Observed table and per-iteration expected counts from the NRC's verbose CSV."""

@@ -125,7 +125,6 @@ def test_bundle_is_small():
     assert sum(p.stat().st_size for p in files) < 5_000_000
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data")
 def test_bundle_names_match_shared_admin_areas():
     import csv
 

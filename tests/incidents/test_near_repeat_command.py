@@ -19,7 +19,6 @@ from samverkan.incidents.points import load_points
 from tests.analysis.test_nearrepeat import NRC, _verbose
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-repeat"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/data not available")
 
 JSON_KEYS = {
     "observed",
@@ -69,7 +68,6 @@ def nrc_json():
     return json.loads(out)
 
 
-@needs_data
 def test_file_mode_reproduces_nrc_observed_table(nrc_json):
     assert set(nrc_json) == JSON_KEYS
     np.testing.assert_array_equal(np.array(nrc_json["observed"]), _verbose()["observed"])
@@ -90,7 +88,6 @@ def test_file_mode_reproduces_nrc_observed_table(nrc_json):
     assert min(min(row) for row in nrc_json["p"]) == pytest.approx(0.05)
 
 
-@needs_data
 def test_file_mode_html_to_output_file(tmp_path):
     out_file = tmp_path / "nr.html"
     out, err = run(str(DATA / "test_data.csv"), *NRC_ARGS, "--format", "html", "-o", str(out_file))
@@ -106,7 +103,6 @@ def test_file_mode_html_to_output_file(tmp_path):
     assert cells == [int(v) for v in observed.ravel()]
 
 
-@needs_data
 def test_file_mode_json_to_output_file(tmp_path):
     small = tmp_path / "small.csv"
     lines = (DATA / "test_data.csv").read_text(encoding="utf-8").splitlines()[:400]

@@ -228,7 +228,7 @@ def test_bundled_events_parse():
 @pytest.fixture(scope="module")
 def full_archive():
     if not FULL_EVENTS.exists():
-        pytest.skip("needs ../shared/data/se-police-events.jsonl.gz")
+        pytest.fail(f"{FULL_EVENTS} saknas: testerna läser ../shared/data.")
     raws = list(demo_data.iter_police_events(FULL_EVENTS))
     return raws, [parse_event(obj) for obj in raws]
 
