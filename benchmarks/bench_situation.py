@@ -233,10 +233,19 @@ def insert(data: dict) -> float:
 
     def link_rows():
         for i in range(n):
-            yield (first_id + i, muni[i], times[i], cat[i], False)
-            yield (first_id + i, county[i], times[i], cat[i], False)
+            yield (first_id + i, muni[i], times[i], cat[i], False, None, "partnership", False)
+            yield (first_id + i, county[i], times[i], cat[i], False, None, "partnership", False)
 
-    link_cols = ["incident_id", "area_id", "occurred_from", "category_id", "is_summary"]
+    link_cols = [
+        "incident_id",
+        "area_id",
+        "occurred_from",
+        "category_id",
+        "is_summary",
+        "organisation_id",
+        "visibility",
+        "is_duplicate",
+    ]
     start = time.perf_counter()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -265,7 +274,7 @@ def insert(data: dict) -> float:
                 )
                 cur.executemany(
                     f"INSERT INTO incidents_incidentarea ({', '.join(link_cols)}) "
-                    "VALUES (%s, %s, %s, %s, %s)",
+                    f"VALUES ({', '.join(['%s'] * len(link_cols))})",
                     link_rows(),
                 )
     with connection.cursor() as cur:

@@ -33,3 +33,8 @@ class IncidentAdmin(admin.ModelAdmin):
     raw_id_fields = ["reporter", "duplicate_of", "category", "organisation", "feedback_by"]
     readonly_fields = ["created_at"]
     date_hierarchy = "occurred_from"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The counts read copies on the area links; an edit here must reach them too.
+        obj.sync_area_links()

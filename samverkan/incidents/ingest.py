@@ -184,7 +184,16 @@ class _Writer:
         self.incident_sql = self._insert(self.incident_table, cols)
         link_cols = [
             IncidentArea._meta.get_field(n).column
-            for n in ("incident", "area", "occurred_from", "category", "is_summary")
+            for n in (
+                "incident",
+                "area",
+                "occurred_from",
+                "category",
+                "is_summary",
+                "organisation",
+                "visibility",
+                "is_duplicate",
+            )
         ]
         self.link_sql = self._insert(IncidentArea._meta.db_table, link_cols)
         self.now = self.adapt_dt(now)
@@ -364,8 +373,9 @@ def _store(fresh, writer, cursor, resolver, country, adapt, report):
         )
         area_ids = tuple(areas_of.get(i, ())) + tuple(r.area_ids)
         if area_ids:
+            org, vis = r.organisation_id, str(r.visibility)
             for a in resolver.links(area_ids):
-                links.append((ids[i], a, occurred, r.category_id, r.is_summary))
+                links.append((ids[i], a, occurred, r.category_id, r.is_summary, org, vis, False))
     cursor.executemany(writer.incident_sql, incidents)
     if links:
         cursor.executemany(writer.link_sql, links)

@@ -206,12 +206,24 @@ class Incident(models.Model):
     def is_point(self) -> bool:
         return self.precision in POINT_PRECISIONS and self.lon is not None
 
+    def sync_area_links(self) -> int:
+        """Copy the fields the counts read onto this incident's area links (after a change)."""
+        return IncidentArea.objects.filter(incident=self).update(
+            occurred_from=self.occurred_from,
+            category_id=self.category_id,
+            is_summary=self.is_summary,
+            organisation_id=self.organisation_id,
+            visibility=self.visibility,
+            is_duplicate=self.status == Status.DUPLICATE,
+        )
+
 
 class IncidentArea(models.Model):
     """Which areas contain an incident, computed once at save or import.
 
-    The time and category are copied here so that counting by area, period and category is
-    a single indexed query on this table, for any area of any hierarchy.
+    The time, category, organisation, visibility and whether the incident is a summary or a
+    duplicate are copied here so that counting by area, period and category is a single
+    indexed query on this table, for any area of any hierarchy, without a join.
     """
 
     # The unique (incident, area) and the (area, occurred_from, category) indexes lead with
@@ -223,6 +235,20 @@ class IncidentArea(models.Model):
         Category, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     is_summary = models.BooleanField(default=False)
+    # Copies of the incident's fields that decide whether and for whom it counts, so the
+    # lägesbild never joins the incident table (kept in sync by ingest and services).
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.PARTNERSHIP
+    )
+    is_duplicate = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

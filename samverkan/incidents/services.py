@@ -53,6 +53,7 @@ def set_status(incident: Incident, status: str, user, *, request=None) -> Incide
     if status != workflow.DUPLICATE:
         incident.duplicate_of = None
     incident.save(update_fields=["status", "duplicate_of"])
+    incident.sync_area_links()
     audit.record(
         "incident.status",
         actor=user,
@@ -109,6 +110,7 @@ def mark_duplicate(incident: Incident, original: Incident, user, *, request=None
     incident.status = workflow.DUPLICATE
     incident.duplicate_of = original
     incident.save(update_fields=["status", "duplicate_of"])
+    incident.sync_area_links()
     audit.record(
         "incident.duplicate",
         actor=user,

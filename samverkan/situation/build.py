@@ -29,7 +29,6 @@ from django.utils import timezone
 from samverkan.analysis import change, hotspots, nearrepeat, repeats, suppression, temporal
 from samverkan.core.geo import PROJECTED_CRS, to_wgs84
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.incidents import workflow as incident_workflow
 from samverkan.incidents.models import (
     POINT_PRECISIONS,
     Category,
@@ -161,19 +160,20 @@ def row_filter(area: Area, partnership: Partnership | None) -> Q:
     """Which IncidentArea rows of ``area`` (or its children) count, as a Q.
 
     Equivalent to :func:`samverkan.incidents.permissions.partnership_filter` applied to
-    the rows' incidents, written against the join table so that the database walks the
-    (area, occurred_from) index and joins each row's incident once. When the area lies
+    the rows' incidents, written against the join table's own copies of the incident's
+    organisation, visibility and duplicate status, so that the database walks the
+    (area, occurred_from) index without joining the incident table. When the area lies
     inside one of the partnership's areas, every incident of the area is inside it too
     (ingestion links incidents to all ancestors), so the EXISTS test is dropped.
     """
-    q = Q(is_summary=False) & ~Q(incident__status=incident_workflow.DUPLICATE)
+    q = Q(is_summary=False, is_duplicate=False)
     shared_vis = [Visibility.PARTNERSHIP, Visibility.PUBLIC]
     if partnership is None:
-        return q & (Q(incident__organisation__isnull=True) | Q(incident__visibility__in=shared_vis))
+        return q & (Q(organisation__isnull=True) | Q(visibility__in=shared_vis))
     orgs = list(partnership.organisations.values_list("id", flat=True))
     p_areas = list(partnership.areas.values_list("id", flat=True))
-    shared = Q(incident__organisation_id__in=orgs, incident__visibility__in=shared_vis)
-    public = Q(incident__organisation__isnull=True)
+    shared = Q(organisation_id__in=orgs, visibility__in=shared_vis)
+    public = Q(organisation__isnull=True)
     if not (_area_chain(area) & set(p_areas)):
         public &= Exists(
             IncidentArea.objects.filter(incident_id=OuterRef("incident_id"), area_id__in=p_areas)

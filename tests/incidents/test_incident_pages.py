@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from samverkan.core.models import AuditEvent
 from samverkan.incidents.ingest import IncidentRow, ingest
-from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.models import Category, Incident, IncidentArea
 
 
 @pytest.fixture
@@ -139,6 +139,52 @@ def test_duplicate_suggestion_and_marking(world, cat, client):
     client.post(reverse("incident-action", args=[b.pk, "duplicate"]), {"of": a.pk})
     b.refresh_from_db()
     assert b.status == "duplicate" and b.duplicate_of == a
+
+
+def _link_copies(incident):
+    return set(
+        IncidentArea.objects.filter(incident=incident).values_list(
+            "is_duplicate", "organisation_id", "visibility", "category_id", "is_summary"
+        )
+    )
+
+
+def test_area_links_follow_the_incident(world, cat, client):
+    """The counts read copies on the area links: every change path must update them."""
+    from samverkan.incidents import services
+
+    a = make(world, cat, external_id="orig")
+    b = make(world, cat, external_id="copy", visibility="organisation")
+    assert _link_copies(b) == {(False, world.bostad.pk, "organisation", cat.pk, False)}
+    assert IncidentArea.objects.filter(incident=b).count() >= 1
+
+    services.mark_duplicate(b, a, world.users["coordinator"])
+    assert {c[0] for c in _link_copies(b)} == {True}
+    services.set_status(b, "new", world.users["coordinator"])
+    assert {c[0] for c in _link_copies(b)} == {False}
+
+    # An administrator's edit in the admin site reaches the links too.
+    other = Category.objects.get(code="littering")
+    client.force_login(world.users["sysadmin"])
+    url = reverse("admin:incidents_incident_change", args=[b.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        category=other.pk,
+        visibility="public",
+        status="duplicate",
+        duplicate_of=a.pk,
+        organisation=world.bostad.pk,
+        reporter=world.users["reporter"].pk,
+        occurred_from_0="2025-03-05",
+        occurred_from_1="12:00:00",
+        reported_at_0="2025-03-05",
+        reported_at_1="12:00:00",
+    )
+    data = {k: v for k, v in data.items() if k not in ("occurred_from", "reported_at")}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _link_copies(b) == {(True, world.bostad.pk, "public", other.pk, False)}
 
 
 def test_workflow_refuses_a_transition_not_in_the_table(world, cat, client):

@@ -61,7 +61,10 @@ def scene(world, make):
         is_summary=True,
     )
     dup = make("vandalism", local(2025, 3, 7, 12), n=1, organisation_id=kommun)
-    Incident.objects.filter(pk__in=dup).update(status="duplicate")
+    for incident in Incident.objects.filter(pk__in=dup):
+        incident.status = "duplicate"
+        incident.save(update_fields=["status"])
+        incident.sync_area_links()  # as services.mark_duplicate does
     return world
 
 
