@@ -23,6 +23,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -190,6 +191,36 @@ def _children(area: Area, period: Period) -> list[Area]:
     )
 
 
+def _floats(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _epoch_seconds(values) -> np.ndarray:
+    """Seconds since the epoch (NaN for NULL) of datetimes as a raw cursor returns them.
+
+    Text (naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``, as Django stores it in SQLite) is
+    parsed by numpy in one call; datetimes may be aware (PostgreSQL) or naive UTC (Django's
+    SQLite converters).
+    """
+    values = list(values)
+    if not values:
+        return np.zeros(0)
+    present = [v for v in values if v is not None]
+    if present and isinstance(present[0], str):
+        stamps = np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[us]")
+        out = stamps.astype(np.int64) / 1e6
+        out[np.isnat(stamps)] = np.nan
+        return out
+    # Django's SQLite converters give naive datetimes in UTC (the stored time zone).
+    return np.array(
+        [
+            np.nan if v is None else (v if v.tzinfo else v.replace(tzinfo=UTC)).timestamp()
+            for v in values
+        ],
+        dtype=float,
+    )
+
+
 def _count_expr(distinct: bool, flt: Q) -> Count:
     return Count("incident_id", distinct=True, filter=flt) if distinct else Count("id", filter=flt)
 
@@ -228,57 +259,53 @@ class _Builder:
         self.suppressed: list[dict] = []
         self.previous = period.previous()
         self.last_year = period.same_last_year()
+        self._current: dict[str, np.ndarray] | None = None
 
     def rows(self, area_ids=None):
         ids = self.source_ids if area_ids is None else area_ids
         return IncidentArea.objects.filter(self.filter, area_id__in=ids)
 
     # ------------------------------------------------------------------ counts
-    def counts_by_category(self) -> dict[int, dict[str, int]]:
-        ranges = {
-            "count": self.period,
-            "previous": self.previous,
-            "last_year": self.last_year,
-        }
-        span = Q()
-        for p in ranges.values():
-            span |= _span(p.start, p.end)
+    def period_counts(self) -> tuple[dict[int, dict[str, int]], dict, list[dict]]:
+        """Counts by category group for the period and its baselines, totals and trend.
+
+        One grouped scan of the (area, occurred_from) index over the trend's span and the
+        same period last year. Each incident has one category, so summing the per-category
+        counts (distinct per incident when composed) gives the totals.
+        """
+        trend_periods = self.period.last(TREND_PERIODS)
+        ranges = {f"p{i}": p for i, p in enumerate(trend_periods)}
+        ranges["previous_period"] = self.previous
+        ranges["last_year"] = self.last_year
         agg = {
             name: _count_expr(self.distinct, _span(p.start, p.end)) for name, p in ranges.items()
         }
-        out: dict[int, dict[str, int]] = {}
+        span = _span(trend_periods[0].start, self.period.end) | _span(
+            self.last_year.start, self.last_year.end
+        )
+        sums = dict.fromkeys(ranges, 0)
+        by_group: dict[int, dict[str, int]] = {}
+        current = f"p{TREND_PERIODS - 1}"
         for row in self.rows().filter(span).values("category_id").annotate(**agg):
-            group = self.cats.group_of[row["category_id"]]
-            slot = out.setdefault(group, dict.fromkeys(ranges, 0))
             for name in ranges:
-                slot[name] += row[name]
-        return out
-
-    def totals_and_trend(self) -> tuple[dict, list[dict]]:
-        trend_periods = self.period.last(TREND_PERIODS)
-        first = trend_periods[0]
-        agg = {
-            f"p{i}": _count_expr(self.distinct, _span(p.start, p.end))
-            for i, p in enumerate(trend_periods)
-        }
-        agg["previous_period"] = _count_expr(
-            self.distinct, _span(self.previous.start, self.previous.end)
-        )
-        agg["last_year"] = _count_expr(
-            self.distinct, _span(self.last_year.start, self.last_year.end)
-        )
-        span = _span(first.start, self.period.end) | _span(self.last_year.start, self.last_year.end)
-        values = self.rows().filter(span).aggregate(**agg)
+                sums[name] += row[name]
+            if not (row[current] or row["previous_period"] or row["last_year"]):
+                continue
+            group = self.cats.group_of[row["category_id"]]
+            slot = by_group.setdefault(group, {"count": 0, "previous": 0, "last_year": 0})
+            slot["count"] += row[current]
+            slot["previous"] += row["previous_period"]
+            slot["last_year"] += row["last_year"]
         trend = [
-            {"label": p.label, "name": p.human(self.language), "count": values[f"p{i}"] or 0}
+            {"label": p.label, "name": p.human(self.language), "count": sums[f"p{i}"]}
             for i, p in enumerate(trend_periods)
         ]
         totals = {
-            "count": values[f"p{TREND_PERIODS - 1}"] or 0,
-            "previous": values["previous_period"] or 0,
-            "last_year": values["last_year"] or 0,
+            "count": sums[current],
+            "previous": sums["previous_period"],
+            "last_year": sums["last_year"],
         }
-        return totals, trend
+        return by_group, totals, trend
 
     def by_child_area(self) -> list[dict]:
         if not self.children:
@@ -349,13 +376,63 @@ class _Builder:
         self.n_tested = len(groups)
         return rows
 
+    # ------------------------------------------------------------------ current rows
+    _CURRENT_FIELDS = (
+        "incident_id",
+        "occurred_from",
+        "incident__occurred_to",
+        "incident__precision",
+        "incident__lon",
+        "incident__lat",
+        "incident__x",
+        "incident__y",
+        "incident__h3",
+        "category_id",
+        "incident__place_name",
+        "organisation_id",
+        "incident__source",
+        "incident__reporter_id",
+    )
+
+    def current(self) -> dict[str, np.ndarray]:
+        """The period's rows with the incident columns the sections need, as numpy columns.
+
+        One query (the time profile, the point sections and the coverage all read the same
+        rows), fetched through a plain cursor: Django's per-row converters cost more than
+        the query for a county-year's tens of thousands of rows.
+        """
+        if self._current is None:
+            sql, params = (
+                self.current_rows().values_list(*self._CURRENT_FIELDS).query.sql_with_params()
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            cols = list(zip(*rows)) if rows else [()] * len(self._CURRENT_FIELDS)
+            self._current = {
+                "id": np.array(cols[0], dtype=np.int64),
+                "t": _epoch_seconds(cols[1]),
+                "t_to": _epoch_seconds(cols[2]),
+                "precision": np.array(cols[3], dtype=object),
+                "lon": _floats(cols[4]),
+                "lat": _floats(cols[5]),
+                "x": _floats(cols[6]),
+                "y": _floats(cols[7]),
+                "h3": np.array(cols[8], dtype=object),
+                "category": np.array(cols[9], dtype=np.int64),
+                "place": np.array(cols[10], dtype=object),
+                "organisation": np.array(cols[11], dtype=object),
+                "source": np.array(cols[12], dtype=object),
+                "reporter": np.array(cols[13], dtype=object),
+            }
+        return self._current
+
     # ------------------------------------------------------------------ time of day
     def weekday_hour(self) -> tuple[list[list[float]], str]:
-        rows = list(self.current_rows().values_list("occurred_from", "incident__occurred_to"))
-        if not rows:
+        cur = self.current()
+        if not cur["id"].size:
             return np.zeros((7, 24)).tolist(), "weekday x hour counts, local time"
-        start = np.array([r[0].timestamp() for r in rows])
-        end = np.array([r[1].timestamp() if r[1] is not None else np.nan for r in rows])
+        start, end = cur["t"], cur["t_to"]
         tz = periods.local_zone().key
         if not self.internal:
             # Integer counts by start time, so that small cells can be suppressed.
@@ -373,43 +450,20 @@ class _Builder:
 
     # ------------------------------------------------------------------ points
     def point_rows(self) -> dict[str, np.ndarray]:
-        fields = (
-            "incident_id",
-            "incident__lon",
-            "incident__lat",
-            "incident__x",
-            "incident__y",
-            "incident__h3",
-            "category_id",
-            "occurred_from",
-            "incident__place_name",
+        cur = self.current()
+        keep = (
+            np.isin(cur["precision"], list(POINT_PRECISIONS))
+            & ~np.isnan(cur["lon"])
+            & ~np.isnan(cur["lat"])
         )
-        rows = list(
-            self.current_rows()
-            .filter(
-                incident__precision__in=POINT_PRECISIONS,
-                incident__lon__isnull=False,
-                incident__lat__isnull=False,
-            )
-            .values_list(*fields)
-        )
-        if not rows:
+        if not keep.any():
             return {}
-        cols = list(zip(*rows))
-        return {
-            "id": np.array(cols[0], dtype=np.int64),
-            "lon": np.array(cols[1], dtype=float),
-            "lat": np.array(cols[2], dtype=float),
-            "x": np.array([np.nan if v is None else v for v in cols[3]], dtype=float),
-            "y": np.array([np.nan if v is None else v for v in cols[4]], dtype=float),
-            "h3": np.array(cols[5], dtype=object),
-            "category": np.array(cols[6], dtype=np.int64),
-            "t": np.array([d.timestamp() for d in cols[7]]),
-            "place": np.array(cols[8], dtype=object),
-        }
+        names = ("id", "lon", "lat", "x", "y", "h3", "category", "t", "place")
+        return {k: cur[k][keep] for k in names}
 
     def hotspots(self, pts) -> dict:
         import h3
+        from h3.api import basic_int as h3_int
         from scipy import sparse
 
         empty = {"cells": [], "resolution": HOTSPOT_RESOLUTION, "method": None, "n_points": 0}
@@ -420,21 +474,26 @@ class _Builder:
             for c, lo, la in zip(pts["h3"].tolist(), pts["lon"].tolist(), pts["lat"].tolist())
         ]
         occupied = Counter(cells_of)
-        study = set(occupied)
-        for cell in occupied:
-            study.update(h3.grid_disk(cell, 1))
-        cells = sorted(study)
-        index = {c: i for i, c in enumerate(cells)}
-        y = np.array([occupied.get(c, 0) for c in cells], dtype=float)
-        rows, cols = [], []
-        for c, i in index.items():
-            for nb in h3.grid_disk(c, 1):
-                j = index.get(nb)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-        w = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), len(cells)))
-        if len(cells) < 3 or y.sum() == 0:
+        # Neighbourhoods through h3's integer API: a county-year has ~90,000 cells, and the
+        # string API spends most of its time converting cell names.
+        occ_int = [h3.str_to_int(c) for c in occupied]
+        study = set(occ_int)
+        for cell in occ_int:
+            study.update(h3_int.grid_disk(cell, 1))
+        cells_int = np.array(sorted(study), dtype=np.uint64)
+        disks = [h3_int.grid_disk(int(c), 1) for c in cells_int.tolist()]
+        sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=len(disks))
+        nbrs = np.fromiter((nb for d in disks for nb in d), dtype=np.uint64, count=int(sizes.sum()))
+        rows = np.repeat(np.arange(cells_int.size), sizes)
+        cols = np.minimum(np.searchsorted(cells_int, nbrs), cells_int.size - 1)
+        inside = cells_int[cols] == nbrs
+        rows, cols = rows[inside], cols[inside]
+        count_of = {h3.str_to_int(c): n for c, n in occupied.items()}
+        y = np.array([count_of.get(c, 0) for c in cells_int.tolist()], dtype=float)
+        w = sparse.csr_matrix(
+            (np.ones(rows.size), (rows, cols)), shape=(cells_int.size, cells_int.size)
+        )
+        if cells_int.size < 3 or y.sum() == 0:
             return {**empty, "n_points": int(y.sum())}
         # Equal counts in every cell give a zero variance: z is undefined (NaN), no cluster.
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -444,12 +503,13 @@ class _Builder:
         # significant ones and the busiest, not every cell with one incident.
         busiest = set(np.argsort(-y, kind="stable")[:HOTSPOT_MAX_CELLS].tolist())
         out = []
-        for i, c in enumerate(cells):
+        for i in range(cells_int.size):
             cluster = int(gi.cluster[i])
             if y[i] < min_count and not (self.internal and cluster != 0):
                 continue
             if cluster == 0 and i not in busiest:
                 continue
+            c = h3.int_to_str(int(cells_int[i]))
             lat, lon = h3.cell_to_latlng(c)
             out.append(
                 {
@@ -585,25 +645,25 @@ class _Builder:
         ]
 
     def coverage(self) -> dict:
-        rows = list(
-            self.current_rows()
-            .values("incident__organisation_id", "incident__source")
-            .annotate(n=_count_expr(self.distinct, Q()))
-        )
-        org_ids = {r["incident__organisation_id"] for r in rows} - {None}
+        cur = self.current()
+        ids, orgs_of, sources = cur["id"], cur["organisation"].tolist(), cur["source"].tolist()
+        counts: Counter = Counter()
+        seen: set[int] = set()
+        for pk, oid, source in zip(ids.tolist(), orgs_of, sources):
+            if self.distinct:
+                # Composed views count an incident once even if it lies in two children.
+                if pk in seen:
+                    continue
+                seen.add(pk)
+            # Reports are grouped by organisation, public sources (no organisation) by name.
+            counts[(oid, "" if oid else source)] += 1
         expected = (
             list(self.partnership.organisations.values_list("id", flat=True))
             if self.partnership
             else []
         )
+        org_ids = {oid for oid, _ in counts} - {None}
         orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids | set(expected))}
-        counts: Counter = Counter()
-        for r in rows:
-            key = (
-                r["incident__organisation_id"],
-                r["incident__source"] if not r["incident__organisation_id"] else "",
-            )
-            counts[key] += r["n"]
         by_org = []
         for oid in expected:
             counts.setdefault((oid, ""), 0)
@@ -622,7 +682,7 @@ class _Builder:
         by_kind: Counter = Counter()
         for r in by_org:
             by_kind[r["kind"]] += r["count"]
-        reporters = self.current_rows().aggregate(n=Count("incident__reporter", distinct=True))["n"]
+        reporters = len(set(cur["reporter"].tolist()) - {None})
         silent = [r["organisation"] for r in by_org if r["organisation"] and r["count"] == 0]
         return {
             "by_organisation": by_org,
@@ -696,8 +756,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ all
     def build(self) -> dict:
-        counts = self.counts_by_category()
-        totals, trend = self.totals_and_trend()
+        counts, totals, trend = self.period_counts()
         seasonal = self.period.type in (periods.WEEK, periods.MONTH, periods.TERTIAL)
         baseline = "last_year" if seasonal and totals["last_year"] > 0 else "previous"
         by_cat = self.by_category(counts, baseline)
