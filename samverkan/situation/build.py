@@ -19,13 +19,15 @@ shared picture is composed from the child areas' aggregates alone.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from datetime import UTC, datetime
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from samverkan.analysis import change, hotspots, nearrepeat, repeats, suppression, temporal
 from samverkan.core.geo import PROJECTED_CRS, to_wgs84
@@ -195,22 +197,51 @@ def _floats(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+class _RawTime(Func):
+    """A datetime column in the form that loads fastest into numpy.
+
+    Seconds since the epoch on PostgreSQL, the stored text on SQLite (parsed by numpy in
+    one call), the datetime elsewhere: see :func:`_epoch_seconds`.
+    """
+
+    template = "%(expressions)s"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        )
+
+
 def _epoch_seconds(values) -> np.ndarray:
     """Seconds since the epoch (NaN for NULL) of datetimes as a raw cursor returns them.
 
-    Text (naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``, as Django stores it in SQLite) is
-    parsed by numpy in one call; datetimes may be aware (PostgreSQL) or naive UTC (Django's
-    SQLite converters).
+    Numbers are taken as they are (PostgreSQL's ``EXTRACT(EPOCH ...)``); text (naive UTC,
+    ``YYYY-MM-DD HH:MM:SS[.ffffff]``, as Django stores it in SQLite) is parsed by numpy in
+    one call; datetimes may be aware or naive UTC (Django's SQLite converters).
     """
     values = list(values)
     if not values:
         return np.zeros(0)
     present = [v for v in values if v is not None]
-    if present and isinstance(present[0], str):
-        stamps = np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[us]")
-        out = stamps.astype(np.int64) / 1e6
-        out[np.isnat(stamps)] = np.nan
-        return out
+    if not present or isinstance(present[0], (int, float)):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    if isinstance(present[0], str):
+        texts = [v if v is not None else "NaT" for v in values]
+        try:
+            with warnings.catch_warnings():
+                # Text written with a UTC offset by other tools: numpy applies it (and warns).
+                warnings.simplefilter("ignore", UserWarning)
+                stamps = np.array(texts, dtype="datetime64[us]")
+        except ValueError:
+            values = [None if v is None else parse_datetime(v) for v in values]
+        else:
+            out = stamps.astype(np.int64) / 1e6
+            out[np.isnat(stamps)] = np.nan
+            return out
     # Django's SQLite converters give naive datetimes in UTC (the stored time zone).
     return np.array(
         [
@@ -379,8 +410,8 @@ class _Builder:
     # ------------------------------------------------------------------ current rows
     _CURRENT_FIELDS = (
         "incident_id",
-        "occurred_from",
-        "incident__occurred_to",
+        "t_from",
+        "t_to",
         "incident__precision",
         "incident__lon",
         "incident__lat",
@@ -402,9 +433,10 @@ class _Builder:
         the query for a county-year's tens of thousands of rows.
         """
         if self._current is None:
-            sql, params = (
-                self.current_rows().values_list(*self._CURRENT_FIELDS).query.sql_with_params()
+            qs = self.current_rows().annotate(
+                t_from=_RawTime("occurred_from"), t_to=_RawTime("incident__occurred_to")
             )
+            sql, params = qs.values_list(*self._CURRENT_FIELDS).query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
@@ -463,7 +495,7 @@ class _Builder:
 
     def hotspots(self, pts) -> dict:
         import h3
-        from h3.api import basic_int as h3_int
+        from h3.api import numpy_int as h3_np
         from scipy import sparse
 
         empty = {"cells": [], "resolution": HOTSPOT_RESOLUTION, "method": None, "n_points": 0}
@@ -476,14 +508,14 @@ class _Builder:
         occupied = Counter(cells_of)
         # Neighbourhoods through h3's integer API: a county-year has ~90,000 cells, and the
         # string API spends most of its time converting cell names.
-        occ_int = [h3.str_to_int(c) for c in occupied]
-        study = set(occ_int)
-        for cell in occ_int:
-            study.update(h3_int.grid_disk(cell, 1))
-        cells_int = np.array(sorted(study), dtype=np.uint64)
-        disks = [h3_int.grid_disk(int(c), 1) for c in cells_int.tolist()]
-        sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=len(disks))
-        nbrs = np.fromiter((nb for d in disks for nb in d), dtype=np.uint64, count=int(sizes.sum()))
+        disk_of = {}
+        for name in occupied:
+            cell = h3.str_to_int(name)
+            disk_of[cell] = h3_np.grid_disk(cell, 1)
+        cells_int = np.unique(np.concatenate(list(disk_of.values()))).astype(np.uint64)
+        disks = [disk_of[c] if c in disk_of else h3_np.grid_disk(c, 1) for c in cells_int.tolist()]
+        sizes = np.fromiter((d.size for d in disks), dtype=np.int64, count=len(disks))
+        nbrs = np.concatenate(disks).astype(np.uint64)
         rows = np.repeat(np.arange(cells_int.size), sizes)
         cols = np.minimum(np.searchsorted(cells_int, nbrs), cells_int.size - 1)
         inside = cells_int[cols] == nbrs

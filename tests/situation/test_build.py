@@ -303,3 +303,26 @@ def test_small_counts_against_zero_are_not_flagged():
     assert _confirmed(result.flag, result.p) is None
     strong = change.compare(42, [21], n_series=5)
     assert _confirmed(strong.flag, strong.p) == "increase"
+
+
+def test_epoch_seconds_of_every_raw_form():
+    """The raw-cursor time columns give the same seconds as Python's datetime.timestamp()."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from samverkan.situation.build import _epoch_seconds
+
+    moment = datetime(2025, 3, 30, 1, 30, 15, 250000, tzinfo=UTC)
+    expected = moment.timestamp()
+    forms = [
+        ["2025-03-30 01:30:15.250000", None],  # Django's SQLite text: naive UTC
+        ["2025-03-30 03:30:15.250000+02:00", None],  # text with an offset
+        [expected, None],  # PostgreSQL EXTRACT(EPOCH ...)
+        [moment.astimezone(timezone(timedelta(hours=2))), None],  # aware
+        [moment.replace(tzinfo=None), None],  # naive UTC from Django's converters
+    ]
+    for values in forms:
+        got = _epoch_seconds(values)
+        assert got[0] == expected, values
+        assert np.isnan(got[1])
+    assert np.isnan(_epoch_seconds([None, None])).all()
+    assert _epoch_seconds([]).size == 0
