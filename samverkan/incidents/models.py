@@ -254,7 +254,21 @@ class IncidentArea(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "area"], name="incidentarea_unique")
         ]
-        indexes = [models.Index(fields=["area", "occurred_from", "category"])]
+        # Covering: every count of the lägesbild is answered from this index alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "area",
+                    "occurred_from",
+                    "category",
+                    "is_summary",
+                    "is_duplicate",
+                    "organisation",
+                    "visibility",
+                ],
+                name="incidentarea_counts",
+            )
+        ]
 
 
 class ImportRun(models.Model):

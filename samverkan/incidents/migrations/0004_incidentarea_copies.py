@@ -40,4 +40,12 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('organisation', 'Egen organisation'), ('partnership', 'Samverkansgruppen'), ('public', 'Offentlig (aggregat)')], default='partnership', max_length=20),
         ),
         migrations.RunPython(copy_from_incidents, migrations.RunPython.noop),
+        migrations.RemoveIndex(
+            model_name='incidentarea',
+            name='incidents_i_area_id_8be0d9_idx',
+        ),
+        migrations.AddIndex(
+            model_name='incidentarea',
+            index=models.Index(fields=['area', 'occurred_from', 'category', 'is_summary', 'is_duplicate', 'organisation', 'visibility'], name='incidentarea_counts'),
+        ),
     ]
