@@ -22,6 +22,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from datetime import UTC, datetime
+from itertools import chain
 
 import numpy as np
 from django.db import connection
@@ -495,7 +496,7 @@ class _Builder:
 
     def hotspots(self, pts) -> dict:
         import h3
-        from h3.api import numpy_int as h3_np
+        from h3.api import basic_int as h3_int
         from scipy import sparse
 
         empty = {"cells": [], "resolution": HOTSPOT_RESOLUTION, "method": None, "n_points": 0}
@@ -511,11 +512,11 @@ class _Builder:
         disk_of = {}
         for name in occupied:
             cell = h3.str_to_int(name)
-            disk_of[cell] = h3_np.grid_disk(cell, 1)
-        cells_int = np.unique(np.concatenate(list(disk_of.values()))).astype(np.uint64)
-        disks = [disk_of[c] if c in disk_of else h3_np.grid_disk(c, 1) for c in cells_int.tolist()]
-        sizes = np.fromiter((d.size for d in disks), dtype=np.int64, count=len(disks))
-        nbrs = np.concatenate(disks).astype(np.uint64)
+            disk_of[cell] = h3_int.grid_disk(cell, 1)
+        cells_int = np.unique(np.fromiter(chain.from_iterable(disk_of.values()), dtype=np.uint64))
+        disks = [disk_of[c] if c in disk_of else h3_int.grid_disk(c, 1) for c in cells_int.tolist()]
+        sizes = np.fromiter(map(len, disks), dtype=np.int64, count=len(disks))
+        nbrs = np.fromiter(chain.from_iterable(disks), dtype=np.uint64, count=int(sizes.sum()))
         rows = np.repeat(np.arange(cells_int.size), sizes)
         cols = np.minimum(np.searchsorted(cells_int, nbrs), cells_int.size - 1)
         inside = cells_int[cols] == nbrs
