@@ -1,9 +1,10 @@
 """Build the figures of a lägesbild: one plain, JSON-ready dict per area and period.
 
 Counts are aggregated in SQL on :class:`~samverkan.incidents.models.IncidentArea`, whose
-index (area, occurred_from, category) turns every count into an index range scan; only the
-point-level sections (hot spots, near repeat, repeat places) and the weekday x hour profile
-load the few columns they need into numpy. The statistics themselves come from
+rows carry copies of the incident's counting columns and whose covering index turns every
+count into a range scan of the index alone; the period's rows are read once into numpy for
+the point-level sections (hot spots, near repeat, repeat places), the weekday x hour
+profile and the coverage. The statistics themselves come from
 :mod:`samverkan.analysis` (see ``docs/methods/`` and ``docs/situation.md``).
 
 Which incidents count: those linked to the area, minus summaries/notices (``is_summary``)
