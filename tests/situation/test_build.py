@@ -326,3 +326,24 @@ def test_epoch_seconds_of_every_raw_form():
         assert np.isnan(got[1])
     assert np.isnan(_epoch_seconds([None, None])).all()
     assert _epoch_seconds([]).size == 0
+
+
+def test_counts_read_the_covering_index_without_joins(scene):
+    """Every count is answered from IncidentArea's covering index (docs/situation.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = scene
+    with CaptureQueriesContext(connection) as ctx:
+        build_for_period(w.m1, MARCH, partnership=w.p1)
+        build_for_period(w.m1, MARCH)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) >= 2
+    for sql in counts:
+        assert "JOIN" not in sql.upper(), sql
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in counts:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "COVERING INDEX incidentarea_counts" in plan, plan
