@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category, PlaceType, Status
@@ -34,7 +35,7 @@ class ReportForm(forms.Form):
     )
     approximate = forms.BooleanField(label=_("Ungefärlig tid (en period)"), required=False)
     occurred_to = forms.DateTimeField(
-        label=_("Senast"),
+        label=pgettext_lazy("tidpunkt", "Senast"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -42,7 +43,7 @@ class ReportForm(forms.Form):
         label=_("Beskrivning"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Skriv inte namn, personnummer eller telefonnummer: sådant maskas."),
+        help_text=_("Skriv inte namn, personnummer eller telefonnummer: sådant maskeras."),
     )
     perceived_insecurity = forms.TypedChoiceField(
         label=_("Hur otryggt upplevs platsen? (1 = inte alls, 5 = mycket)"),
