@@ -171,7 +171,12 @@ def load_organisations_and_users(log=print) -> list[DemoUser]:
     for d in USERS:
         user, created = User.objects.get_or_create(
             username=d.username,
-            defaults={"first_name": d.first_name, "last_name": d.last_name},
+            defaults={
+                "first_name": d.first_name,
+                "last_name": d.last_name,
+                # .invalid never resolves: notifications show in the demo's console only.
+                "email": f"{d.username}@demo.invalid",
+            },
         )
         if created:
             user.set_password(d.password)

@@ -104,6 +104,9 @@ def test_demo_has_every_kind_of_organisation_and_role(small_events):
     assert {"municipality", "police", "housing", "school", "county_board"} <= kinds
     roles = set(Membership.objects.values_list("role", flat=True))
     assert {str(r) for r in Role} <= roles
+    # Coordinators get the scheduled-draft notices (printed by the demo's console backend).
+    coordinators = Membership.objects.filter(role=Role.COORDINATOR).select_related("user")
+    assert coordinators and all(m.user.email.endswith(".invalid") for m in coordinators)
 
 
 @pytest.mark.django_db
