@@ -10,22 +10,38 @@ import that is killed leaves none of its rows behind and a rerun completes it.
 
 Rows are written with one ``executemany`` per table and batch, not through model
 instances: building a million ``Incident`` objects would cost more than the insert itself
-(see ``benchmarks/bench_import.py``). Incident ids are reserved up front (PostgreSQL: from
-the table's sequence; SQLite: above the highest id ever used, inside the write
-transaction) so the area links can be written in the same pass.
+(see ``benchmarks/bench_import.py`` and docs/importing.md, "Performance"). Incident ids
+are reserved up front (PostgreSQL: from the table's sequence; SQLite: above the highest id
+ever used, inside the write transaction) so the area links can be written in the same pass.
+
+On SQLite two things more are done for speed, both invisible in the result:
+
+- Values that are the same in every row of a batch (source, organisation, defaults ...)
+  are written into the statement as literals instead of being bound per row: binding a
+  parameter costs about as much as SQLite's whole work for a narrow row.
+- An import that is large compared with the rows already stored ("bulk mode") drops the
+  secondary indexes of the incident and link tables inside its transaction and builds
+  them again, by sorting, before it returns. SQLite DDL is transactional, so an import
+  that fails or is killed leaves the indexes as they were. The duplicate check then runs
+  against the stored keys held in memory, and rebuilding the unique indexes checks it
+  again: a duplicate that slipped through aborts the whole import.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
+from operator import itemgetter
 
 import h3
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from samverkan.core.geo import AreaIndex, project
 from samverkan.core.models import Area
@@ -33,11 +49,19 @@ from samverkan.incidents.masking import mask_text
 from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
-_POINT = (Precision.POINT, Precision.ADDRESS)
+_POINT = frozenset({Precision.POINT, Precision.ADDRESS})
 SQLITE_CACHE_KIB = -131072  # negative: a cap in KiB (128 MB), allocated only as pages are used
+# Bulk mode (SQLite): once an import has stored this many rows and at least this share of
+# the rows that were there before it, rebuilding the indexes at the end is cheaper than
+# keeping them up to date row by row (random B-tree inserts into indexes that no longer fit
+# the page cache).
+BULK_MIN_ROWS = 50_000
+BULK_SHARE = 0.5
+MASK_CACHE_SIZE = 100_000  # distinct texts remembered per import (texts repeat in registers)
+_INT64 = range(-(2**63), 2**63)
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentRow:
     """One incident ready to be stored (times aware, coordinates WGS84)."""
 
@@ -64,16 +88,13 @@ class IncidentRow:
     area_ids: list[int] = field(default_factory=list)
 
     def content_hash(self) -> str:
-        key = "|".join(
-            str(v)
-            for v in (
-                self.occurred_from.isoformat(),
-                self.occurred_to.isoformat() if self.occurred_to else "",
-                self.category_id,
-                round(self.lon, 6) if self.lon is not None else "",
-                round(self.lat, 6) if self.lat is not None else "",
-                self.description,
-            )
+        # The key must stay byte for byte what earlier versions hashed, or a re-import of
+        # rows without an external id would no longer find them.
+        to, lon, lat = self.occurred_to, self.lon, self.lat
+        key = (
+            f"{self.occurred_from.isoformat()}|{to.isoformat() if to else ''}|"
+            f"{self.category_id}|{round(lon, 6) if lon is not None else ''}|"
+            f"{round(lat, 6) if lat is not None else ''}|{self.description}"
         )
         return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
@@ -83,6 +104,7 @@ class IngestReport:
     imported: int = 0
     duplicates: int = 0
     incident_ids: list[int] = field(default_factory=list)
+    bulk: bool = False  # whether the indexes were rebuilt (SQLite bulk mode)
 
 
 class AreaResolver:
@@ -150,6 +172,16 @@ _SET = (
     "url",
     "created_at",
 )
+_LINK_FIELDS = (
+    "incident",
+    "area",
+    "occurred_from",
+    "category",
+    "is_summary",
+    "organisation",
+    "visibility",
+    "is_duplicate",
+)
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
@@ -158,7 +190,29 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return str(value.replace(tzinfo=None))
+    return value.isoformat(" ")[:-6]  # drop "+00:00"
+
+
+def _sqlite_literal(value) -> str | None:
+    """SQL text that stores exactly what binding ``value`` stores, or None to bind it."""
+    if value is None:
+        return "NULL"
+    kind = type(value)
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is int and value in _INT64:
+        return str(value)
+    if kind is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None  # floats stay parameters: SQLite's own decimal parsing might round them
+
+
+def _constant(column) -> bool:
+    first = column[0]
+    if column.count(first) != len(column):
+        return False
+    # 1 == 1.0 == True: the same value of another type may store differently.
+    return type(first) is str or len(set(map(type, column))) == 1
 
 
 class _Writer:
@@ -172,6 +226,7 @@ class _Writer:
             self.adapt_dt = _sqlite_datetime
         self.qn = ops.quote_name
         self.incident_table = Incident._meta.db_table
+        self.link_table = IncidentArea._meta.db_table
         fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
         # Plain values: psycopg would dump a choices enum (Status.NEW) by its member name.
@@ -179,28 +234,37 @@ class _Writer:
             f.get_db_prep_save(f.get_default(), connection) for f in fields if f.attname not in _SET
         )
         self.defaults = tuple(str(v) if isinstance(v, str) else v for v in self.defaults)
-        cols = ["id", *(by_attname[a].column for a in _SET)]
-        cols += [f.column for f in fields if f.attname not in _SET]
-        self.incident_sql = self._insert(self.incident_table, cols)
-        link_cols = [
-            IncidentArea._meta.get_field(n).column
-            for n in (
-                "incident",
-                "area",
-                "occurred_from",
-                "category",
-                "is_summary",
-                "organisation",
-                "visibility",
-                "is_duplicate",
-            )
-        ]
-        self.link_sql = self._insert(IncidentArea._meta.db_table, link_cols)
+        self.incident_cols = ["id", *(by_attname[a].column for a in _SET)]
+        self.incident_cols += [f.column for f in fields if f.attname not in _SET]
+        self.link_cols = [IncidentArea._meta.get_field(n).column for n in _LINK_FIELDS]
         self.now = self.adapt_dt(now)
 
-    def _insert(self, table: str, cols: list[str]) -> str:
+    def insert(self, cursor, table: str, cols: list[str], columns: list) -> None:
+        """Insert rows given column by column (each a list or tuple of equal length)."""
         names = ", ".join(self.qn(c) for c in cols)
-        return f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+        if self.vendor != "sqlite":
+            sql = f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+            cursor.executemany(sql, list(zip(*columns)))
+            return
+        values, bound = [], []
+        for column in columns:
+            literal = _sqlite_literal(column[0]) if _constant(column) else None
+            if literal is None:
+                values.append("?")
+                bound.append(column)
+            else:
+                values.append(literal)
+        sql = f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(values)})"
+        # The driver's own cursor: Django's would rewrite "%" inside the literals.
+        with connection.wrap_database_errors:
+            raw = connection.connection.cursor()
+            try:
+                if bound:
+                    raw.executemany(sql, zip(*bound))
+                else:
+                    raw.executemany(sql, [()] * len(columns[0]))
+            finally:
+                raw.close()
 
     def reserve(self, cursor, n: int) -> list[int]:
         table = self.incident_table
@@ -237,12 +301,77 @@ class _Writer:
             found.update(r[0] for r in cursor.fetchall())
         return found
 
+    def stored(self, cursor, column: str, source: str) -> list[str]:
+        """Every non-empty value of ``column`` stored for ``source``."""
+        col = self.qn(column)
+        cursor.execute(
+            f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self.qn('source')} = %s "
+            f"AND NOT ({col} = '')",
+            [source],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+class _SecondaryIndexes:
+    """The droppable indexes of the incident and link tables (SQLite), dropped and rebuilt.
+
+    Only indexes with their own ``CREATE INDEX`` are touched; the one SQLite makes for a
+    table's inline UNIQUE constraint cannot be dropped and is cheap anyway (links are
+    appended in (incident, area) order).
+    """
+
+    def __init__(self, cursor, tables: tuple[str, ...]):
+        self.cursor = cursor
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY tbl_name, name",
+            list(tables),
+        )
+        self.indexes = cursor.fetchall()
+        self.dropped = False
+
+    def drop(self) -> None:
+        for name, _ in self.indexes:
+            self.cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        self.dropped = True
+
+    def rebuild(self) -> None:
+        for name, sql in self.indexes:
+            try:
+                self.cursor.execute(sql)
+            except IntegrityError as exc:
+                raise IntegrityError(
+                    f"index {name}: a duplicate got past the import's duplicate check ({exc}); "
+                    "nothing was imported"
+                ) from exc
+        self.dropped = False
+
+
+@contextmanager
+def paused_gc():
+    """Suspend the cyclic garbage collector for a bulk run of allocations.
+
+    An import keeps hundreds of thousands of objects alive at once (rows, keys, parsed
+    times); every collection walks them all, and collections come every few hundred
+    allocations: a third of an import's time went there. The import makes no reference
+    cycles of its own, so nothing piles up; plain reference counting still frees
+    everything else, and the collector resumes when the run ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
 
 def ingest(
     rows: Iterable[IncidentRow],
     *,
     resolver: AreaResolver | None = None,
-    batch_size: int = 5000,
+    batch_size: int = 10_000,
     progress=None,
     now: datetime | None = None,
 ) -> IngestReport:
@@ -255,129 +384,213 @@ def ingest(
     """
     from django.utils import timezone
 
-    resolver = resolver or AreaResolver()
-    report = IngestReport()
-    country = getattr(settings, "COUNTRY", "SE")
-    now = now or timezone.now()
-    writer = _Writer(now)
-    adapt = writer.adapt_dt
-    seen_ids: set[tuple[str, str]] = set()
-    seen_hashes: set[tuple[str, str]] = set()
-    cursor = connection.cursor()
+    run = _Run(resolver or AreaResolver(), now or timezone.now())
+    cursor = run.cursor
     cache_size = None
-    if writer.vendor == "sqlite":
+    if run.writer.vendor == "sqlite":
         # A big import touches many index pages; SQLite's default 2 MB page cache would
         # spill them to the journal again and again inside the one transaction.
         cursor.execute("PRAGMA cache_size")
         cache_size = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
     try:
-        for chunk in _chunks(rows, batch_size):
-            fresh = _fresh(chunk, writer, cursor, seen_ids, seen_hashes, report)
-            if fresh:
-                _store(fresh, writer, cursor, resolver, country, adapt, report)
-            if progress:
-                progress(len(chunk))
+        with paused_gc():
+            for chunk in _chunks(rows, batch_size):
+                fresh, hashes = run.fresh(chunk)
+                if fresh:
+                    run.store(fresh, hashes)
+                    run.maybe_go_bulk()
+                if progress:
+                    progress(len(chunk))
+        if run.indexes is not None and run.indexes.dropped:
+            run.indexes.rebuild()
     finally:
+        if run.indexes is not None and run.indexes.dropped:
+            # The import failed half-way: never let the caller commit without the indexes,
+            # even if it catches the exception (a rollback restores them).
+            transaction.set_rollback(True)
         if cache_size is not None:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
         cursor.close()
-    return report
+    return run.report
 
 
-def _fresh(chunk, writer, cursor, seen_ids, seen_hashes, report):
-    """The rows of ``chunk`` not already stored nor seen earlier in this run."""
-    hashes = [r.content_hash() if not r.external_id else "" for r in chunk]
-    by_source_ids: dict[str, list[str]] = {}
-    by_source_hashes: dict[str, list[str]] = {}
-    for r, h in zip(chunk, hashes):
-        if r.external_id:
-            by_source_ids.setdefault(r.source, []).append(r.external_id)
+class _Run:
+    """The state of one :func:`ingest` call."""
+
+    def __init__(self, resolver: AreaResolver, now: datetime):
+        self.resolver = resolver
+        self.country = getattr(settings, "COUNTRY", "SE")
+        self.writer = _Writer(now)
+        self.report = IngestReport()
+        self.cursor = connection.cursor()
+        # Keys per source: seen earlier in this run, and in bulk mode also every stored one.
+        self.seen_ids: dict[str, set[str]] = {}
+        self.seen_hashes: dict[str, set[str]] = {}
+        self.loaded: set[str] = set()  # sources whose stored keys are in the sets above
+        self.indexes: _SecondaryIndexes | None = None
+        self.bulk_threshold: float | None = None
+        self.masked: dict[str, str] = {}
+
+    # -- duplicates ------------------------------------------------------------------------
+
+    def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str]]:
+        """The rows of ``chunk`` not already stored nor seen earlier in this run."""
+        hashes = [r.content_hash() if not r.external_id else "" for r in chunk]
+        sources = {r.source for r in chunk}
+        stored_ids: dict[str, set[str]] = {}
+        stored_hashes: dict[str, set[str]] = {}
+        if self.report.bulk:
+            for source in sources - self.loaded:
+                self._load(source)
         else:
-            by_source_hashes.setdefault(r.source, []).append(h)
-    existing_ids = {
-        (s, e)
-        for s, ids in by_source_ids.items()
-        for e in writer.existing(cursor, "external_id", s, ids)
-    }
-    existing_hashes = {
-        (s, e)
-        for s, hs in by_source_hashes.items()
-        for e in writer.existing(cursor, "content_hash", s, hs)
-    }
-    fresh: list[tuple[IncidentRow, str]] = []
-    for r, h in zip(chunk, hashes):
-        key = (r.source, r.external_id) if r.external_id else (r.source, h)
-        known = existing_ids if r.external_id else existing_hashes
-        seen = seen_ids if r.external_id else seen_hashes
-        if key in known or key in seen:
-            report.duplicates += 1
-            continue
-        seen.add(key)
-        fresh.append((r, h))
-    return fresh
+            by_source_ids: dict[str, list[str]] = {}
+            by_source_hashes: dict[str, list[str]] = {}
+            for r, h in zip(chunk, hashes):
+                if r.external_id:
+                    by_source_ids.setdefault(r.source, []).append(r.external_id)
+                else:
+                    by_source_hashes.setdefault(r.source, []).append(h)
+            w, cur = self.writer, self.cursor
+            for s, ids in by_source_ids.items():
+                stored_ids[s] = w.existing(cur, "external_id", s, ids)
+            for s, hs in by_source_hashes.items():
+                stored_hashes[s] = w.existing(cur, "content_hash", s, hs)
+        for s in sources:
+            self.seen_ids.setdefault(s, set())
+            self.seen_hashes.setdefault(s, set())
+        empty: set[str] = set()
+        fresh: list[IncidentRow] = []
+        fresh_hashes: list[str] = []
+        for r, h in zip(chunk, hashes):
+            if r.external_id:
+                key, seen, known = r.external_id, self.seen_ids[r.source], stored_ids
+            else:
+                key, seen, known = h, self.seen_hashes[r.source], stored_hashes
+            if key in seen or key in known.get(r.source, empty):
+                self.report.duplicates += 1
+                continue
+            seen.add(key)
+            fresh.append(r)
+            fresh_hashes.append(h)
+        return fresh, fresh_hashes
 
+    def _load(self, source: str) -> None:
+        w, cur = self.writer, self.cursor
+        self.seen_ids.setdefault(source, set()).update(w.stored(cur, "external_id", source))
+        self.seen_hashes.setdefault(source, set()).update(w.stored(cur, "content_hash", source))
+        self.loaded.add(source)
 
-def _store(fresh, writer, cursor, resolver, country, adapt, report):
-    n = len(fresh)
-    lon = np.array([r.lon if r.lon is not None else np.nan for r, _ in fresh], dtype=float)
-    lat = np.array([r.lat if r.lat is not None else np.nan for r, _ in fresh], dtype=float)
-    has_xy = ~np.isnan(lon)
-    x = np.full(n, np.nan)
-    y = np.full(n, np.nan)
-    if has_xy.any():
-        x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], country)
-    is_point = np.array([r.precision in _POINT for r, _ in fresh])
-    point_idx = np.flatnonzero(is_point & has_xy)
-    contained = resolver.index.containing(lon[point_idx], lat[point_idx])
-    areas_of: dict[int, list[int]] = dict(zip(point_idx.tolist(), contained))
-    xs = np.where(has_xy, x, None).tolist()  # NaN -> NULL
-    ys = np.where(has_xy, y, None).tolist()
+    # -- bulk mode -------------------------------------------------------------------------
 
-    ids = writer.reserve(cursor, n)
-    defaults = writer.defaults
-    now = writer.now
-    incidents = []
-    links = []
-    for i, (r, h) in enumerate(fresh):
-        point = i in areas_of
-        occurred = adapt(r.occurred_from)
-        incidents.append(
-            (
-                ids[i],
-                r.source,
-                r.external_id,
-                h,
-                occurred,
-                adapt(r.occurred_to),
-                adapt(r.reported_at) if r.reported_at else now,
-                r.reporter_id,
-                r.organisation_id,
-                r.category_id,
-                r.place_type,
-                r.place_name[:200],
-                mask_text(r.description) if r.description else "",
-                r.perceived_insecurity,
-                r.lon,
-                r.lat,
-                xs[i],
-                ys[i],
-                h3.latlng_to_cell(r.lat, r.lon, H3_RESOLUTION) if point else "",
-                str(r.precision),
-                str(r.visibility),
-                r.is_summary,
-                r.url,
-                now,
-                *defaults,
-            )
-        )
-        area_ids = tuple(areas_of.get(i, ())) + tuple(r.area_ids)
-        if area_ids:
-            org, vis = r.organisation_id, str(r.visibility)
-            for a in resolver.links(area_ids):
-                links.append((ids[i], a, occurred, r.category_id, r.is_summary, org, vis, False))
-    cursor.executemany(writer.incident_sql, incidents)
-    if links:
-        cursor.executemany(writer.link_sql, links)
-    report.imported += n
-    report.incident_ids.extend(ids)
+    def maybe_go_bulk(self) -> None:
+        w = self.writer
+        if self.report.bulk or w.vendor != "sqlite" or self.report.imported < BULK_MIN_ROWS:
+            return
+        if not connection.in_atomic_block:
+            return  # dropped indexes would be committed at once: never outside a transaction
+        if self.bulk_threshold is None:
+            self.cursor.execute(f"SELECT COUNT(*) FROM {w.qn(w.incident_table)}")
+            before = self.cursor.fetchone()[0] - self.report.imported
+            self.bulk_threshold = max(BULK_MIN_ROWS, BULK_SHARE * before)
+        if self.report.imported < self.bulk_threshold:
+            return
+        # Read the stored keys while the unique indexes can still serve the query.
+        for source in set(self.seen_ids) | set(self.seen_hashes):
+            self._load(source)
+        self.indexes = _SecondaryIndexes(self.cursor, (w.incident_table, w.link_table))
+        self.indexes.drop()
+        self.report.bulk = True
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _mask(self, text: str) -> str:
+        masked = self.masked.get(text)
+        if masked is None:
+            masked = mask_text(text)
+            if len(self.masked) < MASK_CACHE_SIZE:
+                self.masked[text] = masked
+        return masked
+
+    def store(self, fresh: list[IncidentRow], hashes: list[str]) -> None:
+        w, cursor, resolver = self.writer, self.cursor, self.resolver
+        adapt, now = w.adapt_dt, w.now
+        n = len(fresh)
+        lon = np.array([np.nan if r.lon is None else r.lon for r in fresh], dtype=float)
+        lat = np.array([np.nan if r.lat is None else r.lat for r in fresh], dtype=float)
+        has_xy = ~np.isnan(lon)
+        x = np.full(n, np.nan)
+        y = np.full(n, np.nan)
+        if has_xy.any():
+            x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], self.country)
+        is_point = np.array([r.precision in _POINT for r in fresh], dtype=bool)
+        point_idx = np.flatnonzero(is_point & has_xy).tolist()
+        contained = resolver.index.containing(lon[point_idx], lat[point_idx])
+        areas: list = [()] * n
+        h3_cells = [""] * n
+        cell = h3.latlng_to_cell
+        for i, found in zip(point_idx, contained):
+            areas[i] = found
+            r = fresh[i]
+            h3_cells[i] = cell(r.lat, r.lon, H3_RESOLUTION)
+
+        ids = w.reserve(cursor, n)
+        occurred = [adapt(r.occurred_from) for r in fresh]
+        category = [r.category_id for r in fresh]
+        summary = [r.is_summary for r in fresh]
+        organisation = [r.organisation_id for r in fresh]
+        visibility = [str(r.visibility) for r in fresh]
+        mask = self._mask
+        columns = [
+            ids,
+            [r.source for r in fresh],
+            [r.external_id for r in fresh],
+            hashes,
+            occurred,
+            [adapt(r.occurred_to) for r in fresh],
+            [adapt(r.reported_at) if r.reported_at else now for r in fresh],
+            [r.reporter_id for r in fresh],
+            organisation,
+            category,
+            [r.place_type for r in fresh],
+            [r.place_name[:200] for r in fresh],
+            [mask(r.description) if r.description else "" for r in fresh],
+            [r.perceived_insecurity for r in fresh],
+            [r.lon for r in fresh],
+            [r.lat for r in fresh],
+            np.where(has_xy, x, None).tolist(),  # NaN -> NULL
+            np.where(has_xy, y, None).tolist(),
+            h3_cells,
+            [str(r.precision) for r in fresh],
+            visibility,
+            summary,
+            [r.url for r in fresh],
+            [now] * n,
+            *([v] * n for v in w.defaults),
+        ]
+        w.insert(cursor, w.incident_table, w.incident_cols, columns)
+
+        links_of = resolver.links
+        per_row = [
+            links_of(tuple(a) + tuple(r.area_ids)) if (a or r.area_ids) else ()
+            for a, r in zip(areas, fresh)
+        ]
+        counts = [len(p) for p in per_row]
+        total = sum(counts)
+        if total:
+            # Each incident's values repeated once per link, picked in C by itemgetter.
+            rep = np.repeat(np.arange(n), counts).tolist()
+            pick = itemgetter(*rep) if total > 1 else (lambda c: (c[rep[0]],))
+            link_columns = [
+                pick(ids),
+                list(chain.from_iterable(per_row)),
+                pick(occurred),
+                pick(category),
+                pick(summary),
+                pick(organisation),
+                pick(visibility),
+                [False] * total,
+            ]
+            w.insert(cursor, w.link_table, w.link_cols, link_columns)
+        self.report.imported += n
+        self.report.incident_ids.extend(ids)

@@ -37,6 +37,7 @@ from samverkan.incidents.models import Category, PlaceType, Precision, SourceMap
 FORMATS = ("csv", "xlsx", "geojson")
 FUTURE_TOLERANCE = timedelta(hours=1)
 BATCH = 20_000  # rows per vectorised coordinate transformation
+TIME_CACHE_SIZE = 200_000  # distinct time texts remembered per file
 
 # Fallback extents when no county areas are loaded (lon_min, lat_min, lon_max, lat_max).
 COUNTRY_BBOX = {"SE": (10.5, 55.0, 24.5, 69.5), "NO": (4.0, 57.5, 31.5, 71.5)}
@@ -116,17 +117,28 @@ def parse_number(value) -> float:
     """A float from a cell: "59,3293", "59.3293", "6 580 000", numbers as they are."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
+    elif type(value) is str:
+        try:
+            # Most cells are plain numbers; when float() accepts the text as it is, the
+            # clean-up in _written_number would hand it exactly the same text.
+            number = float(value)
+        except ValueError:
+            number = _written_number(value)
     else:
-        s = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
-        if "," in s:
-            if "." in s and s.rfind(".") > s.rfind(","):
-                s = s.replace(",", "")
-            else:
-                s = s.replace(".", "").replace(",", ".")
-        number = float(s)
+        number = _written_number(value)
     if not math.isfinite(number):
         raise ValueError(value)
     return number
+
+
+def _written_number(value) -> float:
+    s = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if "," in s:
+        if "." in s and s.rfind(".") > s.rfind(","):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(".", "").replace(",", ".")
+    return float(s)
 
 
 _CLOCK = r"(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?)?"
@@ -147,6 +159,9 @@ class TimeParser:
     def __init__(self, date_format: str | None = None, tz: str | None = None):
         self.date_format = date_format
         self.tz = ZoneInfo(tz or settings.TIME_ZONE)
+        # Registers repeat their times (dates without a clock time above all): a text is
+        # parsed once. The results are immutable, so sharing them is safe.
+        self._texts: dict[str, tuple[datetime, datetime | None]] = {}
 
     def _aware(self, dt: datetime) -> datetime:
         if dt.tzinfo is None:
@@ -158,6 +173,16 @@ class TimeParser:
         return self._aware(start), self._aware(datetime.combine(d, _END_OF_DAY))
 
     def __call__(self, value) -> tuple[datetime, datetime | None]:
+        if type(value) is str:
+            found = self._texts.get(value)
+            if found is None:
+                found = self._parse(value)
+                if len(self._texts) < TIME_CACHE_SIZE:
+                    self._texts[value] = found
+            return found
+        return self._parse(value)
+
+    def _parse(self, value) -> tuple[datetime, datetime | None]:
         if isinstance(value, datetime):
             return self._aware(value), None
         if isinstance(value, date):
@@ -329,7 +354,7 @@ def _csv_records(path: Path, mapping: ColumnMapping):
     def records():
         try:
             for values in reader:
-                if not any(v.strip() for v in values):
+                if not "".join(values).strip():  # only blanks: any(v.strip() ...), faster
                     continue
                 yield reader.line_num, values, lambda v=values: delimiter.join(v)
         except csv.Error as exc:
@@ -405,7 +430,7 @@ def _geojson_records(path: Path):
 # Rows
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     line: int
     occurred_from: datetime
@@ -520,7 +545,11 @@ class TabularReader:
         return v.strip() if isinstance(v, str) else v
 
     def _parse(self, line: int, values: list, raw) -> _Pending | None:
-        t = self._cell(values, "time")
+        n = len(values)
+        i = self._at_time
+        t = values[i] if i < n else ""
+        if isinstance(t, str):
+            t = t.strip()
         if t == "":
             self._reject(line, "time", "tidpunkt saknas", raw)
             return None
@@ -529,7 +558,7 @@ class TabularReader:
         except (ValueError, OverflowError):
             self._reject(line, "time", f"tidpunkten '{t}' kan inte tolkas", raw)
             return None
-        if start > self.now + FUTURE_TOLERANCE:
+        if start > self._latest:
             self._reject(line, "time", f"tidpunkten '{t}' ligger i framtiden", raw)
             return None
         if "time_to" in self.col:
@@ -544,20 +573,26 @@ class TabularReader:
                 if end < start:
                     self._reject(line, "time_to", f"sluttiden '{t2}' ligger före starttiden", raw)
                     return None
-        ka, kb = ("lon", "lat") if "lon" in self.col else ("x", "y")
-        va, vb = self._cell(values, ka), self._cell(values, kb)
+        i, j = self._at_a, self._at_b
+        va = values[i] if i < n else ""
+        vb = values[j] if j < n else ""
+        if isinstance(va, str):
+            va = va.strip()
+        if isinstance(vb, str):
+            vb = vb.strip()
         if va == "" or vb == "":
+            ka, kb = self._ab
             self._reject(line, ka if va == "" else kb, "koordinater saknas", raw)
             return None
         try:
             a = parse_number(va)
         except ValueError:
-            self._reject(line, ka, f"ogiltigt tal '{va}'", raw)
+            self._reject(line, self._ab[0], f"ogiltigt tal '{va}'", raw)
             return None
         try:
             b = parse_number(vb)
         except ValueError:
-            self._reject(line, kb, f"ogiltigt tal '{vb}'", raw)
+            self._reject(line, self._ab[1], f"ogiltigt tal '{vb}'", raw)
             return None
         return _Pending(line, start, end, a, b, values, raw)
 
@@ -574,12 +609,14 @@ class TabularReader:
             b = np.array([p.b for p in batch])
             lon, lat = to_wgs84(a, b, self.crs)
             lon2, lat2 = to_wgs84(b, a, self.crs)
-            coords = list(zip(lon.tolist(), lat.tolist(), lon2.tolist(), lat2.tolist()))
+            coords = zip(lon.tolist(), lat.tolist(), lon2.tolist(), lat2.tolist())
         else:
-            coords = [(p.a, p.b, p.b, p.a) for p in batch]
+            coords = ((p.a, p.b, p.b, p.a) for p in batch)
         where = f"koordinaterna ligger utanför {COUNTRY_NAME.get(self.country, self.country)}"
+        x0, y0, x1, y1 = self.bbox
+        row = self._row
         for p, (lon, lat, slon, slat) in zip(batch, coords):
-            if not self._inside(lon, lat):
+            if not (x0 <= lon <= x1 and y0 <= lat <= y1):
                 if math.isfinite(slon) and self._inside(slon, slat):
                     what = "x och y" if projected else "latitud och longitud"
                     self.summary.warnings.append(
@@ -593,28 +630,32 @@ class TabularReader:
                         Reject(p.line, cols, f"{where} ({p.a}, {p.b})", p.raw()[:300])
                     )
                     continue
-            yield self._row(p, lon, lat)
+            yield row(p, lon, lat)
 
     def _row(self, p: _Pending, lon: float, lat: float) -> IncidentRow:
         values = p.values
-        category_id = self.categories(self._cell(values, "category"))
+        cell = self._cell
+        category_id = self.categories(cell(values, "category"))
+        col = self.col
         place_type = ""
-        if "place_type" in self.col:
-            place_type = _PLACE_TYPES.get(str(self._cell(values, "place_type")).casefold(), "")
-        ext = self._cell(values, "id") if "id" in self.col else ""
-        if isinstance(ext, float) and ext.is_integer():
-            ext = int(ext)
+        if "place_type" in col:
+            place_type = _PLACE_TYPES.get(str(cell(values, "place_type")).casefold(), "")
+        ext = cell(values, "id") if "id" in col else ""
+        if type(ext) is not str:
+            if isinstance(ext, float) and ext.is_integer():
+                ext = int(ext)
+            ext = str(ext)
         return IncidentRow(
             source=self.source,
-            external_id=str(ext)[:120],
+            external_id=ext[:120],
             occurred_from=p.occurred_from,
             occurred_to=p.occurred_to,
             category_id=category_id,
-            description=str(self._cell(values, "text")) if "text" in self.col else "",
+            description=str(cell(values, "text")) if "text" in col else "",
             lon=lon,
             lat=lat,
             precision=Precision.POINT,
-            place_name=str(self._cell(values, "place_name")) if "place_name" in self.col else "",
+            place_name=str(cell(values, "place_name")) if "place_name" in col else "",
             place_type=place_type,
             organisation_id=self.organisation_id,
             visibility=self.visibility,
@@ -624,10 +665,18 @@ class TabularReader:
     def rows(self) -> Iterator[IncidentRow]:
         """Yield the valid rows; ``self.summary`` is complete once this is exhausted."""
         summary = self.summary
+        # Positions looked up once: _parse runs for every line of files of millions.
+        missing = 1 << 62  # beyond any row, so the cell reads as empty
+        self._at_time = self.col.get("time", missing)
+        self._ab = ("lon", "lat") if "lon" in self.col else ("x", "y")
+        self._at_a = self.col.get(self._ab[0], missing)
+        self._at_b = self.col.get(self._ab[1], missing)
+        self._latest = self.now + FUTURE_TOLERANCE
+        parse = self._parse
         batch: list[_Pending] = []
         for line, values, raw in self._records:
             summary.read += 1
-            p = self._parse(line, values, raw)
+            p = parse(line, values, raw)
             if p is not None:
                 batch.append(p)
                 if len(batch) >= BATCH:
