@@ -65,8 +65,8 @@ class AreaIndex:
             return result
         points = shapely.points(lon, lat)
         point_idx, area_idx = self.tree.query(points, predicate="intersects")
-        for p, a in zip(point_idx.tolist(), area_idx.tolist()):
-            result[p].append(int(self.ids[a]))
+        for p, a in zip(point_idx.tolist(), self.ids[area_idx].tolist()):
+            result[p].append(a)
         return result
 
     @classmethod

@@ -405,13 +405,13 @@ def ingest(
         if run.indexes is not None and run.indexes.dropped:
             run.indexes.rebuild()
     finally:
+        if cache_size is not None:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        cursor.close()
         if run.indexes is not None and run.indexes.dropped:
             # The import failed half-way: never let the caller commit without the indexes,
             # even if it catches the exception (a rollback restores them).
             transaction.set_rollback(True)
-        if cache_size is not None:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-        cursor.close()
     return run.report
 
 

@@ -44,7 +44,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -339,6 +339,8 @@ def _place_index() -> dict[str, Place]:
     return index
 
 
+# The feed names a few hundred places in tens of thousands of events.
+@lru_cache(maxsize=4096)
 def resolve_place(name: str) -> Place | None:
     """Find the kommun or län a place name means, or None.
 

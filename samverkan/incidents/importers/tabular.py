@@ -117,7 +117,7 @@ def parse_number(value) -> float:
     """A float from a cell: "59,3293", "59.3293", "6 580 000", numbers as they are."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
-    elif type(value) is str:
+    elif type(value) is str and "," not in value:
         try:
             # Most cells are plain numbers; when float() accepts the text as it is, the
             # clean-up in _written_number would hand it exactly the same text.

@@ -1,0 +1,209 @@
+"""`ingest` at speed: bulk mode on SQLite, literal constants, the duplicate check, hashes.
+
+Bulk mode is forced on small imports here by lowering its thresholds; what must hold is
+that the result is the same as row by row: the same rows and links, the same indexes
+afterwards, and no import at all when a duplicate gets past the check.
+"""
+
+from __future__ import annotations
+
+import gc
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from samverkan.incidents import ingest as ingest_module
+from samverkan.incidents.ingest import IncidentRow, ingest
+from samverkan.incidents.models import Category, Incident, IncidentArea
+
+sqlite_only = pytest.mark.skipif(
+    "connection.vendor != 'sqlite'", reason="bulk mode and sqlite_master are SQLite's"
+)
+START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def _indexes() -> list[tuple[str, str, str | None]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name "
+            "IN ('incidents_incident', 'incidents_incidentarea') ORDER BY tbl_name, name"
+        )
+        return cur.fetchall()
+
+
+def _rows(n: int, *, source: str = "bulk", external: bool = False) -> list[IncidentRow]:
+    cat = Category.objects.get(code="vandalism").pk
+    return [
+        IncidentRow(
+            source,
+            START + timedelta(minutes=7 * i),
+            cat,
+            external_id=f"x{i}" if external else "",
+            lon=15.1 + (i % 19) * 0.1,  # both municipalities of the test county
+            lat=59.1 + (i % 7) * 0.1,
+            description="Klotter" if i % 3 else "",
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def bulk_from_20(monkeypatch):
+    monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 20)
+
+
+def _snapshot(source: str):
+    incidents = list(
+        Incident.objects.filter(source=source)
+        .order_by("occurred_from", "external_id")
+        .values_list("external_id", "content_hash", "occurred_from", "lon", "lat", "x", "y", "h3")
+    )
+    links = sorted(
+        IncidentArea.objects.filter(incident__source=source).values_list(
+            "incident__occurred_from", "area__code", "category_id", "visibility", "is_duplicate"
+        )
+    )
+    return incidents, links
+
+
+@sqlite_only
+def test_bulk_import_stores_what_row_by_row_stores_and_keeps_the_indexes(world, monkeypatch):
+    before = _indexes()
+    assert any(sql and "UNIQUE" in sql for _, _, sql in before)
+    rows = _rows(100)
+    expected = ingest(_rows(100, source="plain"), batch_size=10)
+    assert not expected.bulk
+
+    monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 20)
+    with transaction.atomic():
+        report = ingest(rows + rows[:5], batch_size=10)  # five repeated in the file
+    assert report.bulk
+    assert (report.imported, report.duplicates) == (100, 5)
+    assert _indexes() == before
+    plain, bulk = _snapshot("plain"), _snapshot("bulk")
+    assert [r[2:] for r in bulk[0]] == [r[2:] for r in plain[0]]
+    assert bulk[1] == plain[1]
+    assert len(bulk[1]) >= 200  # municipality and county for every point
+
+    with transaction.atomic():
+        again = ingest(_rows(100), batch_size=10)
+    assert (again.imported, again.duplicates) == (0, 100)
+    assert _indexes() == before
+
+
+@sqlite_only
+def test_bulk_mode_checks_stored_keys_of_a_source_it_meets_late(world, bulk_from_20):
+    ingest(_rows(10, source="late", external=True))
+    rows = _rows(50, external=True) + _rows(10, source="late", external=True)
+    with transaction.atomic():
+        report = ingest(rows, batch_size=10)
+    assert report.bulk
+    assert (report.imported, report.duplicates) == (50, 10)
+
+
+@sqlite_only
+def test_a_duplicate_that_slips_past_the_check_aborts_the_whole_import(world, monkeypatch):
+    before = _indexes()
+    monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 20)
+    real_fresh = ingest_module._Run.fresh
+
+    def leaky(self, chunk):  # forgets what it has seen: the repeat below gets through
+        self.seen_hashes.clear()
+        return real_fresh(self, chunk)
+
+    monkeypatch.setattr(ingest_module._Run, "fresh", leaky)
+    rows = _rows(60)
+    with pytest.raises(IntegrityError, match="duplicate"), transaction.atomic():
+        ingest(rows + rows[:1], batch_size=10)
+    assert not Incident.objects.filter(source="bulk").exists()
+    assert _indexes() == before
+
+
+@sqlite_only
+def test_a_failure_in_bulk_mode_rolls_back_even_if_the_caller_swallows_it(world, bulk_from_20):
+    before = _indexes()
+
+    def rows():
+        yield from _rows(40)
+        raise RuntimeError("file broke off")
+
+    with transaction.atomic():
+        try:
+            ingest(rows(), batch_size=10)
+        except RuntimeError:
+            pass
+    assert not Incident.objects.filter(source="bulk").exists()
+    assert _indexes() == before
+
+
+def test_constant_values_are_stored_verbatim(world):
+    cat = Category.objects.get(code="vandalism").pk
+    text = "Lapp: 'öppet 100%' – %s %(x)s \\ \" ; DROP TABLE x; --"
+    rows = [
+        IncidentRow(
+            "quotes",
+            START + timedelta(hours=i),
+            cat,
+            external_id=f"q{i}",
+            lon=15.5,
+            lat=59.5,
+            description=text,
+            place_name=text,
+            url="https://example.org/a?b=1&c=%20",
+        )
+        for i in range(3)
+    ]
+    if connection.vendor == "sqlite":  # PostgreSQL text cannot hold NUL at all
+        rows.append(IncidentRow("quotes", START, cat, external_id="nul", description="a\x00b"))
+    ingest(rows)
+    stored = {i.external_id: i for i in Incident.objects.filter(source="quotes")}
+    assert {stored[f"q{i}"].description for i in range(3)} == {text}
+    assert stored["q0"].place_name == text
+    assert stored["q0"].url == "https://example.org/a?b=1&c=%20"
+    if connection.vendor == "sqlite":
+        assert stored["nul"].description == "a\x00b"
+        assert stored["nul"].lon is None and stored["nul"].h3 == ""
+
+
+def test_content_hash_is_unchanged():
+    # Values from the implementation before the speed-ups: a different hash would make a
+    # re-import of rows without an external id store them a second time.
+    rows = [
+        IncidentRow(
+            "s",
+            datetime(2024, 3, 5, 13, 30, tzinfo=UTC),
+            7,
+            lon=15.5,
+            lat=59.5,
+            description="Klotter på gavel",
+        ),
+        IncidentRow(
+            "s",
+            datetime(2024, 3, 5, 13, 30, 12, 345, tzinfo=UTC),
+            12,
+            occurred_to=datetime(2024, 3, 5, 22, 0, tzinfo=UTC),
+            lon=15.123456789,
+            lat=59.98765432,
+        ),
+        IncidentRow("s", datetime(2024, 3, 5, 13, 30, tzinfo=UTC), 7),
+    ]
+    assert [r.content_hash() for r in rows] == [
+        "f442acd077354852e4c251addfb22a3f3b56cedf",
+        "d950b9d95e7a6a21e7d8613a969009b2fc958c8f",
+        "aeda3c82a84e0e6e00e89e0b368d1494ca63f82b",
+    ]
+
+
+def test_the_garbage_collector_is_back_after_an_import(world):
+    assert gc.isenabled()
+    ingest(_rows(3))
+    assert gc.isenabled()
+
+    def broken():
+        yield from _rows(2)
+        raise RuntimeError
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ingest(broken())
+    assert gc.isenabled()
