@@ -261,6 +261,17 @@ def _count(db_path):
         con.close()
 
 
+def _indexes(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(
+            "select name, sql from sqlite_master where type = 'index' and tbl_name in "
+            "('incidents_incident', 'incidents_incidentarea') order by name"
+        ).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killed_import_leaves_nothing_and_a_rerun_completes_it(tmp_path):
     n = 150_000
@@ -276,6 +287,7 @@ def test_killed_import_leaves_nothing_and_a_rerun_completes_it(tmp_path):
     env = _env(tmp_path)
     subprocess.run([str(SAMVERKAN), "migrate", "-v0"], env=env, check=True, timeout=300)
     db_path = tmp_path / "samverkan.sqlite3"
+    indexes = _indexes(db_path)
     wal = tmp_path / "samverkan.sqlite3-wal"
     start_size = wal.stat().st_size if wal.exists() else 0
     cmd = [str(SAMVERKAN), "import_incidents", str(path), "--source", "stor"]
@@ -293,8 +305,12 @@ def test_killed_import_leaves_nothing_and_a_rerun_completes_it(tmp_path):
     incidents, runs = _count(db_path)
     assert (incidents, runs) in {(0, 0), (n, 1)}
     assert (incidents, runs) == (0, 0)  # killed before its commit: nothing of it remains
+    # A file this large is imported in bulk mode (indexes dropped and rebuilt in the
+    # transaction): the kill must not have cost any index either.
+    assert _indexes(db_path) == indexes
 
     done = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert f"{n} rader lästa, {n} importerade" in done.stdout
     assert _count(db_path) == (n, 1)
+    assert _indexes(db_path) == indexes
