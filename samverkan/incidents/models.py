@@ -184,6 +184,16 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_from", "-id"]
+        # Deleting an incident looks up the incidents marked as its duplicates: without an
+        # index that is a scan of the whole table per deleted incident. Partial, so that
+        # imports (whose rows are never duplicates yet) do not maintain it.
+        indexes = [
+            models.Index(
+                fields=["duplicate_of"],
+                name="incident_duplicate_of",
+                condition=models.Q(duplicate_of__isnull=False),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

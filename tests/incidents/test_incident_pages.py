@@ -299,3 +299,27 @@ def test_openapi_schema_lists_incidents(world, client):
     client.force_login(world.users["coordinator"])
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/incidents/" in schema["paths"]
+
+
+def test_deleting_an_incident_finds_its_duplicates_through_an_index(world, cat):
+    """Deleting must not scan every incident per deleted one (the duplicate_of lookup)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.incidents import services
+
+    original = make(world, cat, external_id="orig")
+    copy = make(world, cat, external_id="copy")
+    services.mark_duplicate(copy, original, world.users["coordinator"])
+    with CaptureQueriesContext(connection) as ctx:
+        original.delete()
+    copy.refresh_from_db()
+    assert copy.duplicate_of is None and copy.status == "duplicate"
+    lookups = [q["sql"] for q in ctx.captured_queries if "duplicate_of_id" in q["sql"]]
+    assert lookups
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in lookups:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "incident_duplicate_of" in plan, (sql, plan)
