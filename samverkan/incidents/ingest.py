@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,14 +51,16 @@ from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
 _POINT = frozenset({Precision.POINT, Precision.ADDRESS})
-SQLITE_CACHE_KIB = -131072  # negative: a cap in KiB (128 MB), allocated only as pages are used
+SQLITE_CACHE_KIB = -1048576  # negative: a cap in KiB (1 GiB), allocated only as pages are used
 # Bulk mode (SQLite): once an import has stored this many rows and at least this share of
 # the rows that were there before it, rebuilding the indexes at the end is cheaper than
 # keeping them up to date row by row (random B-tree inserts into indexes that no longer fit
 # the page cache).
 BULK_MIN_ROWS = 50_000
 BULK_SHARE = 0.5
+ROWS_PER_STATEMENT = 500  # rows in one multi-row INSERT (SQLite)
 MASK_CACHE_SIZE = 100_000  # distinct texts remembered per import (texts repeat in registers)
+ISO_CACHE_SIZE = 200_000  # time objects whose ISO text is remembered
 _INT64 = range(-(2**63), 2**63)
 
 
@@ -86,17 +89,48 @@ class IncidentRow:
     # For incidents placed by a named area (police events): that area; its ancestors are
     # added automatically. Point incidents get their areas from the geometry instead.
     area_ids: list[int] = field(default_factory=list)
+    # Filled in by :func:`precompute_keys` where the rows are read in another process
+    # (importers/child.py), so that the process storing them need not: occurred_from in
+    # ISO 8601, and the content hash of a row without an external id. Empty: computed
+    # at ingestion.
+    occurred_from_iso: str = ""
+    precomputed_hash: str = ""
 
     def content_hash(self) -> str:
-        # The key must stay byte for byte what earlier versions hashed, or a re-import of
-        # rows without an external id would no longer find them.
-        to, lon, lat = self.occurred_to, self.lon, self.lat
-        key = (
-            f"{self.occurred_from.isoformat()}|{to.isoformat() if to else ''}|"
-            f"{self.category_id}|{round(lon, 6) if lon is not None else ''}|"
-            f"{round(lat, 6) if lat is not None else ''}|{self.description}"
-        )
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()
+        return _content_hash(self, self.occurred_from.isoformat())
+
+
+def precompute_keys(rows: Iterable[IncidentRow]) -> None:
+    """Fill in each row's ISO time and content hash, as :func:`ingest` would compute them."""
+    for r in rows:
+        r.occurred_from_iso = iso = r.occurred_from.isoformat()
+        r.precomputed_hash = "" if r.external_id else _content_hash(r, iso)
+
+
+def _content_hash(row: IncidentRow, occurred_from_iso: str) -> str:
+    # The key must stay byte for byte what earlier versions hashed, or a re-import of
+    # rows without an external id would no longer find them.
+    to = row.occurred_to
+    key = (
+        f"{occurred_from_iso}|{to.isoformat() if to else ''}|{row.category_id}|"
+        f"{_rounded(row.lon)}|{_rounded(row.lat)}|{row.description}"
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _rounded(value: float | None) -> str:
+    """``str(round(value, 6))``, or "" for None; skips the rounding where it changes nothing.
+
+    A float whose shortest text has at most six decimals is the double nearest that
+    decimal, so rounding it to six decimals gives the same double back.
+    """
+    if value is None:
+        return ""
+    text = repr(value)
+    dot = text.find(".")
+    if dot < 0 or len(text) - dot > 7 or "e" in text:
+        return str(round(value, 6))
+    return text
 
 
 @dataclass
@@ -238,6 +272,8 @@ class _Writer:
         self.incident_cols += [f.column for f in fields if f.attname not in _SET]
         self.link_cols = [IncidentArea._meta.get_field(n).column for n in _LINK_FIELDS]
         self.now = self.adapt_dt(now)
+        self.background: _Background | None = None
+        self.next_id: int | None = None
 
     def insert(self, cursor, table: str, cols: list[str], columns: list) -> None:
         """Insert rows given column by column (each a list or tuple of equal length)."""
@@ -254,19 +290,40 @@ class _Writer:
                 bound.append(column)
             else:
                 values.append(literal)
-        sql = f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(values)})"
+        n = len(columns[0])
+        # Many rows per statement: SQLite then runs one statement (one sqlite_sequence
+        # update, one call from Python) per few hundred rows instead of per row, which
+        # halves the time of writing narrow rows.
+        raw_connection = connection.connection
+        limit = raw_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_STATEMENT, limit // max(1, len(bound))))
+        row = f"({', '.join(values)})"
+        prefix = f"INSERT INTO {self.qn(table)} ({names}) VALUES "
+        full = prefix + ", ".join([row] * per)
+        statements = []
+        for start in range(0, n, per):
+            stop = min(start + per, n)
+            sql = full if stop - start == per else prefix + ", ".join([row] * (stop - start))
+            statements.append(
+                (sql, list(chain.from_iterable(zip(*(c[start:stop] for c in bound)))))
+            )
+        if self.background is not None:
+            self.background.submit(statements)
+            return
         # The driver's own cursor: Django's would rewrite "%" inside the literals.
         with connection.wrap_database_errors:
-            raw = connection.connection.cursor()
+            raw = raw_connection.cursor()
             try:
-                if bound:
-                    raw.executemany(sql, zip(*bound))
-                else:
-                    raw.executemany(sql, [()] * len(columns[0]))
+                for sql, params in statements:
+                    raw.execute(sql, params)
             finally:
                 raw.close()
 
     def reserve(self, cursor, n: int) -> list[int]:
+        if self.background is not None and self.next_id is not None:
+            # The import holds SQLite's write lock: nobody else can take the next ids.
+            start, self.next_id = self.next_id, self.next_id + n
+            return list(range(start, start + n))
         table = self.incident_table
         if self.vendor == "postgresql":
             cursor.execute(
@@ -284,6 +341,7 @@ class _Writer:
         else:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.qn(table)}")
         start = cursor.fetchone()[0] + 1
+        self.next_id = start + n
         return list(range(start, start + n))
 
     def existing(self, cursor, column: str, source: str, values: list[str]) -> set[str]:
@@ -310,6 +368,58 @@ class _Writer:
             [source],
         )
         return [r[0] for r in cursor.fetchall()]
+
+
+class _Background:
+    """A thread that runs the SQLite inserts while the next batch is being prepared.
+
+    SQLite releases the GIL while it executes a statement, and a multi-row INSERT is a
+    long statement: the thread writes one batch while Python prepares the next. Used only
+    in bulk mode, where the main thread needs nothing else from the database until it
+    calls :meth:`finish`. The first error the thread meets is raised in the main thread.
+    """
+
+    def __init__(self, raw_connection):
+        import queue
+        import threading
+
+        self.raw = raw_connection
+        self.jobs: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        cursor = self.raw.cursor()
+        try:
+            while True:
+                statements = self.jobs.get()
+                if statements is None:
+                    return
+                if self.error is None:
+                    try:
+                        for sql, params in statements:
+                            cursor.execute(sql, params)
+                    except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
+                        self.error = exc
+        finally:
+            cursor.close()
+
+    def submit(self, statements) -> None:
+        self._raise()
+        self.jobs.put(statements)
+
+    def finish(self) -> None:
+        """Wait until every submitted statement has run; raise the thread's error."""
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            with connection.wrap_database_errors:
+                raise self.error
 
 
 class _SecondaryIndexes:
@@ -396,15 +506,17 @@ def ingest(
     try:
         with paused_gc():
             for chunk in _chunks(rows, batch_size):
-                fresh, hashes = run.fresh(chunk)
+                fresh, hashes, isos = run.fresh(chunk)
                 if fresh:
-                    run.store(fresh, hashes)
+                    run.store(fresh, hashes, isos)
                     run.maybe_go_bulk()
                 if progress:
                     progress(len(chunk))
+        run.finish_writes()
         if run.indexes is not None and run.indexes.dropped:
             run.indexes.rebuild()
     finally:
+        run.finish_writes(raise_error=False)
         if cache_size is not None:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
         cursor.close()
@@ -431,12 +543,30 @@ class _Run:
         self.indexes: _SecondaryIndexes | None = None
         self.bulk_threshold: float | None = None
         self.masked: dict[str, str] = {}
+        self.iso_cache: dict[int, tuple[datetime, str]] = {}
+
+    def finish_writes(self, raise_error: bool = True) -> None:
+        background, self.writer.background = self.writer.background, None
+        if background is not None:
+            try:
+                background.finish()
+            except Exception:
+                if raise_error:
+                    raise
 
     # -- duplicates ------------------------------------------------------------------------
 
-    def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str]]:
-        """The rows of ``chunk`` not already stored nor seen earlier in this run."""
-        hashes = [r.content_hash() if not r.external_id else "" for r in chunk]
+    def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str], list[str]]:
+        """The rows of ``chunk`` not already stored nor seen earlier in this run.
+
+        Returns the rows, their content hashes ("" for rows with an external id) and
+        their ``occurred_from`` in ISO 8601.
+        """
+        isos = self._isoformats(chunk)
+        hashes = [
+            (r.precomputed_hash or _content_hash(r, i)) if not r.external_id else ""
+            for r, i in zip(chunk, isos)
+        ]
         sources = {r.source for r in chunk}
         stored_ids: dict[str, set[str]] = {}
         stored_hashes: dict[str, set[str]] = {}
@@ -462,7 +592,8 @@ class _Run:
         empty: set[str] = set()
         fresh: list[IncidentRow] = []
         fresh_hashes: list[str] = []
-        for r, h in zip(chunk, hashes):
+        fresh_isos: list[str] = []
+        for r, h, i in zip(chunk, hashes, isos):
             if r.external_id:
                 key, seen, known = r.external_id, self.seen_ids[r.source], stored_ids
             else:
@@ -473,7 +604,30 @@ class _Run:
             seen.add(key)
             fresh.append(r)
             fresh_hashes.append(h)
-        return fresh, fresh_hashes
+            fresh_isos.append(i)
+        return fresh, fresh_hashes, fresh_isos
+
+    def _isoformats(self, chunk: list[IncidentRow]) -> list[str]:
+        """``occurred_from.isoformat()`` of each row, once per time object.
+
+        Importers hand the same datetime object to every row with the same time text, and
+        formatting an aware datetime costs as much as hashing the row. The cache holds the
+        object itself, so an id in it always belongs to that object.
+        """
+        cache = self.iso_cache
+        if len(cache) > ISO_CACHE_SIZE:
+            cache.clear()
+        out = []
+        for r in chunk:
+            if r.occurred_from_iso:
+                out.append(r.occurred_from_iso)
+                continue
+            value = r.occurred_from
+            hit = cache.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = cache[id(value)] = (value, value.isoformat())
+            out.append(hit[1])
+        return out
 
     def _load(self, source: str) -> None:
         w, cur = self.writer, self.cursor
@@ -501,6 +655,7 @@ class _Run:
         self.indexes = _SecondaryIndexes(self.cursor, (w.incident_table, w.link_table))
         self.indexes.drop()
         self.report.bulk = True
+        w.background = _Background(connection.connection)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -512,7 +667,7 @@ class _Run:
                 self.masked[text] = masked
         return masked
 
-    def store(self, fresh: list[IncidentRow], hashes: list[str]) -> None:
+    def store(self, fresh: list[IncidentRow], hashes: list[str], isos: list[str]) -> None:
         w, cursor, resolver = self.writer, self.cursor, self.resolver
         adapt, now = w.adapt_dt, w.now
         n = len(fresh)
@@ -524,18 +679,31 @@ class _Run:
         if has_xy.any():
             x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], self.country)
         is_point = np.array([r.precision in _POINT for r in fresh], dtype=bool)
-        point_idx = np.flatnonzero(is_point & has_xy).tolist()
-        contained = resolver.index.containing(lon[point_idx], lat[point_idx])
-        areas: list = [()] * n
+        point_idx = np.flatnonzero(is_point & has_xy)
+        area_sets, which = resolver.index.groups(lon[point_idx], lat[point_idx])
+        links_of = resolver.links
+        set_links = [links_of(a) for a in area_sets]
+        # The area links of each row: those of its point's areas, or of its named areas.
+        per_row: list[tuple[int, ...]] = [()] * n
         h3_cells = [""] * n
         cell = h3.latlng_to_cell
-        for i, found in zip(point_idx, contained):
-            areas[i] = found
+        for i, k in zip(point_idx.tolist(), which.tolist()):
             r = fresh[i]
+            per_row[i] = set_links[k]
             h3_cells[i] = cell(r.lat, r.lon, H3_RESOLUTION)
+        for i, r in enumerate(fresh):
+            if r.area_ids:
+                per_row[i] = links_of(tuple(sorted(set(per_row[i]) | set(r.area_ids))))
 
         ids = w.reserve(cursor, n)
-        occurred = [adapt(r.occurred_from) for r in fresh]
+        if adapt is _sqlite_datetime:
+            # The stored text is the ISO form with a space and without "+00:00".
+            occurred = [
+                f"{i[:10]} {i[11:-6]}" if i.endswith("+00:00") else adapt(r.occurred_from)
+                for i, r in zip(isos, fresh)
+            ]
+        else:
+            occurred = [adapt(r.occurred_from) for r in fresh]
         category = [r.category_id for r in fresh]
         summary = [r.is_summary for r in fresh]
         organisation = [r.organisation_id for r in fresh]
@@ -570,11 +738,6 @@ class _Run:
         ]
         w.insert(cursor, w.incident_table, w.incident_cols, columns)
 
-        links_of = resolver.links
-        per_row = [
-            links_of(tuple(a) + tuple(r.area_ids)) if (a or r.area_ids) else ()
-            for a, r in zip(areas, fresh)
-        ]
         counts = [len(p) for p in per_row]
         total = sum(counts)
         if total:

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.incidents.importers.base import ImportFileError, run_import
+from samverkan.incidents.importers.child import stream
 from samverkan.incidents.importers.tabular import ColumnMapping, TabularReader
 from samverkan.incidents.ingest import paused_gc
 from samverkan.incidents.models import Visibility
@@ -93,7 +94,7 @@ class Command(BaseCommand):
                         organisation_id=organisation_id,
                         visibility=opts["visibility"] or Visibility.PARTNERSHIP,
                     )
-                    rows, summary = reader.rows(), reader.summary
+                    rows, summary = stream(reader), reader.summary
                 bar = self._progress_bar()
                 try:
                     run_import(
