@@ -89,22 +89,20 @@ class IncidentRow:
     # For incidents placed by a named area (police events): that area; its ancestors are
     # added automatically. Point incidents get their areas from the geometry instead.
     area_ids: list[int] = field(default_factory=list)
-    # Filled in by :func:`precompute_keys` where the rows are read in another process
+    # Filled in by :func:`precompute_iso` where the rows are read in another process
     # (importers/child.py), so that the process storing them need not: occurred_from in
-    # ISO 8601, and the content hash of a row without an external id. Empty: computed
-    # at ingestion.
+    # ISO 8601 (formatting an aware datetime costs as much as hashing the row). Empty:
+    # computed at ingestion.
     occurred_from_iso: str = ""
-    precomputed_hash: str = ""
 
     def content_hash(self) -> str:
         return _content_hash(self, self.occurred_from.isoformat())
 
 
-def precompute_keys(rows: Iterable[IncidentRow]) -> None:
-    """Fill in each row's ISO time and content hash, as :func:`ingest` would compute them."""
+def precompute_iso(rows: Iterable[IncidentRow]) -> None:
+    """Fill in each row's ``occurred_from_iso``."""
     for r in rows:
-        r.occurred_from_iso = iso = r.occurred_from.isoformat()
-        r.precomputed_hash = "" if r.external_id else _content_hash(r, iso)
+        r.occurred_from_iso = r.occurred_from.isoformat()
 
 
 def _content_hash(row: IncidentRow, occurred_from_iso: str) -> str:
@@ -563,10 +561,7 @@ class _Run:
         their ``occurred_from`` in ISO 8601.
         """
         isos = self._isoformats(chunk)
-        hashes = [
-            (r.precomputed_hash or _content_hash(r, i)) if not r.external_id else ""
-            for r, i in zip(chunk, isos)
-        ]
+        hashes = [_content_hash(r, i) if not r.external_id else "" for r, i in zip(chunk, isos)]
         sources = {r.source for r in chunk}
         stored_ids: dict[str, set[str]] = {}
         stored_hashes: dict[str, set[str]] = {}

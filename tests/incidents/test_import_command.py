@@ -272,6 +272,22 @@ def _indexes(db_path):
         con.close()
 
 
+def _processes_reading(path) -> list[int]:
+    """Live processes whose command line names ``path`` (a forked child keeps its parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().split(") ", 1)[1][0]
+        except OSError:
+            continue
+        if str(path).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killed_import_leaves_nothing_and_a_rerun_completes_it(tmp_path):
     n = 150_000
@@ -302,6 +318,12 @@ def test_killed_import_leaves_nothing_and_a_rerun_completes_it(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert was_running, "the import finished before it could be killed"
+    # The file is large enough to be read in a child process: it must not outlive the
+    # killed import (it gets a broken pipe at its next batch and ends).
+    deadline = time.monotonic() + 30
+    while _processes_reading(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_reading(path)
     incidents, runs = _count(db_path)
     assert (incidents, runs) in {(0, 0), (n, 1)}
     assert (incidents, runs) == (0, 0)  # killed before its commit: nothing of it remains

@@ -92,6 +92,39 @@ def test_time_refused(text):
         TimeParser()(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        # Clocks go forward at 02:00 on 31 March 2024: 02:30 never happened; like
+        # zoneinfo with fold 0, it is read with the offset before the change.
+        ("2024-03-31 01:59", datetime(2024, 3, 31, 0, 59, tzinfo=UTC)),
+        ("2024-03-31 02:30", datetime(2024, 3, 31, 1, 30, tzinfo=UTC)),
+        ("2024-03-31 03:00", datetime(2024, 3, 31, 1, 0, tzinfo=UTC)),
+        # Clocks go back at 03:00 on 27 October 2024: 02:30 happened twice; the first.
+        ("2024-10-27 02:30", datetime(2024, 10, 27, 0, 30, tzinfo=UTC)),
+        ("2024-10-27 03:00", datetime(2024, 10, 27, 2, 0, tzinfo=UTC)),
+    ],
+)
+def test_local_times_around_daylight_saving_changes(settings, text, utc):
+    settings.TIME_ZONE = "Europe/Stockholm"
+    start, _ = TimeParser()(text)
+    assert start == utc
+    assert start.isoformat() == utc.isoformat()  # the very same text is stored and hashed
+
+
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "Europe/Oslo", "Australia/Lord_Howe"])
+def test_local_times_convert_as_zoneinfo_does(zone):
+    # Reference: zoneinfo's own conversion, every 7 minutes through two years (Lord Howe
+    # Island moves its clocks by half an hour).
+    from datetime import timedelta
+
+    tz, parser = ZoneInfo(zone), TimeParser(tz=zone)
+    t = datetime(2023, 1, 1)
+    while t < datetime(2025, 1, 1):
+        assert parser._aware(t) == t.replace(tzinfo=tz).astimezone(UTC)
+        t += timedelta(minutes=7)
+
+
 def test_explicit_date_format():
     assert TimeParser("%d %b %Y %H:%M")("05 Mar 2024 14:30") == (local(2024, 3, 5, 14, 30), None)
 

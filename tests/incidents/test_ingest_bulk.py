@@ -207,3 +207,112 @@ def test_the_garbage_collector_is_back_after_an_import(world):
     with pytest.raises(RuntimeError), transaction.atomic():
         ingest(broken())
     assert gc.isenabled()
+
+
+def _stored(source: str):
+    return list(
+        Incident.objects.filter(source=source)
+        .order_by("id")
+        .values_list(
+            "external_id", "content_hash", "occurred_from", "description", "lon", "lat", "x", "y"
+        )
+    )
+
+
+def test_rows_are_written_many_to_a_statement_with_values_intact(world, monkeypatch):
+    # 23 rows, 7 to a statement: three full statements and a shorter last one.
+    def rows(source):
+        cat = Category.objects.get(code="vandalism").pk
+        return [
+            IncidentRow(
+                source,
+                START + timedelta(seconds=i, microseconds=i * 7),
+                cat,
+                external_id=f"m{i}" if i % 2 else "",
+                lon=15.123456789012345 + i * 1e-9,  # bound, never rounded through SQL text
+                lat=59.5,
+                description=["", "100 % 'säkert'", "?"][i % 3],
+            )
+            for i in range(23)
+        ]
+
+    monkeypatch.setattr(ingest_module, "ROWS_PER_STATEMENT", 7)
+    ingest(rows("small"))
+    monkeypatch.setattr(ingest_module, "ROWS_PER_STATEMENT", 1000)
+    ingest(rows("large"))
+    small, large = _stored("small"), _stored("large")
+    assert len(small) == 23
+    assert small == large
+    assert [r[4] for r in small] == [15.123456789012345 + i * 1e-9 for i in range(23)]
+    assert IncidentArea.objects.filter(incident__source="small").count() == 46
+
+
+@sqlite_only
+def test_an_error_in_the_writer_thread_stops_the_import(world, bulk_from_20):
+    import threading
+
+    before = _indexes()
+    rows = _rows(60)
+    rows[45].category_id = None  # NOT NULL: fails inside the writer thread (bulk mode)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ingest(rows, batch_size=10)
+    assert not Incident.objects.filter(source="bulk").exists()
+    assert _indexes() == before
+    assert not [t for t in threading.enumerate() if t.name == "ingest-writer"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        15.5,
+        15.123456,
+        15.1234565,
+        15.123456789,
+        -0.0,
+        0.1 + 0.2,
+        1e-7,
+        1.5e-6,
+        123456789.1234567,
+        2.5e16,
+        59.99999999,
+        float("inf"),
+        None,
+        7,
+    ],
+)
+def test_rounded_coordinate_text_is_what_round_gives(value):
+    expected = "" if value is None else str(round(value, 6))
+    assert ingest_module._rounded(value) == expected
+
+
+def test_rounded_coordinate_text_on_random_floats():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        v = rng.uniform(-180, 180)
+        for value in (v, round(v, rng.randrange(0, 9))):
+            assert ingest_module._rounded(value) == str(round(value, 6))
+
+
+def test_precomputed_iso_times_store_what_computed_ones_store(world):
+    shared = START + timedelta(minutes=3)
+    cat = Category.objects.get(code="vandalism").pk
+
+    def rows(source):
+        # One datetime object shared by several rows, as a reader hands them out.
+        return [
+            IncidentRow(
+                source, shared if i % 2 else START + timedelta(hours=i), cat, lon=15.5, lat=59.5
+            )
+            for i in range(6)
+        ]
+
+    plain = rows("plain")
+    ingest(plain)
+    pre = rows("pre")
+    ingest_module.precompute_iso(pre)
+    assert [r.occurred_from_iso for r in pre] == [r.occurred_from.isoformat() for r in pre]
+    ingest(pre)
+    assert [r[1:] for r in _stored("pre")] == [r[1:] for r in _stored("plain")]
+    assert Incident.objects.filter(source="plain").count() == 4  # the repeats are duplicates

@@ -24,7 +24,7 @@ from dataclasses import fields
 from itertools import repeat
 
 from samverkan.incidents.importers.base import ImportFileError
-from samverkan.incidents.ingest import IncidentRow, precompute_keys
+from samverkan.incidents.ingest import IncidentRow, precompute_iso
 
 # Below this file size the fork costs more than it saves (about 60,000 rows of a
 # typical register).
@@ -82,11 +82,11 @@ def _child(reader, conn) -> None:
         for row in reader.rows():
             batch.append(row)
             if len(batch) >= BATCH:
-                precompute_keys(batch)
+                precompute_iso(batch)
                 conn.send_bytes(pickle.dumps(("rows", len(batch), _columns(batch)), -1))
                 batch = []
         if batch:
-            precompute_keys(batch)
+            precompute_iso(batch)
             conn.send_bytes(pickle.dumps(("rows", len(batch), _columns(batch)), -1))
         summary = {name: getattr(reader.summary, name) for name in _SUMMARY_FIELDS}
         conn.send_bytes(pickle.dumps(("done", summary), -1))
