@@ -8,14 +8,15 @@ that are already there (same source and external id, otherwise same content hash
 It does not open a transaction of its own: callers wrap the whole import in one, so an
 import that is killed leaves none of its rows behind and a rerun completes it.
 
-Rows are written with one ``executemany`` per table and batch, not through model
-instances: building a million ``Incident`` objects would cost more than the insert itself
+Rows are written in bulk per table and batch (``executemany`` on PostgreSQL, multi-row
+statements on SQLite), not through model instances: building a million ``Incident`` objects would cost more than the insert itself
 (see ``benchmarks/bench_import.py`` and docs/importing.md, "Performance"). Incident ids
 are reserved up front (PostgreSQL: from the table's sequence; SQLite: above the highest id
 ever used, inside the write transaction) so the area links can be written in the same pass.
 
-On SQLite two things more are done for speed, both invisible in the result:
+On SQLite more is done for speed, all of it invisible in the result:
 
+- Rows are written a few hundred to a statement (``INSERT ... VALUES (...), (...)``).
 - Values that are the same in every row of a batch (source, organisation, defaults ...)
   are written into the statement as literals instead of being bound per row: binding a
   parameter costs about as much as SQLite's whole work for a narrow row.
@@ -24,7 +25,9 @@ On SQLite two things more are done for speed, both invisible in the result:
   them again, by sorting, before it returns. SQLite DDL is transactional, so an import
   that fails or is killed leaves the indexes as they were. The duplicate check then runs
   against the stored keys held in memory, and rebuilding the unique indexes checks it
-  again: a duplicate that slipped through aborts the whole import.
+  again: a duplicate that slipped through aborts the whole import. In bulk mode a thread
+  executes the inserts (SQLite releases the GIL while it runs a statement) while the
+  next batch is prepared.
 """
 
 from __future__ import annotations
@@ -392,20 +395,27 @@ class _Background:
         try:
             while True:
                 statements = self.jobs.get()
-                if statements is None:
-                    return
-                if self.error is None:
-                    try:
+                try:
+                    if statements is None:
+                        return
+                    if self.error is None:
                         for sql, params in statements:
                             cursor.execute(sql, params)
-                    except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
-                        self.error = exc
+                except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
+                    self.error = exc
+                finally:
+                    self.jobs.task_done()
         finally:
             cursor.close()
 
     def submit(self, statements) -> None:
         self._raise()
         self.jobs.put(statements)
+
+    def drain(self) -> None:
+        """Wait until every submitted statement has run (the thread goes on waiting)."""
+        self.jobs.join()
+        self._raise()
 
     def finish(self) -> None:
         """Wait until every submitted statement has run; raise the thread's error."""
@@ -626,6 +636,8 @@ class _Run:
 
     def _load(self, source: str) -> None:
         w, cur = self.writer, self.cursor
+        if w.background is not None:
+            w.background.drain()  # one statement at a time on the connection
         self.seen_ids.setdefault(source, set()).update(w.stored(cur, "external_id", source))
         self.seen_hashes.setdefault(source, set()).update(w.stored(cur, "content_hash", source))
         self.loaded.add(source)

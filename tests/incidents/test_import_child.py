@@ -143,3 +143,36 @@ def test_no_child_where_other_threads_run():
     finally:
         done.set()
         thread.join()
+
+
+def test_excel_and_geojson_read_in_a_child_as_here(world, tmp_path):
+    import json
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tidpunkt", "Longitud", "Latitud", "Kategori"])
+    for i in range(60):
+        ws.append([f"2024-03-{1 + i % 28:02d} 12:{i % 60:02d}", 15.5 + i / 100, 59.5, "Klotter"])
+    ws.append(["igår", 15.5, 59.5, "Klotter"])
+    xlsx = tmp_path / "rapport.xlsx"
+    wb.save(xlsx)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [15.5 + i / 100, 59.5]},
+            "properties": {"time": f"2024-03-05 12:{i:02d}", "category": "fire"},
+        }
+        for i in range(40)
+    ]
+    geojson = tmp_path / "punkter.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    for path, fmt in ((xlsx, "xlsx"), (geojson, "geojson")):
+        here = TabularReader(path, fmt, source="c")
+        there = TabularReader(path, fmt, source="c")
+        expected = [astuple(r)[:-1] for r in here.rows()]
+        assert [astuple(r)[:-1] for r in child.rows_in_child(there)] == expected
+        assert there.summary.rejects == here.summary.rejects
+        assert len(expected) in (60, 40)
+    assert _no_children_left()
