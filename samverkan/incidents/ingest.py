@@ -42,10 +42,10 @@ from datetime import UTC, datetime
 from itertools import chain
 from operator import itemgetter
 
-import h3
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from h3.api import basic_int as h3_int
 
 from samverkan.core.geo import AreaIndex, project
 from samverkan.core.models import Area
@@ -54,17 +54,28 @@ from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
 _POINT = frozenset({Precision.POINT, Precision.ADDRESS})
-SQLITE_CACHE_KIB = -1048576  # negative: a cap in KiB (1 GiB), allocated only as pages are used
+SQLITE_CACHE_KIB = -262144  # negative: a cap in KiB (256 MiB), allocated only as pages are used
 # Bulk mode (SQLite): once an import has stored this many rows and at least this share of
 # the rows that were there before it, rebuilding the indexes at the end is cheaper than
 # keeping them up to date row by row (random B-tree inserts into indexes that no longer fit
 # the page cache).
 BULK_MIN_ROWS = 50_000
 BULK_SHARE = 0.5
+# Bulk mode keeps an index whose keys take at most this many values in the rows imported
+# so far, each repeated at least this often on average (see _SecondaryIndexes).
+KEEP_MAX_KEYS = 256
+KEEP_MIN_REPEATS = 20
 ROWS_PER_STATEMENT = 500  # rows in one multi-row INSERT (SQLite)
 MASK_CACHE_SIZE = 100_000  # distinct texts remembered per import (texts repeat in registers)
 ISO_CACHE_SIZE = 200_000  # time objects whose ISO text is remembered
 _INT64 = range(-(2**63), 2**63)
+# The references an import writes, checked by _Run.verify_references (Swedish: in errors).
+_REFERENCES = {
+    "category": "kategori",
+    "organisation": "organisation",
+    "reporter": "användare",
+    "area": "område",
+}
 
 
 @dataclass(slots=True)
@@ -435,17 +446,45 @@ class _SecondaryIndexes:
 
     Only indexes with their own ``CREATE INDEX`` are touched; the one SQLite makes for a
     table's inline UNIQUE constraint cannot be dropped and is cheap anyway (links are
-    appended in (incident, area) order).
+    appended in (incident, area) order). Nor are indexes whose keys repeat a lot in the
+    rows imported so far (an organisation, a category, NULL): every new entry goes to the
+    end of its key's run, since the row id ends every key, so keeping them up to date
+    touches only a few pages, while rebuilding one reads the whole table.
+
+    Parameters
+    ----------
+    owned : dict
+        For each table, the condition that selects the rows of this import.
     """
 
-    def __init__(self, cursor, tables: tuple[str, ...]):
+    def __init__(self, cursor, owned: dict[str, tuple[str, list]]):
         self.cursor = cursor
+        qn = connection.ops.quote_name
+        tables = list(owned)
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY tbl_name, name",
-            list(tables),
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS "
+            f"NOT NULL AND tbl_name IN ({', '.join(['%s'] * len(tables))}) "
+            "ORDER BY tbl_name, name",
+            tables,
         )
-        self.indexes = cursor.fetchall()
+        self.indexes: list[tuple[str, str]] = []
+        self.kept: list[str] = []
+        for table, name, sql in cursor.fetchall():
+            cursor.execute(f"PRAGMA index_info({qn(name)})")
+            columns = [row[2] for row in cursor.fetchall()]
+            where, params = owned[table]
+            if None not in columns:  # None: an expression, not a column
+                cursor.execute(
+                    f"SELECT COUNT(*), (SELECT COUNT(*) FROM {qn(table)} WHERE {where}) FROM "
+                    f"(SELECT DISTINCT {', '.join(qn(c) for c in columns)} FROM {qn(table)} "
+                    f"WHERE {where} LIMIT {KEEP_MAX_KEYS + 1})",
+                    params + params,
+                )
+                keys, rows = cursor.fetchone()
+                if keys <= KEEP_MAX_KEYS and keys * KEEP_MIN_REPEATS <= rows:
+                    self.kept.append(name)
+                    continue
+            self.indexes.append((name, sql))
         self.dropped = False
 
     def drop(self) -> None:
@@ -511,6 +550,10 @@ def ingest(
         cursor.execute("PRAGMA cache_size")
         cache_size = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA foreign_keys")
+        # Off when the caller let this import check its own references (run_import does):
+        # then they are checked once per distinct value at the end, not per row by SQLite.
+        run.check_references = not cursor.fetchone()[0]
     try:
         with paused_gc():
             for chunk in _chunks(rows, batch_size):
@@ -521,6 +564,8 @@ def ingest(
                 if progress:
                     progress(len(chunk))
         run.finish_writes()
+        if run.check_references:
+            run.verify_references()
         if run.indexes is not None and run.indexes.dropped:
             run.indexes.rebuild()
     finally:
@@ -552,6 +597,8 @@ class _Run:
         self.bulk_threshold: float | None = None
         self.masked: dict[str, str] = {}
         self.iso_cache: dict[int, tuple[datetime, str]] = {}
+        self.check_references = False
+        self.references: dict[str, set] = {k: set() for k in _REFERENCES}
 
     def finish_writes(self, raise_error: bool = True) -> None:
         background, self.writer.background = self.writer.background, None
@@ -561,6 +608,33 @@ class _Run:
             except Exception:
                 if raise_error:
                     raise
+
+    def verify_references(self) -> None:
+        """Raise IntegrityError if a category, organisation, user or area written is gone.
+
+        What SQLite's foreign key check would have found (the import holds the write lock
+        now, so nothing can go between this check and the commit). The links' incidents
+        are the import's own rows.
+        """
+        from django.contrib.auth import get_user_model
+
+        from samverkan.core.models import Organisation
+        from samverkan.incidents.models import Category
+
+        models = {"category": Category, "organisation": Organisation, "area": Area}
+        models["reporter"] = get_user_model()
+        for key, ids in self.references.items():
+            wanted = sorted(i for i in ids if i is not None)
+            found: set = set()
+            for i in range(0, len(wanted), 900):
+                part = wanted[i : i + 900]
+                found.update(models[key].objects.filter(pk__in=part).values_list("pk", flat=True))
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise IntegrityError(
+                    f"FOREIGN KEY: {_REFERENCES[key]} {', '.join(map(str, missing[:5]))} finns "
+                    "inte (borttagen under importen?); inget importerades"
+                )
 
     # -- duplicates ------------------------------------------------------------------------
 
@@ -659,7 +733,11 @@ class _Run:
         # Read the stored keys while the unique indexes can still serve the query.
         for source in set(self.seen_ids) | set(self.seen_hashes):
             self._load(source)
-        self.indexes = _SecondaryIndexes(self.cursor, (w.incident_table, w.link_table))
+        first = [self.report.incident_ids[0]]
+        self.indexes = _SecondaryIndexes(
+            self.cursor,
+            {w.incident_table: ("id >= %s", first), w.link_table: ("incident_id >= %s", first)},
+        )
         self.indexes.drop()
         self.report.bulk = True
         w.background = _Background(connection.connection)
@@ -693,11 +771,11 @@ class _Run:
         # The area links of each row: those of its point's areas, or of its named areas.
         per_row: list[tuple[int, ...]] = [()] * n
         h3_cells = [""] * n
-        cell = h3.latlng_to_cell
+        cell = h3_int.latlng_to_cell  # and hex by hand: the str API does that in Python
         for i, k in zip(point_idx.tolist(), which.tolist()):
             r = fresh[i]
             per_row[i] = set_links[k]
-            h3_cells[i] = cell(r.lat, r.lon, H3_RESOLUTION)
+            h3_cells[i] = f"{cell(r.lat, r.lon, H3_RESOLUTION):x}"
         for i, r in enumerate(fresh):
             if r.area_ids:
                 per_row[i] = links_of(tuple(sorted(set(per_row[i]) | set(r.area_ids))))
@@ -762,5 +840,12 @@ class _Run:
                 [False] * total,
             ]
             w.insert(cursor, w.link_table, w.link_cols, link_columns)
+        if self.check_references:
+            refs = self.references
+            refs["category"].update(category)
+            refs["organisation"].update(organisation)
+            refs["reporter"].update(r.reporter_id for r in fresh)
+            if total:
+                refs["area"].update(link_columns[1])
         self.report.imported += n
         self.report.incident_ids.extend(ids)

@@ -316,3 +316,76 @@ def test_precomputed_iso_times_store_what_computed_ones_store(world):
     ingest(pre)
     assert [r[1:] for r in _stored("pre")] == [r[1:] for r in _stored("plain")]
     assert Incident.objects.filter(source="plain").count() == 4  # the repeats are duplicates
+
+
+@sqlite_only
+def test_bulk_mode_keeps_indexes_whose_keys_repeat_and_rebuilds_the_others(world, monkeypatch):
+    monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 40)
+    made = []
+    real = ingest_module._SecondaryIndexes.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(ingest_module._SecondaryIndexes, "__init__", spy)
+    before = _indexes()
+    with transaction.atomic():
+        report = ingest(_rows(100), batch_size=10)
+    assert report.bulk
+    (indexes,) = made
+    kept, rebuilt = set(indexes.kept), {name for name, _ in indexes.indexes}
+    # One category, no organisation, no reporter, no duplicate_of, no external ids here.
+    assert {"incident_duplicate_of", "incident_unique_external_id"} <= kept
+    assert any("category_id" in k for k in kept) and any("organisation_id" in k for k in kept)
+    # Keys that (almost) never repeat: rebuilt.
+    assert {"incident_unique_content_hash", "incidentarea_counts"} <= rebuilt
+    assert any("occurred_from" in r for r in rebuilt)
+    assert not kept & rebuilt
+    assert _indexes() == before
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_run_import_checks_references_itself_with_sqlite_foreign_keys_off(
+    world, tmp_path, monkeypatch
+):
+    from samverkan.incidents.importers import base
+    from samverkan.incidents.importers.base import ImportSummary, run_import
+
+    def foreign_keys() -> int:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA foreign_keys")
+            return cur.fetchone()[0]
+
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(foreign_keys())
+        return ingest(*args, **kwargs)
+
+    monkeypatch.setattr(base, "ingest", spy)
+    path = tmp_path / "x.csv"
+    path.write_text("x")
+    assert foreign_keys() == 1
+    summary = run_import(_rows(30), ImportSummary(read=30), source="bulk", path=path)
+    assert summary.imported == 30
+    assert seen == [0]  # SQLite's per-row check was off during the import ...
+    assert foreign_keys() == 1  # ... and is on again
+
+    bad = _rows(5, source="bad")
+    bad[3].category_id = 987654  # no such category
+    with pytest.raises(IntegrityError, match="kategori 987654"):
+        run_import(bad, ImportSummary(read=5), source="bad", path=path)
+    assert not Incident.objects.filter(source="bad").exists()
+    assert foreign_keys() == 1
+
+
+def test_h3_cells_are_what_the_h3_library_names_them(world):
+    import h3
+
+    ingest(_rows(40, source="cells"))
+    stored = Incident.objects.filter(source="cells").values_list("lat", "lon", "h3")
+    assert len(stored) == 40
+    for lat, lon, cell in stored:
+        assert cell == h3.latlng_to_cell(lat, lon, ingest_module.H3_RESOLUTION)

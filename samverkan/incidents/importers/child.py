@@ -56,7 +56,7 @@ def _columns(rows: list[IncidentRow]) -> list:
         elif (
             type(first) in (str, int, bool, type(None))
             and values.count(first) == len(values)
-            and all(type(v) is type(first) for v in values)  # 1 == True: keep the type
+            and len(set(map(type, values))) == 1  # 1 == True: keep the type
         ):
             out.append(("same", first))
         else:

@@ -166,8 +166,10 @@ class TimeParser:
     def _aware(self, dt: datetime) -> datetime:
         if dt.tzinfo is None:
             # What dt.replace(tzinfo=tz).astimezone(UTC) gives (fold 0 for a repeated or
-            # skipped hour), at a third of the cost: zoneinfo caches its offsets.
-            return (dt - self.tz.utcoffset(dt)).replace(tzinfo=UTC)
+            # skipped hour), at a third of the cost: zoneinfo caches its offsets, and
+            # combine() attaches a zone faster than replace() does.
+            utc = dt - self.tz.utcoffset(dt)
+            return datetime.combine(utc, utc.time(), UTC)
         return dt.astimezone(UTC)
 
     def _day(self, d: date) -> tuple[datetime, datetime]:
