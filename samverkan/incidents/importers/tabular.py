@@ -434,6 +434,11 @@ def _geojson_records(path: Path):
 # Rows
 
 
+def _text(value) -> str:
+    """A cell as stripped text (cells from Excel may be numbers or dates)."""
+    return value.strip() if type(value) is str else str(value)
+
+
 @dataclass(slots=True)
 class _Pending:
     line: int
@@ -637,33 +642,46 @@ class TabularReader:
             yield row(p, lon, lat)
 
     def _row(self, p: _Pending, lon: float, lat: float) -> IncidentRow:
+        # Runs for every row of files of millions: positions looked up once (in rows()),
+        # cells read inline, the row built positionally.
         values = p.values
-        cell = self._cell
-        category_id = self.categories(cell(values, "category"))
-        col = self.col
+        n = len(values)
+        i = self._at_category
+        category_id = self.categories(values[i] if i < n else "")
         place_type = ""
-        if "place_type" in col:
-            place_type = _PLACE_TYPES.get(str(cell(values, "place_type")).casefold(), "")
-        ext = cell(values, "id") if "id" in col else ""
-        if type(ext) is not str:
+        i = self._at_place_type
+        if i < n:
+            place_type = _PLACE_TYPES.get(_text(values[i]).casefold(), "")
+        i = self._at_id
+        ext = values[i] if i < n else ""
+        if type(ext) is str:
+            ext = ext.strip()
+        else:
             if isinstance(ext, float) and ext.is_integer():
                 ext = int(ext)
             ext = str(ext)
+        i = self._at_text
+        description = _text(values[i]) if i < n else ""
+        i = self._at_place_name
+        place_name = _text(values[i]) if i < n else ""
         return IncidentRow(
-            source=self.source,
-            external_id=ext[:120],
-            occurred_from=p.occurred_from,
-            occurred_to=p.occurred_to,
-            category_id=category_id,
-            description=str(cell(values, "text")) if "text" in col else "",
-            lon=lon,
-            lat=lat,
-            precision=Precision.POINT,
-            place_name=str(cell(values, "place_name")) if "place_name" in col else "",
-            place_type=place_type,
-            organisation_id=self.organisation_id,
-            visibility=self.visibility,
-            is_summary=category_id in self.categories.summary_ids,
+            self.source,
+            p.occurred_from,
+            category_id,
+            ext[:120],
+            p.occurred_to,
+            None,
+            description,
+            lon,
+            lat,
+            Precision.POINT,
+            place_name,
+            place_type,
+            self.organisation_id,
+            None,
+            self.visibility,
+            "",
+            category_id in self._summary_ids,
         )
 
     def rows(self) -> Iterator[IncidentRow]:
@@ -676,6 +694,12 @@ class TabularReader:
         self._at_a = self.col.get(self._ab[0], missing)
         self._at_b = self.col.get(self._ab[1], missing)
         self._latest = self.now + FUTURE_TOLERANCE
+        self._at_category = self.col.get("category", missing)
+        self._at_place_type = self.col.get("place_type", missing)
+        self._at_id = self.col.get("id", missing)
+        self._at_text = self.col.get("text", missing)
+        self._at_place_name = self.col.get("place_name", missing)
+        self._summary_ids = self.categories.summary_ids
         parse = self._parse
         batch: list[_Pending] = []
         for line, values, raw in self._records:
