@@ -204,10 +204,13 @@ validate a Swedish-Excel CSV (semicolons, half the rows with decimal commas, cp1
 categories by label, mask free text, project to SWEREF 99 TM, H3 cell, point-in-polygon
 against the 290 municipalities and 21 counties, duplicate check, insert incidents and area
 links in one transaction (in bulk mode: secondary indexes rebuilt at the end, see
-docs/importing.md). References, measured in the same run: a bare `executemany` of the
-same rows into the same tables, once with their indexes maintained row by row and once
-with the indexes dropped and rebuilt as bulk mode does. Load average when the import
-started: {load:.1f} (2 cores; other work runs on the machine).
+docs/importing.md); the file is read in a child process on the second core while the
+import stores what it has read, and a writer thread runs SQLite's multi-row inserts.
+References, measured in the same run: a bare `executemany` of the same rows into the
+same tables (one statement execution per row, one thread), once with their indexes
+maintained row by row and once with the indexes dropped and rebuilt as bulk mode does.
+Times vary by up to a fifth from run to run on this shared machine, the references as
+much as the import. Load average when the import started: {load:.1f} (2 cores; other work runs on the machine).
 
 | Measure | Result | Target | |
 |---|---|---|---|
