@@ -8,7 +8,10 @@ Repeat Calculator 1.3 (NRC; Ratcliffe 2009) exactly, including its band conventi
 differ by one unit from its labels (Davies, "Inconsistency with Near Repeat Calculator",
 github.com/tobydavies/NearRepeat):
 
-* coordinates are used at 0.1 m precision (the NRC stores them that way);
+* coordinates are single-precision (float32) numbers, as the NRC holds them (its verbose
+  file prints them with the 7 significant digits of a float32); distances are computed
+  from those values without any further rounding, so two points 1 cm apart can share a
+  float32 value and be "same location", and a pair 299.97 m apart stays below 300 m;
 * the first spatial row is "same location", a distance of exactly 0; a band labelled
   "1 to 100 meters" holds distances in (0, 100), "101 to 200" holds [100, 200) and so on;
 * a time band labelled "0 to 2 days" holds pairs 0 or 1 whole days apart, "3 to 4" holds
@@ -207,7 +210,7 @@ def knox_test(
     metric: str = "euclidean",
     permutations: int = 999,
     seed: int | None = 1,
-    coord_decimals: int | None = 1,
+    single_precision: bool = True,
     workers: int = 2,
     keep_simulations: bool = False,
 ) -> NearRepeatResult:
@@ -231,9 +234,9 @@ def knox_test(
     seed : int or None
         Seed of the numpy ``SeedSequence``; each permutation has its own child stream, so
         results do not depend on ``workers``.
-    coord_decimals : int or None
-        Round coordinates to this many decimals first (the NRC keeps 0.1 m); ``None``
-        keeps them as given.
+    single_precision : bool
+        Hold the coordinates as float32 before computing distances, as the NRC does
+        (needed to reproduce its tables exactly); ``False`` keeps float64.
     workers : int
         Threads for the permutations (numpy releases the GIL in the inner loop).
     keep_simulations : bool
@@ -263,8 +266,10 @@ def knox_test(
         raise ValueError("x, y and t must have the same length")
     if not np.isfinite(xy).all():
         raise ValueError("coordinates must be finite numbers")
-    if coord_decimals is not None:
-        xy = np.round(xy, coord_decimals)
+    if single_precision:
+        # Differences of float32 values are exact in float64, so this is the NRC's
+        # distance; rounding to 0.1 m instead moves pairs across band edges.
+        xy = xy.astype(np.float32).astype(np.float64)
     n = len(xy)
     n_rows, n_cols = dist_bands + 2, time_bands + 1
     params = {
@@ -275,7 +280,7 @@ def knox_test(
         "metric": metric,
         "permutations": permutations,
         "seed": seed,
-        "coord_decimals": coord_decimals,
+        "single_precision": single_precision,
     }
     d_labels, t_labels, d_int, t_int = band_labels(dist_band, dist_bands, time_band, time_bands)
 

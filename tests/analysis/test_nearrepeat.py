@@ -30,29 +30,56 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-re
 NRC = {"dist_band": 100, "dist_bands": 3, "time_band": 2, "time_bands": 2}
 
 
-def _verbose() -> dict:
-    """Observed table and per-iteration expected counts from the NRC's verbose CSV."""
-    with open(DATA / "test_data_NRverbose.csv", encoding="latin-1") as handle:
+def _verbose(path: Path = DATA / "test_data_NRverbose.csv") -> dict:
+    """Observed table, labels and per-iteration expected counts from an NRC verbose CSV.
+
+    The table's size and labels give the bands ("1 to 100" is a 100 m band), so any NRC
+    run can be read without its summary page.
+    """
+    with open(path, encoding="latin-1") as handle:
         rows = list(csv.reader(handle))
-    out: dict = {"observed": np.zeros((5, 3), int), "runs": {}, "ratio": np.zeros((5, 3))}
+    tables: dict = {"observed": [], "ratio": []}
+    out: dict = {"runs": {}, "source": None, "time_labels": []}
     section = None
     for k, row in enumerate(rows):
         head = row[0].strip() if row else ""
+        if head.startswith("Source data file:"):
+            out["source"] = head.split(":", 1)[1].strip().replace("\\", "/").split("/")[-1]
         if head.startswith("Observed frequencies distribution"):
             section = "observed"
         elif head.startswith("Observed over mean expected"):
             section = "ratio"
         elif head.startswith("Statistical significant"):
             section = None
-        elif section and re.fullmatch(r"[1-5]", head):
-            out[section][int(head) - 1] = [float(v) for v in row[2:5]]
-            if head == "5":
+        elif section and head == "" and len(row) > 2 and row[2].strip() and not tables[section]:
+            out["time_labels"] = [v.strip() for v in row[2:] if v.strip()]
+        elif section and re.fullmatch(r"\d+", head):
+            n_cols = len(out["time_labels"])
+            tables[section].append((row[1].strip(), [float(v) for v in row[2 : 2 + n_cols]]))
+            if row[1].strip().startswith("More than"):
                 section = None
-        match = re.fullmatch(r"Row (\d) Column (\d)", head)
+        match = re.fullmatch(r"Row (\d+) Column (\d+)", head)
         if match:
             cell = (int(match[1]) - 1, int(match[2]) - 1)
             out["runs"][cell] = np.array([float(v) for v in rows[k + 1][1:] if v.strip()])
+    out["distance_labels"] = [label for label, _ in tables["observed"]]
+    out["observed"] = np.array([v for _, v in tables["observed"]], dtype=np.int64)
+    out["ratio"] = np.array([v for _, v in tables["ratio"]])
     return out
+
+
+def _bands_from_labels(distance_labels: list, time_labels: list) -> dict:
+    """NRC parameters from its labels: "1 to 100" is a 100 m band, "0 to 2" a 2-day band."""
+    return {
+        "dist_band": float(distance_labels[1].split(" to ")[1].split()[0]),
+        "dist_bands": len(distance_labels) - 2,
+        "time_band": int(time_labels[0].split(" to ")[1].split()[0]),
+        "time_bands": len(time_labels) - 1,
+    }
+
+
+def _nrc_runs() -> list[Path]:
+    return sorted(DATA.glob("*_NRverbose.csv"))
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +99,43 @@ def test_observed_table_equals_nrc_exactly(result, reference):
     assert result.n_events == 11701
     np.testing.assert_array_equal(result.observed, reference[3]["observed"])
     assert result.observed.sum() == 11701 * 11700 // 2
+
+
+def test_there_is_an_nrc_run_to_check():
+    assert _nrc_runs(), f"no *_NRverbose.csv in {DATA}"
+
+
+@pytest.mark.parametrize("verbose", _nrc_runs(), ids=lambda p: p.name)
+def test_observed_table_equals_every_nrc_output(verbose):
+    """Every NRC run in the data folder: the observed table is reproduced exactly.
+
+    The NRC does not write its distance setting into its output, so a run named for a
+    metric ("manhattan", "euclid") is checked with that one and any other with both: one
+    of them must give the NRC's table to the pair.
+    """
+    nrc = _verbose(verbose)
+    bands = _bands_from_labels(nrc["distance_labels"], nrc["time_labels"])
+    # The NRC's own listing of the events has only 7 significant digits, which moves
+    # pairs across band edges, so the run is checked on its source file.
+    source = DATA / (nrc["source"] or "")
+    assert nrc["source"] and source.is_file(), f"{verbose.name}: source {source} missing"
+    with open(source, encoding="utf-8-sig") as handle:
+        cols = [c.strip() for c in next(csv.reader(handle))]
+    x, y, t = read_events(source, cols[0], cols[1], cols[2])
+    name = verbose.name.lower()
+    metrics = (
+        ["manhattan"]
+        if "manhattan" in name
+        else ["euclidean"]
+        if "euclid" in name
+        else ["euclidean", "manhattan"]
+    )
+    tables = {m: knox_test(x, y, t, **bands, metric=m, permutations=0).observed for m in metrics}
+    assert nrc["observed"].shape == next(iter(tables.values())).shape
+    matches = [m for m, table in tables.items() if np.array_equal(table, nrc["observed"])]
+    assert matches, {m: (table - nrc["observed"]).tolist() for m, table in tables.items()}
+    labels = knox_test(x, y, t, **bands, permutations=0).distance_bands
+    assert [label.removesuffix(" meters") for label in labels] == nrc["distance_labels"]
 
 
 def test_expected_agrees_with_nrc_within_monte_carlo_error(result, reference):
@@ -150,7 +214,9 @@ def test_pathological_example_matches_nrc_bands(dist_band, row):
 
 
 def _naive(x, y, days, dist_band, dist_bands, time_band, time_bands, p):
-    """All-pairs reference with the same band conventions."""
+    """All-pairs reference with the same band conventions (float32 coordinates)."""
+    x = np.asarray(x, dtype=np.float32).astype(float)
+    y = np.asarray(y, dtype=np.float32).astype(float)
     i, j = np.triu_indices(len(x), 1)
     dx, dy = np.abs(x[i] - x[j]), np.abs(y[i] - y[j])
     dist = dx + dy if p == 1 else np.hypot(dx, dy)
@@ -159,6 +225,46 @@ def _naive(x, y, days, dist_band, dist_bands, time_band, time_bands, p):
     table = np.zeros((dist_bands + 2, time_bands + 1), int)
     np.add.at(table, (row.astype(int), col.astype(int)), 1)
     return table
+
+
+def _row_of_pair(ax, ay, bx, by, metric, **kwargs):
+    res = knox_test([ax, bx], [ay, by], [0, 0], metric=metric, permutations=0, **kwargs)
+    return int(np.flatnonzero(res.observed[:, 0])[0])
+
+
+# (a, b, float64 distance, row with the NRC's float32 coordinates): rows are 0 same
+# location, 1 "1 to 100", 2 "101 to 200", 3 "201 to 300", 4 "More than 300".
+FLOAT32_EDGES = [
+    # 299.97 m: 0.1 m rounding made it 300.0 ("More than 300"); float32 keeps 299.97.
+    ((350000.04, 578900.0), (350300.01, 578900.0), 299.97, 3),
+    # 299.99 m: float32 coordinates are exactly 300 m apart, so "More than 300".
+    ((350000.0, 578900.0), (350299.99, 578900.0), 299.99, 4),
+    # 1 cm apart: one float32 value, so "same location" as in the NRC.
+    ((350000.0, 578900.0), (350000.01, 578900.0), 0.01, 0),
+    # 100 m exactly is the start of "101 to 200" (the NRC's [100, 200)).
+    ((350000.0, 578900.0), (350100.0, 578900.0), 100.0, 2),
+    # 199.99 m in float64 ("101 to 200"), exactly 200 m in float32: "201 to 300".
+    ((350000.0, 578900.0), (350199.99, 578900.0), 199.99, 3),
+]
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+@pytest.mark.parametrize(("a", "b", "dist64", "row"), FLOAT32_EDGES)
+def test_band_of_a_pair_uses_float32_coordinates(metric, a, b, dist64, row):
+    assert np.hypot(b[0] - a[0], b[1] - a[1]) == pytest.approx(dist64, abs=0.01)
+    assert _row_of_pair(*a, *b, metric, **NRC) == row
+    # Turned a quarter (x and y swapped) and along both axes the rule is the same.
+    assert _row_of_pair(a[1], a[0], b[1], b[0], metric, **NRC) == row
+
+
+def test_float32_and_float64_disagree_only_where_the_nrc_would():
+    """A diagonal pair whose float64 Manhattan distance is under 300 m, float32 over it."""
+    a = (350000.0, 578900.0)
+    b = (350150.0, 579049.99)  # float64: 299.99 m; float32 y rounds to 579050.0
+    assert _row_of_pair(*a, *b, "manhattan", **NRC) == 4
+    assert _row_of_pair(*a, *b, "manhattan", single_precision=False, **NRC) == 3
+    # Euclidean 212.1 m is in "201 to 300" either way.
+    assert _row_of_pair(*a, *b, "euclidean", **NRC) == 3
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
