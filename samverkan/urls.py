@@ -29,3 +29,6 @@ urlpatterns = [
     path("medborgarloften/", include("samverkan.plans.public_urls")),
     path("", include("samverkan.core.urls")),
 ]
+
+# Says which query parameter was wrong (core.params.BadParameter) instead of a bare 400.
+handler400 = "samverkan.core.views.bad_request"

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core.models import Area, AuditEvent, Organisation
+from samverkan.core.params import BadParameter, parse_int_param
 from samverkan.core.permissions import memberships, scope
 
 
@@ -108,10 +109,15 @@ class AreaGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         qs = scope(Area.objects.all(), request.user)
-        if request.GET.get("parent"):
-            qs = qs.filter(parent_id=request.GET["parent"])
-        elif request.GET.get("id"):
-            qs = qs.filter(pk=request.GET["id"])
+        try:
+            parent = parse_int_param(request.GET, "parent")
+            area_id = parse_int_param(request.GET, "id")
+        except BadParameter as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+        if parent is not None:
+            qs = qs.filter(parent_id=parent)
+        elif area_id is not None:
+            qs = qs.filter(pk=area_id)
         else:
             qs = qs.filter(
                 level=request.GET.get("level", Area.Level.MUNICIPALITY),
@@ -156,6 +162,12 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         if action:
             qs = qs.filter(action__startswith=action)
         return qs
+
+
+def bad_request(request, exception):
+    """The 400 page: says which parameter was wrong when the view said so."""
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "core/bad_request.html", {"message": message}, status=400)
 
 
 def health(request):

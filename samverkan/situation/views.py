@@ -25,6 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import is_system_admin_user, partnership_ids, scope
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
@@ -182,10 +183,10 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         qs = visible
         area_id = self.request.GET.get("area") or ""
         partnership_id = self.request.GET.get("partnership") or ""
-        if area_id.isdigit():
-            qs = qs.filter(area_id=int(area_id))
-        if partnership_id.isdigit():
-            qs = qs.filter(partnership_id=int(partnership_id))
+        for field in ("area", "partnership"):
+            value = parse_int_param(self.request.GET, field)
+            if value is not None:
+                qs = qs.filter(**{f"{field}_id": value})
         reports = list(qs.order_by("-period_start", "area__name", "-version")[:300])
         ctx.update(
             reports=reports,

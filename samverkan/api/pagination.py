@@ -1,0 +1,36 @@
+"""Pagination of every API list: limit/offset, with a ceiling on both.
+
+``?limit=1000000`` once returned the whole incident table (21.8 MB) and a limit beyond
+64 bits reached the database as an integer it cannot hold (a 500). A whole-number limit is
+clamped to 1..:data:`MAX_LIMIT`; anything else in ``limit`` or ``offset`` that is not a
+whole number within 64 bits is a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+from samverkan.core.params import BadParameter, parse_int_param
+
+MAX_LIMIT = 1000
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = MAX_LIMIT
+
+    def _param(self, request, name: str, default: int | None) -> int | None:
+        try:
+            return parse_int_param(request.query_params, name, default)
+        except BadParameter as exc:
+            raise ValidationError({name: [str(exc)]}) from None
+
+    def get_limit(self, request):
+        raw = request.query_params.get(self.limit_query_param, "").strip()
+        if raw.isascii() and raw.isdigit():
+            # Any whole number, however many digits, asks for "as many as you give".
+            return max(1, min(int(raw[:6]) if len(raw) <= 6 else self.max_limit, self.max_limit))
+        return self._param(request, self.limit_query_param, self.default_limit)
+
+    def get_offset(self, request):
+        return self._param(request, self.offset_query_param, 0)
