@@ -67,23 +67,70 @@ def read_events(
     return np.array(xs), np.array(ys), np.array(ts, dtype="datetime64[D]")
 
 
-def _project(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Project geographic coordinates into the UTM zone that holds their centre (metres)."""
+class GeographicCoordinatesError(ValueError):
+    """Coordinates look like degrees but no coordinate system was named."""
+
+
+def looks_geographic(x: np.ndarray, y: np.ndarray) -> bool:
+    """True when every point could be longitude/latitude in degrees.
+
+    Projected data fit in |x| <= 180, |y| <= 90 only if every event lies within a few
+    hundred metres of the projection's origin, which no real layout does (SWEREF 99 TM
+    northings are millions of metres); a small synthetic grid must then say it is metres.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return False
+    return bool((np.abs(x[finite]) <= 180).all() and (np.abs(y[finite]) <= 90).all())
+
+
+def project(
+    x: np.ndarray, y: np.ndarray, crs: str, to_crs: str | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Project coordinates given in ``crs`` to metres.
+
+    The target is ``to_crs`` (a projected system in metres, e.g. ``"EPSG:3006"``, SWEREF 99
+    TM) or, without it, the WGS 84 UTM zone that holds the points' centre. Returns the
+    projected coordinates and the target's name.
+
+    Raises
+    ------
+    ValueError
+        For an unknown system, a target that is not in metres, or geographic input whose
+        values are not degrees.
+    """
     from pyproj import CRS, Transformer
     from pyproj.aoi import AreaOfInterest
     from pyproj.database import query_utm_crs_info
+    from pyproj.exceptions import CRSError
 
-    source = CRS.from_user_input(crs)
+    try:
+        source = CRS.from_user_input(crs)
+        target = CRS.from_user_input(to_crs) if to_crs else None
+    except CRSError as exc:
+        raise ValueError(f"unknown coordinate system: {exc}") from None
+    if source.is_geographic and not looks_geographic(x, y):
+        raise ValueError(f"{crs} is geographic but the coordinates are not degrees")
+    if target is not None:
+        units = {axis.unit_name for axis in target.axis_info}
+        if not target.is_projected or units - {"metre"}:
+            raise ValueError(f"{to_crs} is not a projected coordinate system in metres")
     to_geo = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
-    glon, glat = to_geo.transform(lon, lat)
-    aoi = AreaOfInterest(
-        float(np.min(glon)), float(np.min(glat)), float(np.max(glon)), float(np.max(glat))
-    )
-    info = query_utm_crs_info(datum_name="WGS 84", area_of_interest=aoi)
-    target = CRS.from_epsg(int(info[0].code))
+    glon, glat = to_geo.transform(x, y)
+    if target is None:
+        aoi = AreaOfInterest(
+            float(np.min(glon)), float(np.min(glat)), float(np.max(glon)), float(np.max(glat))
+        )
+        info = query_utm_crs_info(datum_name="WGS 84", area_of_interest=aoi)
+        target = CRS.from_epsg(int(info[0].code))
     to_metres = Transformer.from_crs("EPSG:4326", target, always_xy=True)
     px, py = to_metres.transform(glon, glat)
-    return np.asarray(px), np.asarray(py)
+    px, py = np.asarray(px, dtype=float), np.asarray(py, dtype=float)
+    if not (np.isfinite(px).all() and np.isfinite(py).all()):
+        raise ValueError(f"some points lie outside the area where {target.name} is defined")
+    return px, py, f"EPSG:{target.to_epsg()}" if target.to_epsg() else target.name
 
 
 def run_file(
@@ -99,16 +146,29 @@ def run_file(
     manhattan: bool = False,
     permutations: int = 999,
     seed: int = 1,
+    to_crs: str | None = None,
+    metres: bool = False,
 ) -> NearRepeatResult:
     """Run the Near Repeat Calculator-style Knox test on a CSV file.
 
-    ``crs`` names the coordinate system of geographic input (e.g. ``"EPSG:4326"`` for
-    lon/lat); the points are then projected to metres in the UTM zone of their centre.
-    Without it, x and y must already be metres.
+    ``crs`` names the coordinate system of the input (e.g. ``"EPSG:4326"`` for lon/lat);
+    the points are then projected to metres, to ``to_crs`` or the UTM zone of their
+    centre. Without it, x and y must already be metres: coordinates that all look like
+    degrees raise :class:`GeographicCoordinatesError` unless ``metres`` says they are
+    metres, because treating lon/lat as metres puts every pair at "same location".
     """
     x, y, t = read_events(path, x_col, y_col, time_col)
+    target = None
     if crs:
-        x, y = _project(x, y, crs)
+        x, y, target = project(x, y, crs, to_crs)
+    elif to_crs:
+        raise ValueError("to_crs needs crs, the system the coordinates are given in")
+    elif not metres and looks_geographic(x, y):
+        raise GeographicCoordinatesError(
+            f"{path}: every x is within +-180 and every y within +-90, so the coordinates "
+            "look like longitude/latitude; name their system (crs='EPSG:4326') or pass "
+            "metres=True if they are metres"
+        )
     result = knox_test(
         x,
         y,
@@ -121,7 +181,7 @@ def run_file(
         permutations=permutations,
         seed=seed,
     )
-    result.parameters.update(source=str(path), crs=crs)
+    result.parameters.update(source=str(path), crs=crs, projected_to=target)
     return result
 
 
@@ -199,4 +259,13 @@ Events: {result.n_events}; permutations: {result.permutations}.</p>
 """
 
 
-__all__ = ["parse_date", "read_events", "render_html", "render_json", "run_file"]
+__all__ = [
+    "GeographicCoordinatesError",
+    "looks_geographic",
+    "parse_date",
+    "project",
+    "read_events",
+    "render_html",
+    "render_json",
+    "run_file",
+]

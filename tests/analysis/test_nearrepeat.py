@@ -23,7 +23,14 @@ from samverkan.analysis.nearrepeat import (
     knox_test,
     summarise,
 )
-from samverkan.analysis.nearrepeat_cli import read_events, render_html, render_json, run_file
+from samverkan.analysis.nearrepeat_cli import (
+    GeographicCoordinatesError,
+    looks_geographic,
+    read_events,
+    render_html,
+    render_json,
+    run_file,
+)
 from samverkan.analysis.result import Result
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "near-repeat"
@@ -375,3 +382,19 @@ def test_cli_projects_lon_lat(tmp_path):
     bad.write_text("x,y,t\n1,2,2024-01-01\n1,zz,2024-01-02\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3.*'y'"):
         run_file(bad, "x", "y", "t", permutations=9)
+
+
+def test_cli_refuses_degrees_taken_for_metres(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "lon,lat,date\n18.0686,59.3293,2024-01-01\n18.0686,59.3302,2024-01-02\n", "utf-8"
+    )
+    with pytest.raises(GeographicCoordinatesError, match="longitude/latitude"):
+        run_file(path, "lon", "lat", "date", permutations=9)
+    as_metres = run_file(path, "lon", "lat", "date", permutations=9, metres=True)
+    assert as_metres.observed[1, 0] == 1  # 0.0009 "metres" apart: what the check prevents
+    projected = run_file(path, "lon", "lat", "date", crs="EPSG:4326", to_crs="EPSG:3006")
+    assert projected.observed[2, 0] == 1 and projected.parameters["projected_to"] == "EPSG:3006"
+    assert looks_geographic(np.array([18.0, -180.0]), np.array([59.0, 90.0]))
+    assert not looks_geographic(np.array([350353.4]), np.array([578924.3]))
+    assert not looks_geographic(np.array([10.0, 200.0]), np.array([10.0, 10.0]))

@@ -257,3 +257,99 @@ def test_db_mode_errors(incidents):
         run("--area", "9901", "--from", "1 april")
     with pytest.raises(CommandError, match="inte båda"):
         run(str(DATA / "test_data.csv"), "--area", "9901")
+
+
+# --- geographic coordinates (issue 13, point 8) ------------------------------------------
+
+
+def _lonlat_file(tmp_path, name="lonlat.csv") -> Path:
+    """Three events placed in SWEREF 99 TM 150 m and 250 m from the first, as lon/lat."""
+    from pyproj import Transformer
+
+    to_lonlat = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    east, north = 674_000.0, 6_580_000.0
+    rows = ["lon,lat,date"]
+    for dx, day in ((0, "2024-01-01"), (150, "2024-01-01"), (-250, "2024-01-02")):
+        lon, lat = to_lonlat.transform(east + dx, north)
+        rows.append(f"{lon:.9f},{lat:.9f},{day}")
+    path = tmp_path / name
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+LONLAT_ARGS = ["--x-col", "lon", "--y-col", "lat", "--permutations", "9"]
+
+
+def test_lon_lat_without_crs_is_refused_in_swedish(tmp_path):
+    """Degrees taken as metres would put all three pairs within a metre: refused."""
+    with pytest.raises(CommandError) as info:
+        run(str(_lonlat_file(tmp_path)), *LONLAT_ARGS)
+    message = str(info.value)
+    assert "ser ut att vara grader" in message
+    assert "--crs EPSG:4326" in message and "--metres" in message
+
+
+@pytest.mark.parametrize("to_crs", [None, "EPSG:3006", "EPSG:25833"])
+def test_lon_lat_with_crs_is_projected_to_metres(tmp_path, to_crs):
+    args = [str(_lonlat_file(tmp_path)), *LONLAT_ARGS, "--crs", "EPSG:4326"]
+    if to_crs:
+        args += ["--to-crs", to_crs]
+    observed = np.array(json.loads(run(*args)[0])["observed"])
+    # Pairs: 150 m (same day), 250 m (1 day), 400 m (1 day); rows 101-200, 201-300, >300.
+    expected = np.zeros((5, 3), int)
+    expected[2, 0] = expected[3, 0] = expected[4, 0] = 1
+    np.testing.assert_array_equal(observed, expected)
+
+
+def test_projection_target_is_named_in_the_html(tmp_path):
+    out = tmp_path / "nr.html"
+    path = _lonlat_file(tmp_path)
+    run(
+        str(path),
+        *LONLAT_ARGS,
+        "--crs",
+        "EPSG:4326",
+        "--to-crs",
+        "EPSG:3006",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+    )
+    assert "projected_to: EPSG:3006" in out.read_text(encoding="utf-8")
+
+
+def test_small_metric_grid_runs_when_declared_metres(tmp_path):
+    path = tmp_path / "grid.csv"
+    path.write_text("x,y,date\n0,0,2024-01-01\n0,50,2024-01-02\n80,0,2024-01-09\n", "utf-8")
+    with pytest.raises(CommandError, match="ser ut att vara grader"):
+        run(str(path), "--permutations", "9")
+    observed = np.array(
+        json.loads(run(str(path), "--permutations", "9", "--metres")[0])["observed"]
+    )
+    assert observed[1].sum() == 3  # 50, 80 and 94 m: all in "1 to 100 meters"
+
+
+def test_metric_file_is_not_taken_for_degrees(tmp_path):
+    """Projected data (the NRC's Chicago file) run without --crs or --metres."""
+    lines = (DATA / "test_data.csv").read_text(encoding="utf-8").splitlines()[:50]
+    path = tmp_path / "m.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = json.loads(run(str(path), *NRC_ARGS)[0])
+    assert data["n_events"] == 49
+
+
+def test_crs_errors_are_clear(tmp_path):
+    lonlat = _lonlat_file(tmp_path)
+    with pytest.raises(CommandError, match="--to-crs kräver --crs"):
+        run(str(lonlat), *LONLAT_ARGS, "--to-crs", "EPSG:3006")
+    with pytest.raises(CommandError, match="not a projected coordinate system in metres"):
+        run(str(lonlat), *LONLAT_ARGS, "--crs", "EPSG:4326", "--to-crs", "EPSG:4258")
+    with pytest.raises(CommandError, match="unknown coordinate system"):
+        run(str(lonlat), *LONLAT_ARGS, "--crs", "EPSG:99999999")
+    metric = tmp_path / "m.csv"
+    metric.write_text("x,y,date\n674000,6580000,2024-01-01\n674100,6580000,2024-01-02\n", "utf-8")
+    with pytest.raises(CommandError, match="not degrees"):
+        run(str(metric), "--crs", "EPSG:4326", "--permutations", "9")
+    with pytest.raises(CommandError, match="gäller bara filer"):
+        run("--area", "9901", "--metres")

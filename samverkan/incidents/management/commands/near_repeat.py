@@ -11,7 +11,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.analysis.nearrepeat import NearRepeatResult, knox_test
-from samverkan.analysis.nearrepeat_cli import read_events, render_html, render_json, run_file
+from samverkan.analysis.nearrepeat_cli import (
+    looks_geographic,
+    read_events,
+    render_html,
+    render_json,
+    run_file,
+)
 from samverkan.core.models import Area
 from samverkan.incidents.models import Category
 from samverkan.incidents.points import load_points
@@ -48,8 +54,18 @@ class Command(BaseCommand):
         parser.add_argument("--time-col", default="date", help="kolumn med datum (standard date)")
         parser.add_argument(
             "--crs",
-            help="koordinatsystem för geografiska koordinater, t.ex. EPSG:4326 (lon/lat); "
-            "utan det ska x och y vara meter",
+            help="koordinatsystem för filens koordinater, t.ex. EPSG:4326 (lon/lat); de "
+            "projiceras då till meter. Utan det ska x och y vara meter",
+        )
+        parser.add_argument(
+            "--to-crs",
+            help="projicera till detta metriska system, t.ex. EPSG:3006 (SWEREF 99 TM) eller "
+            "EPSG:25833; standard: UTM-zonen kring punkternas mitt",
+        )
+        parser.add_argument(
+            "--metres",
+            action="store_true",
+            help="x och y är meter även om alla ligger inom ±180 och ±90 (litet lokalt rutnät)",
         )
         parser.add_argument("--area", help="områdeskod: analysera händelserna i databasen")
         parser.add_argument("--country", default="SE", help="landskod för --area (standard SE)")
@@ -128,11 +144,25 @@ class Command(BaseCommand):
                     f"Kolumner i filen: {found}."
                 )
         try:
-            x, _, _ = read_events(path, opts["x_col"], opts["y_col"], opts["time_col"])
+            x, y, _ = read_events(path, opts["x_col"], opts["y_col"], opts["time_col"])
         except ValueError as exc:
             raise CommandError(f"Felaktigt värde i filen: {exc}") from exc
         if len(x) < 2:
             raise CommandError(f"För få händelser i {path}: {len(x)} (minst 2 behövs).")
+        if opts["to_crs"] and not opts["crs"]:
+            raise CommandError(
+                "--to-crs kräver --crs: ange vilket koordinatsystem filens x och y är i."
+            )
+        if not opts["crs"] and not opts["metres"] and looks_geographic(x, y):
+            # Degrees read as metres put every pair within a few metres: the whole table
+            # would be "same location" and look like a strong repeat pattern.
+            raise CommandError(
+                f"Koordinaterna i {path} ser ut att vara grader (longitud/latitud): alla x "
+                "ligger inom ±180 och alla y inom ±90. Ange deras koordinatsystem, t.ex. "
+                "--crs EPSG:4326, så projiceras de till meter (UTM-zonen kring punkternas "
+                "mitt, eller --to-crs EPSG:3006 för SWEREF 99 TM). Är de verkligen meter i "
+                "ett litet lokalt rutnät, ange --metres."
+            )
         try:
             return run_file(
                 path,
@@ -140,14 +170,19 @@ class Command(BaseCommand):
                 opts["y_col"],
                 opts["time_col"],
                 crs=opts["crs"],
+                to_crs=opts["to_crs"],
+                metres=opts["metres"],
                 **self._bands(opts),
             )
         except ValueError as exc:
             raise CommandError(f"Analysen av {path} misslyckades: {exc}") from exc
 
     def _from_db(self, opts) -> tuple[NearRepeatResult, int]:
-        if opts["crs"]:
-            raise CommandError("--crs gäller bara filer: databasens koordinater är redan meter.")
+        if opts["crs"] or opts["to_crs"] or opts["metres"]:
+            raise CommandError(
+                "--crs, --to-crs och --metres gäller bara filer: databasens koordinater är "
+                "redan meter."
+            )
         country = opts["country"].upper()
         areas = Area.objects.filter(code=opts["area"], country=country)
         if opts["level"]:
