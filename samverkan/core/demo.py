@@ -183,7 +183,12 @@ def load_organisations_and_users(log=print) -> list[DemoUser]:
             if d.role == Role.SYSTEM_ADMIN:
                 user.is_staff = user.is_superuser = True
             user.save()
-        Membership.objects.get_or_create(user=user, organisation=orgs[d.organisation], role=d.role)
+        membership, _ = Membership.objects.get_or_create(
+            user=user, organisation=orgs[d.organisation], role=d.role
+        )
+        if d.role == Role.REGIONAL_VIEWER:
+            # A county board reaches its own county and its municipalities, nothing else.
+            membership.areas.add(orebro.parent)
     return USERS
 
 

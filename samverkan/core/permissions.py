@@ -7,6 +7,11 @@ Two mechanisms, used everywhere:
 * :func:`scope` filters any queryset to what a user may see. Each model registers its own
   scoping function with :func:`scoped`, so list views never filter by hand (the Open Zaak
   pattern: one mixin, one place to get it right).
+
+A membership may be limited to areas (``Membership.areas``): it then reaches only those
+areas and the areas below them. :func:`membership_area_ids`, :func:`area_ids`,
+:func:`grant_filter` and :func:`in_grant` are the one place that rule is applied; every
+scope that works per area and partnership goes through them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import rules
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
 from samverkan.core.roles import Role
@@ -28,7 +33,11 @@ def memberships(user) -> list[Membership]:
         return []
     cached = getattr(user, "_samverkan_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .prefetch_related("areas")
+        )
         user._samverkan_memberships = cached
     return cached
 
@@ -57,6 +66,105 @@ def partnership_ids(user, roles: Iterable[str] | None = None) -> set[int]:
         )
         user._samverkan_pcache = cache
     return cache[cache_key]
+
+
+def descendant_ids(root_ids: Iterable[int]) -> set[int]:
+    """``root_ids`` and every area below them in their hierarchies."""
+    found = set(root_ids)
+    frontier = set(found)
+    # Level by level: hierarchies are a handful of levels deep.
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier -= found
+        found |= frontier
+    return found
+
+
+def membership_area_ids(membership: Membership) -> frozenset[int] | None:
+    """Areas a membership reaches (its areas and all below them); None when unlimited."""
+    cached = getattr(membership, "_samverkan_area_ids", False)
+    if cached is False:
+        roots = [a.pk for a in membership.areas.all()]
+        cached = frozenset(descendant_ids(roots)) if roots else None
+        membership._samverkan_area_ids = cached
+    return cached
+
+
+def _wanted(roles: Iterable[str] | None) -> set[str] | None:
+    return {str(r) for r in roles} if roles is not None else None
+
+
+def area_ids(user, roles: Iterable[str] | None = None) -> set[int] | None:
+    """Areas the user reaches through memberships with one of ``roles``.
+
+    None when one of those memberships is unlimited; an empty set when the user holds none
+    of the roles.
+    """
+    wanted = _wanted(roles)
+    found: set[int] = set()
+    for m in memberships(user):
+        if wanted is not None and m.role not in wanted:
+            continue
+        limit = membership_area_ids(m)
+        if limit is None:
+            return None
+        found |= limit
+    return found
+
+
+def partnership_grants(user, roles: Iterable[str] | None = None) -> dict[int, frozenset | None]:
+    """Partnership id -> the areas the user reaches in it (None: all its areas).
+
+    A partnership is reached through every membership (with one of ``roles``) of one of
+    its organisations; an unlimited membership opens all of it.
+    """
+    wanted = _wanted(roles)
+    relevant = [m for m in memberships(user) if wanted is None or m.role in wanted]
+    if not relevant:
+        return {}
+    links = Partnership.organisations.through.objects.filter(
+        organisation_id__in={m.organisation_id for m in relevant}
+    ).values_list("organisation_id", "partnership_id")
+    by_org: dict[int, set[int]] = {}
+    for org, pid in links:
+        by_org.setdefault(org, set()).add(pid)
+    grants: dict[int, frozenset | None] = {}
+    for m in relevant:
+        limit = membership_area_ids(m)
+        for pid in by_org.get(m.organisation_id, ()):
+            if pid in grants and grants[pid] is None:
+                continue
+            grants[pid] = None if limit is None else (grants.get(pid) or frozenset()) | limit
+    return grants
+
+
+def grant_filter(
+    user,
+    roles: Iterable[str] | None = None,
+    *,
+    partnership_field: str = "partnership_id",
+    area_field: str = "area_id",
+) -> Q:
+    """Q for rows of the user's partnerships whose area the user's membership reaches."""
+    open_, limited = [], []
+    for pid, limit in partnership_grants(user, roles).items():
+        if limit is None:
+            open_.append(pid)
+        else:
+            limited.append((pid, limit))
+    q = Q(**{f"{partnership_field}__in": open_})
+    for pid, limit in limited:
+        q |= Q(**{partnership_field: pid, f"{area_field}__in": sorted(limit)})
+    return q
+
+
+def in_grant(user, roles: Iterable[str] | None, partnership_id, area_id) -> bool:
+    """Does the user reach ``area_id`` in ``partnership_id`` with one of ``roles``?"""
+    grants = partnership_grants(user, roles)
+    if partnership_id not in grants:
+        return False
+    limit = grants[partnership_id]
+    return limit is None or area_id in limit
 
 
 def is_system_admin_user(user) -> bool:
@@ -134,7 +242,9 @@ def scope(queryset: QuerySet, user) -> QuerySet:
 
 @scoped(Area)
 def _scope_areas(qs, user):
-    # Area boundaries are public geography: every signed-in user may browse them.
+    # Area boundaries are public geography: every signed-in user may browse them, also
+    # outside a membership's areas (a reporter in one district still sees the municipality's
+    # outline). What a user may build or report for is limited by area_ids/grant_filter.
     return qs
 
 

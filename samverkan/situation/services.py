@@ -21,14 +21,14 @@ from django.utils import timezone
 
 from samverkan.core import audit
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.core.permissions import is_system_admin_user, org_ids, partnership_ids
+from samverkan.core.permissions import in_grant, is_system_admin_user, org_ids, partnership_ids
 from samverkan.core.roles import Role
 from samverkan.incidents.masking import mask_text
 from samverkan.situation import workflow
 from samverkan.situation.build import AUDIENCES, INTERNAL, build_for_period
 from samverkan.situation.models import FrozenError, SituationReport
 from samverkan.situation.periods import Period, from_bounds
-from samverkan.situation.permissions import regional_area_ids
+from samverkan.situation.permissions import in_regional_scope
 
 OVERALL = "overall"
 # Sections the group may write an assessment for; "overall" is the "bedömning".
@@ -72,11 +72,12 @@ def _may_create(user, area: Area, partnership: Partnership | None, audience: str
             raise PermissionDenied(
                 f"Bara samordnare i {partnership.name} kan ta fram dess lägesbild."
             )
+        if not in_grant(user, {Role.COORDINATOR}, partnership.pk, area.pk):
+            raise PermissionDenied(f"{area.name} ligger utanför de områden du arbetar med.")
         return
     # A regional composition: by a regional viewer for an area in their scope, and only
     # as aggregates with small counts suppressed.
-    regional = regional_area_ids(user)
-    if regional is not None and area.pk not in regional:
+    if not in_regional_scope(user, area):
         raise PermissionDenied("Området ligger utanför det du har regional behörighet till.")
     if audience == INTERNAL:
         raise PermissionDenied(

@@ -26,7 +26,14 @@ from rules.contrib.views import PermissionRequiredMixin
 from samverkan.core import audit
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.params import parse_int_param
-from samverkan.core.permissions import is_system_admin_user, partnership_ids, scope
+from samverkan.core.permissions import (
+    descendant_ids,
+    in_grant,
+    is_system_admin_user,
+    partnership_grants,
+    partnership_ids,
+    scope,
+)
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
 from samverkan.situation import scheduling, services, workflow
@@ -36,7 +43,7 @@ from samverkan.situation.exports import charts as chart_svg
 from samverkan.situation.exports.geojson import features as geojson_features
 from samverkan.situation.forms import AssessmentForm, BuildForm, ScheduleForm
 from samverkan.situation.models import FrozenError, ReportSchedule, SituationReport
-from samverkan.situation.permissions import READER_ROLES, regional_area_ids
+from samverkan.situation.permissions import READER_ROLES, regional_areas
 from samverkan.situation.summary import summarise
 
 SECTION_TITLES = {
@@ -66,15 +73,6 @@ def _language() -> str:
     return {"no": "nb", "nn": "nb"}.get(lang, lang) if lang in ("sv", "nb", "en", "no") else "sv"
 
 
-def _descendant_ids(root_ids) -> set[int]:
-    found, frontier = set(root_ids), set(root_ids)
-    while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier -= found
-        found |= frontier
-    return found
-
-
 def coordinator_partnerships(user):
     if is_system_admin_user(user):
         return Partnership.objects.all().order_by("name")
@@ -84,20 +82,21 @@ def coordinator_partnerships(user):
 
 
 def build_areas(user, partnerships):
-    """Areas a user may build a picture for: the partnerships' areas and all below them.
+    """Areas a user may build a picture for.
 
-    A regional viewer without a coordinator role gets the areas of their regional scope.
+    The partnerships' areas and all below them, narrowed to the areas of a coordinator's
+    membership when it is limited to some; for a regional viewer also the areas of the
+    regional scope. The service checks the same rule again for the chosen pair.
     """
-    roots = set(Area.objects.filter(partnerships__in=partnerships).values_list("id", flat=True))
-    ids = _descendant_ids(roots) if roots else set()
-    if not ids:
-        regional = regional_area_ids(user)
-        if regional is None:
-            return Area.objects.filter(level__in=["country", "county", "police_region"]).order_by(
-                "level", "name"
-            )
-        ids = regional
-    return Area.objects.filter(pk__in=ids).order_by("level", "name")
+    admin = is_system_admin_user(user)
+    grants = {} if admin else partnership_grants(user, {Role.COORDINATOR})
+    ids: set[int] = set()
+    for p in partnerships:
+        reach = descendant_ids(p.areas.values_list("id", flat=True))
+        limit = None if admin else grants.get(p.pk)
+        ids |= reach if limit is None else reach & limit
+    qs = Area.objects.filter(pk__in=ids) | regional_areas(user)
+    return qs.distinct().order_by("level", "name")
 
 
 def sees_incidents(user, report: SituationReport) -> bool:
@@ -106,7 +105,7 @@ def sees_incidents(user, report: SituationReport) -> bool:
         return False
     if is_system_admin_user(user):
         return True
-    return report.partnership_id in partnership_ids(user, READER_ROLES)
+    return in_grant(user, READER_ROLES, report.partnership_id, report.area_id)
 
 
 def report_geojson(report: SituationReport, user) -> dict:
