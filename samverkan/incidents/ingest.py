@@ -3,7 +3,9 @@
 Importers, the reporter form and the API all hand :func:`ingest` plain rows. It masks the
 free text, projects the coordinates to metres, computes the H3 cell, finds every area that
 contains the incident and inserts incidents and their area links in bulk, skipping rows
-that are already there (same source and external id, otherwise same content hash).
+that are already there (same source and external id; without an external id, same content
+hash and the same occurrence of that content within this call, so that identical rows of
+one file are all kept and a second import of the file adds nothing).
 
 It does not open a transaction of its own: callers wrap the whole import in one, so an
 import that is killed leaves none of its rows behind and a rerun completes it.
@@ -128,6 +130,19 @@ def _content_hash(row: IncidentRow, occurred_from_iso: str) -> str:
         f"{_rounded(row.lon)}|{_rounded(row.lat)}|{row.description}"
     )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def occurrence_key(content_hash: str, occurrence: int) -> str:
+    """The key of the ``occurrence``-th row (from 1) of the same content within one import.
+
+    Files without ids legitimately repeat a row: two burglaries in the same month at the
+    same anonymised point are identical in every column. The first keeps the plain content
+    hash (so files imported before this rule are still recognised); each further copy gets
+    a key of its own, so all are kept, and importing the file again finds every key.
+    """
+    if occurrence == 1:
+        return content_hash
+    return hashlib.sha1(f"{content_hash}#{occurrence}".encode("ascii")).hexdigest()
 
 
 def _rounded(value: float | None) -> str:
@@ -593,6 +608,9 @@ class _Run:
         self.seen_ids: dict[str, set[str]] = {}
         self.seen_hashes: dict[str, set[str]] = {}
         self.loaded: set[str] = set()  # sources whose stored keys are in the sets above
+        # Per source: how often each content hash has occurred so far in this import, so
+        # that identical rows get keys of their own (see occurrence_key).
+        self.occurrences: dict[str, dict[str, int]] = {}
         self.indexes: _SecondaryIndexes | None = None
         self.bulk_threshold: float | None = None
         self.masked: dict[str, str] = {}
@@ -641,11 +659,24 @@ class _Run:
     def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str], list[str]]:
         """The rows of ``chunk`` not already stored nor seen earlier in this run.
 
-        Returns the rows, their content hashes ("" for rows with an external id) and
-        their ``occurred_from`` in ISO 8601.
+        Returns the rows, their keys (content hash and occurrence, see
+        :func:`occurrence_key`; "" for rows with an external id) and their
+        ``occurred_from`` in ISO 8601.
         """
         isos = self._isoformats(chunk)
-        hashes = [_content_hash(r, i) if not r.external_id else "" for r, i in zip(chunk, isos)]
+        hashes = []
+        counts = self.occurrences
+        for r, i in zip(chunk, isos):
+            if r.external_id:
+                hashes.append("")
+                continue
+            h = _content_hash(r, i)
+            per_source = counts.get(r.source)
+            if per_source is None:
+                per_source = counts[r.source] = {}
+            n = per_source.get(h, 0) + 1
+            per_source[h] = n
+            hashes.append(h if n == 1 else occurrence_key(h, n))
         sources = {r.source for r in chunk}
         stored_ids: dict[str, set[str]] = {}
         stored_hashes: dict[str, set[str]] = {}

@@ -72,14 +72,16 @@ def test_bulk_import_stores_what_row_by_row_stores_and_keeps_the_indexes(world, 
     before = _indexes()
     assert any(sql and "UNIQUE" in sql for _, _, sql in before)
     rows = _rows(100)
-    expected = ingest(_rows(100, source="plain"), batch_size=10)
+    # Five rows occur twice in the file: identical rows are distinct events, all kept.
+    expected = ingest(_rows(100, source="plain") + _rows(5, source="plain"), batch_size=10)
     assert not expected.bulk
+    assert (expected.imported, expected.duplicates) == (105, 0)
 
     monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 20)
     with transaction.atomic():
-        report = ingest(rows + rows[:5], batch_size=10)  # five repeated in the file
+        report = ingest(rows + rows[:5], batch_size=10)
     assert report.bulk
-    assert (report.imported, report.duplicates) == (100, 5)
+    assert (report.imported, report.duplicates) == (105, 0)
     assert _indexes() == before
     plain, bulk = _snapshot("plain"), _snapshot("bulk")
     assert [r[2:] for r in bulk[0]] == [r[2:] for r in plain[0]]
@@ -87,8 +89,13 @@ def test_bulk_import_stores_what_row_by_row_stores_and_keeps_the_indexes(world, 
     assert len(bulk[1]) >= 200  # municipality and county for every point
 
     with transaction.atomic():
-        again = ingest(_rows(100), batch_size=10)
-    assert (again.imported, again.duplicates) == (0, 100)
+        again = ingest(_rows(100) + _rows(5), batch_size=10)
+    assert (again.imported, again.duplicates) == (0, 105)
+    assert _indexes() == before
+    # A third copy of the five is new, the first two are there.
+    with transaction.atomic():
+        more = ingest(_rows(100) + _rows(5) + _rows(5), batch_size=10)
+    assert (more.imported, more.duplicates) == (5, 105)
     assert _indexes() == before
 
 
@@ -110,6 +117,7 @@ def test_a_duplicate_that_slips_past_the_check_aborts_the_whole_import(world, mo
 
     def leaky(self, chunk):  # forgets what it has seen: the repeat below gets through
         self.seen_hashes.clear()
+        self.occurrences.clear()
         return real_fresh(self, chunk)
 
     monkeypatch.setattr(ingest_module._Run, "fresh", leaky)
@@ -315,7 +323,7 @@ def test_precomputed_iso_times_store_what_computed_ones_store(world):
     assert [r.occurred_from_iso for r in pre] == [r.occurred_from.isoformat() for r in pre]
     ingest(pre)
     assert [r[1:] for r in _stored("pre")] == [r[1:] for r in _stored("plain")]
-    assert Incident.objects.filter(source="plain").count() == 4  # the repeats are duplicates
+    assert Incident.objects.filter(source="plain").count() == 6  # identical rows all kept
 
 
 @sqlite_only
