@@ -1,4 +1,10 @@
-"""RSS and Atom feeds of citizen-promise updates (published promises only)."""
+"""RSS and Atom feeds of citizen-promise updates (published promises only).
+
+Feed readers render an item's description (RSS) and summary (Atom ``type="html"``) as
+HTML, and many render RSS titles so too; the texts are typed by coordinators, so they are
+escaped here and a reader shows them as the text they are. Atom titles are plain text by
+the standard (RFC 4287, 3.1) and stay unescaped.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from samverkan.plans.public import published_updates
 
@@ -20,6 +28,10 @@ class PromiseUpdatesFeed(Feed):
 
     permission_required = "public"
     description = "Lägesrapporter om kommunens och polisens medborgarlöften."
+    titles_are_html = True
+
+    def _title_text(self, text: str) -> str:
+        return escape(text) if self.titles_are_html else text
 
     def get_object(self, request, code=None):
         if code is None:
@@ -31,7 +43,7 @@ class PromiseUpdatesFeed(Feed):
         return first.promise.area
 
     def title(self, area):
-        return f"Medborgarlöften i {area.name}" if area else "Medborgarlöften"
+        return self._title_text(f"Medborgarlöften i {area.name}" if area else "Medborgarlöften")
 
     def link(self, area):
         if area is None:
@@ -45,10 +57,10 @@ class PromiseUpdatesFeed(Feed):
         return updates.order_by("-date", "-id")[:MAX_ITEMS]
 
     def item_title(self, item):
-        return f"{item.promise.title} – {item.date:%Y-%m-%d}"
+        return self._title_text(f"{item.promise.title} – {item.date:%Y-%m-%d}")
 
     def item_description(self, item):
-        return item.text
+        return linebreaksbr(item.text, autoescape=True)
 
     def item_link(self, item):
         return (
@@ -68,3 +80,4 @@ class PromiseUpdatesFeed(Feed):
 class PromiseUpdatesAtomFeed(PromiseUpdatesFeed):
     feed_type = Atom1Feed
     subtitle = PromiseUpdatesFeed.description
+    titles_are_html = False

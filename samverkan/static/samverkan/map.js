@@ -1,7 +1,30 @@
 /* Draw a GeoJSON layer on every .map element. Tiles only when the deployment set
-   MAP_TILE_URL: closed networks have none, and the outlines still tell the story. */
+   MAP_TILE_URL: closed networks have none, and the outlines still tell the story.
+   Names come from reporters and coordinators: Leaflet treats a string tooltip or popup
+   as HTML, so both are built from text nodes. */
 (function () {
   "use strict";
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  /* GeoJSON inline in the page travels in a json_script element (data, not code, under
+     the Content-Security-Policy); otherwise it is fetched from the page's own server. */
+  function load(el) {
+    var inline = el.dataset.geojsonScript && document.getElementById(el.dataset.geojsonScript);
+    if (inline) {
+      return Promise.resolve().then(function () {
+        var data = JSON.parse(inline.textContent);
+        // The view may hand over the GeoJSON already serialised: json_script then holds a string.
+        return typeof data === "string" ? JSON.parse(data) : data;
+      });
+    }
+    return fetch(el.dataset.geojson, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+
   function draw(el) {
     var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
     var tiles = el.dataset.tiles;
@@ -12,10 +35,8 @@
     }
     map.setView([62, 15], 4);
     el._leafletMap = map;
-    var url = el.dataset.geojson;
-    if (!url) { return; }
-    fetch(url, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+    if (!el.dataset.geojson && !el.dataset.geojsonScript) { return; }
+    load(el)
       .then(function (data) {
         var layer = L.geoJSON(data, {
           style: function () {
@@ -31,7 +52,7 @@
               a.textContent = p.name + (p.code ? " (" + p.code + ")" : "");
               if (p.url) { a.href = p.url; }
               lyr.bindPopup(a);
-              lyr.bindTooltip(p.name);
+              lyr.bindTooltip(textNode(p.name));
             }
           }
         }).addTo(map);
@@ -49,6 +70,6 @@
       });
   }
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll(".map[data-geojson]").forEach(draw);
+    document.querySelectorAll(".map[data-geojson], .map[data-geojson-script]").forEach(draw);
   });
 })();

@@ -1,6 +1,8 @@
 /* The lägesbild map: child areas as a choropleth of counts, significant Gi* hot and cold
    spot cells, near-repeat zones, repeat places and (for those allowed) point incidents.
-   Leaflet from the bundled static files; tiles only when MAP_TILE_URL is set. */
+   Leaflet from the bundled static files; tiles only when MAP_TILE_URL is set. Labels
+   carry place and area names typed by people, and Leaflet reads a string tooltip as
+   HTML: every tooltip is a text node. */
 (function () {
   "use strict";
   var BLUES = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
@@ -72,7 +74,11 @@
             },
             onEachFeature: function (f, lyr) {
               var text = label(f.properties);
-              if (text) { lyr.bindTooltip(text); }
+              if (text) {
+                var span = document.createElement("span");
+                span.textContent = text;
+                lyr.bindTooltip(span);
+              }
             }
           }).addTo(map);
           drawn += layer.getLayers().length;
