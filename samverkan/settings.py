@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -239,6 +240,43 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source that lets the browser load the configured map tiles.
+
+    A Leaflet tile URL such as ``https://{s}.tiles.example/{z}/{x}/{y}.png`` names its
+    servers with placeholders; CSP allows a wildcard only as the leftmost host label.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []  # a path on this server: 'self' covers it
+    labels = parts.netloc.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        return [f"{parts.scheme}:"]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Text from data never runs as code: no inline or evaluated script on any page. Styles
+# keep 'unsafe-inline' because the server-drawn SVG charts and print pages carry <style>
+# elements and style attributes; a style cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_source(MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
