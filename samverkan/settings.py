@@ -118,10 +118,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web process read while the task worker writes.
+    # WAL lets readers go on while one connection writes. Transactions begin IMMEDIATE:
+    # they take the write lock first, so concurrent writers queue on the busy timeout.
+    # A DEFERRED transaction that reads and then writes fails at once with "database is
+    # locked" when another writer got in between (no wait can save its stale snapshot).
+    # The timeout must outlast the longest write transaction, e.g. an import_incidents
+    # run, which holds the lock until it commits (docs/operations.md).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(env("SQLITE_BUSY_TIMEOUT", "120")),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
