@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.validation import point_problem, time_problem
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -71,6 +72,11 @@ class IncidentSerializer(serializers.ModelSerializer):
         has_point = attrs.get("lon") is not None and attrs.get("lat") is not None
         if not has_point and not attrs.get("area"):
             raise serializers.ValidationError("Ange lon och lat, eller en områdeskod (area).")
+        if has_point and (problem := point_problem(attrs["lon"], attrs["lat"])):
+            raise serializers.ValidationError({"lon": problem, "lat": problem})
+        for field in ("occurred_from", "occurred_to"):
+            if problem := time_problem(attrs.get(field)):
+                raise serializers.ValidationError({field: problem})
         end = attrs.get("occurred_to")
         if end and end <= attrs["occurred_from"]:
             raise serializers.ValidationError({"occurred_to": "Måste vara efter occurred_from."})

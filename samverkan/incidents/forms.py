@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category, PlaceType, Status
+from samverkan.incidents.validation import point_problem, time_problem
 
 
 class ReportForm(forms.Form):
@@ -65,6 +66,8 @@ class ReportForm(forms.Form):
         has_point = data.get("lon") is not None and data.get("lat") is not None
         if not has_point and not data.get("area"):
             raise forms.ValidationError(_("Markera platsen på kartan eller välj ett område."))
+        if has_point and (problem := point_problem(data["lon"], data["lat"])):
+            raise forms.ValidationError(problem)
         start, end = data.get("occurred_from"), data.get("occurred_to")
         if start and start > timezone.now() + timezone.timedelta(minutes=5):
             self.add_error("occurred_from", _("Tiden kan inte ligga i framtiden."))
@@ -75,6 +78,9 @@ class ReportForm(forms.Form):
                 self.add_error("occurred_to", _("Periodens slut måste komma efter dess början."))
         else:
             data["occurred_to"] = None
+        for field in ("occurred_from", "occurred_to"):
+            if field not in self.errors and (problem := time_problem(data.get(field))):
+                self.add_error(field, problem)
         return data
 
 

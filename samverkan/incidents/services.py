@@ -11,6 +11,7 @@ from samverkan.core.roles import Role
 from samverkan.incidents import workflow
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Incident
+from samverkan.incidents.validation import point_problem, time_problem
 
 REPORT_SOURCE = "rapport"
 
@@ -26,6 +27,13 @@ def reporting_organisation(user):
 @transaction.atomic
 def report_incident(user, row: IncidentRow, *, request=None) -> Incident:
     """File one report from the reporter form or the API."""
+    problem = (
+        point_problem(row.lon, row.lat)
+        or time_problem(row.occurred_from)
+        or time_problem(row.occurred_to)
+    )
+    if problem:
+        raise ValueError(problem)
     row.source = row.source or REPORT_SOURCE
     row.reporter_id = user.pk
     if row.organisation_id is None:

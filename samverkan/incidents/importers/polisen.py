@@ -17,6 +17,7 @@ from samverkan.incidents.importers.base import ImportFileError, ImportSummary, R
 from samverkan.incidents.ingest import IncidentRow
 from samverkan.incidents.models import Category, Precision, SourceMapping
 from samverkan.incidents.polisen import parse_event, resolve_place
+from samverkan.incidents.validation import time_problem
 
 SOURCE = "polisen"
 
@@ -39,6 +40,9 @@ def read_rows(path: Path, *, source: str = SOURCE) -> tuple[list[IncidentRow], I
             event = parse_event(obj)
         except (KeyError, TypeError, ValueError) as exc:
             summary.rejects.append(Reject(line, "datetime/name/location", str(exc), str(obj)[:200]))
+            continue
+        if problem := time_problem(event.occurred_at):
+            summary.rejects.append(Reject(line, "datetime/name", problem, str(obj)[:200]))
             continue
         category_id = mapping.get(event.type)
         if category_id is None:

@@ -33,6 +33,7 @@ from samverkan.core.geo import PROJECTED_CRS, to_wgs84
 from samverkan.incidents.importers.base import ImportFileError, ImportSummary, Reject
 from samverkan.incidents.ingest import IncidentRow
 from samverkan.incidents.models import Category, PlaceType, Precision, SourceMapping
+from samverkan.incidents.validation import EARLIEST
 
 FORMATS = ("csv", "xlsx", "geojson")
 FUTURE_TOLERANCE = timedelta(hours=1)
@@ -569,6 +570,9 @@ class TabularReader:
             return None
         if start > self._latest:
             self._reject(line, "time", f"tidpunkten '{t}' ligger i framtiden", raw)
+            return None
+        if start < EARLIEST:
+            self._reject(line, "time", f"tidpunkten '{t}' ligger före år 1900", raw)
             return None
         if "time_to" in self.col:
             t2 = self._cell(values, "time_to")
