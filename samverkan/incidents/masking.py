@@ -2,14 +2,25 @@
 
 Incident reports describe places and events, not people (DESIGN.md, section 4), yet the
 people who write them (caretakers, school staff, patrolling guards) often paste in a phone
-number, an e-mail address or an identity number. This module replaces those with the tokens
-``[personnummer]``, ``[telefon]`` and ``[e-post]``.
+number, an e-mail address, an identity number or a name. This module replaces those with
+the tokens ``[personnummer]``, ``[telefon]``, ``[e-post]`` and ``[namn]``.
 
 Identity numbers are only masked when their check digits and date part are valid. That
 keeps false positives (dates, case numbers, organisation numbers, amounts) rare without a
 list of exceptions: a random ten-digit number passes the Luhn check one time in ten and is
 a plausible date a few times in a hundred. Phone numbers carry no check digit, so they are
 recognised by their national numbering plans and typical written groupings instead.
+
+Names have no check digit either. A name is a first name from a list of the common first
+names in Sweden and Norway (``data/first_names.txt``), optionally followed by further
+capitalised words (middle names, surnames): "Kalle Svensson", "Per-Olof Ek", "Ebba von
+Sydow", "Kalles". Place and organisation names built from a person's name are left alone
+when a place or organisation word follows ("Olof Palmes gata", "Karl Johans gate", "Maria
+Magdalena kyrka", "Eva Lundgren AB"). A first name that is also an ordinary word ("Per",
+"Hans", "Stig") is masked on its own only where its capital letter says it is a name, not
+at the start of a sentence. A surname alone, a rare first name and names in capitals are
+not recognised: precision and recall are measured on the labelled corpus of the tests and
+reported in docs/anvandarguide.md.
 
 The module is pure Python (no Django) so that it can run in bulk imports and notebooks.
 
@@ -22,6 +33,8 @@ H-numbers (month plus 40) follow the same rules.
 Post- och telestyrelsen, "Svensk nummerplan för telefoni" (trunk prefix 0, area codes of
 1-3 digits, mobile series 07x with 10 digits in national form); Nkom, "Nummerplan for
 E.164" (Norwegian 8-digit numbers, mobiles in the 4 and 9 series).
+Statistiska centralbyrån (SCB), "Namn och namnsdagar"; Statistisk sentralbyrå (SSB),
+"Navn" (the most common first names, from which the name list is compiled).
 """
 
 from __future__ import annotations
@@ -30,14 +43,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 __all__ = [
     "KINDS",
     "TOKENS",
     "MaskResult",
+    "first_names",
     "fnr_checksum_ok",
     "is_fodselsnummer",
     "is_personnummer",
+    "likely_names",
     "luhn_ok",
     "mask",
     "mask_text",
@@ -46,14 +63,15 @@ __all__ = [
 PERSONNUMMER = "personnummer"
 TELEFON = "telefon"
 EPOST = "e-post"
+NAMN = "namn"
 
-KINDS = (PERSONNUMMER, TELEFON, EPOST)
+KINDS = (PERSONNUMMER, TELEFON, EPOST, NAMN)
 TOKENS = {kind: f"[{kind}]" for kind in KINDS}
 
 # Lower number wins when two candidates overlap: an e-mail address may contain digits that
 # look like a phone number, and a checksum-valid identity number is stronger evidence than
 # the mere shape of a phone number.
-_PRIORITY = {EPOST: 0, PERSONNUMMER: 1, TELEFON: 2}
+_PRIORITY = {EPOST: 0, PERSONNUMMER: 1, TELEFON: 2, NAMN: 3}
 
 
 @dataclass(frozen=True)
@@ -343,6 +361,261 @@ def _preceded_by_reference(text: str, start: int) -> bool:
     return _REF_WORD.fullmatch(last.lstrip("([")) is not None
 
 
+# --- names ----------------------------------------------------------------------------------
+
+_NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
+
+_UPPER = "A-ZÅÄÖÆØÉÜ"
+_LOWER = "a-zåäöæøéèüáß"
+# A capitalised word, hyphenated parts capitalised too ("Per-Olof", "Svensson-Berg"); a
+# word glued to a hyphen and a lower-case part ("Palme-skolan") is a compound, not a name.
+_CAP_WORD = re.compile(
+    # The capital comes before the lookbehind (which then includes it) so that the engine
+    # skips quickly to capitals instead of testing every position.
+    rf"[{_UPPER}](?<![\w-].)[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w-])(?!\.[{_LOWER}])"
+)
+_QUICK_WORD = re.compile(rf"[{_UPPER}][{_LOWER}]+")
+# Between the parts of one name: a single space, or a nobiliary particle.
+_NAME_GAP = re.compile(r"[ \u00a0](?:(?:af|av|von|van|der|de|la|di|da|el|al|bin|ibn)[ \u00a0])?")
+# Words after a name that make it the name of a place or an organisation. After a genitive
+# ("Olof Palmes gata") any of them; after a bare name only those that cannot be a verb or
+# an everyday word after a person ("Eva bad om hjälp": bad = asked, not a bath house).
+_INSTITUTION_WORDS = frozenset(
+    [
+        "gata",
+        "gatan",
+        "gate",
+        "gaten",
+        "väg",
+        "vägen",
+        "vei",
+        "veien",
+        "veg",
+        "vegen",
+        "torg",
+        "torget",
+        "plats",
+        "platsen",
+        "plass",
+        "plassen",
+        "park",
+        "parken",
+        "skola",
+        "skolan",
+        "skole",
+        "skolen",
+        "förskola",
+        "förskolan",
+        "barnehage",
+        "barnehagen",
+        "gymnasium",
+        "gymnasiet",
+        "allé",
+        "allén",
+        "kyrka",
+        "kyrkan",
+        "kirke",
+        "kirken",
+        "kapell",
+        "sjukhus",
+        "sjukhuset",
+        "sykehus",
+        "församling",
+        "menighet",
+        "stiftelse",
+        "stiftelsen",
+        "institut",
+        "institutet",
+        "bibliotek",
+        "biblioteket",
+        "teater",
+        "teatern",
+        "museum",
+        "museet",
+        "centrum",
+        "senter",
+        "stadion",
+        "kvarter",
+        "kvarteret",
+    ]
+)
+_PLACE_WORDS = _INSTITUTION_WORDS | frozenset(
+    [
+        "gt",
+        "stig",
+        "stigen",
+        "gränd",
+        "gränden",
+        "backe",
+        "backen",
+        "bakke",
+        "bakken",
+        "bro",
+        "bron",
+        "brua",
+        "brygga",
+        "bryggan",
+        "brygge",
+        "bryggen",
+        "minne",
+        "plan",
+        "planen",
+        "gård",
+        "gården",
+        "hage",
+        "hagen",
+        "holme",
+        "holmen",
+        "udde",
+        "udden",
+        "hall",
+        "hallen",
+        "center",
+        "bad",
+        "badet",
+        "hus",
+        "huset",
+        "kaj",
+        "kajen",
+        "strand",
+        "stranden",
+        "höjd",
+        "höjden",
+        "äng",
+        "ängen",
+        "lund",
+        "lunden",
+    ]
+)
+_ORG_AFTER = re.compile(r"[ \u00a0]+(?:AB|AS|ASA|HB|KB|SA|Aktiebolag|& ?Co)\b")
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
+_NEXT_COMPOUND = re.compile(r"[ \u00a0]+([^\W\d_]+-[^\W\d_]+)")
+# Street and place names written as one word with a person's name in front ("Lars
+# Kaggsgatan"): the last part of the name ends in one of these.
+_STREET_SUFFIXES = (
+    "gatan",
+    "gata",
+    "vägen",
+    "väg",
+    "gränd",
+    "gränden",
+    "allén",
+    "allé",
+    "torget",
+    "torg",
+    "platsen",
+    "plan",
+    "backen",
+    "parken",
+    "skolan",
+    "gården",
+    "stigen",
+    "bron",
+    "kyrkan",
+    "gate",
+    "gaten",
+    "veien",
+    "vegen",
+    "plass",
+    "plassen",
+    "skolen",
+    "kirke",
+    "kirken",
+    "parken",
+    "torget",
+    "hallen",
+    "huset",
+    "senteret",
+)
+_SENTENCE_END = ".!?\n\r\u2022"
+
+
+@cache
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The first-name list: ``(all names, names that are also ordinary words)``."""
+    names: set[str] = set()
+    ambiguous: set[str] = set()
+    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        name = entry.removesuffix("*").strip()
+        names.add(name)
+        if entry.endswith("*"):
+            ambiguous.add(name)
+    return frozenset(names), frozenset(ambiguous)
+
+
+def _first_name(word: str, names: frozenset[str]) -> bool:
+    """A listed first name, a hyphenated one ("Per-Olof") or its genitive ("Kalles")."""
+    head = word.split("-", 1)[0]
+    return head in names or (word.endswith("s") and word[:-1] in names)
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\u00a0\"'«»“”‘’(-–")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _ends_in_place_word(word: str) -> bool:
+    """A compound such as "Kaggsgatan", "Dahlbergsallén" or "Anka-parken"."""
+    word = word.lower()
+    if not word.endswith(_STREET_SUFFIXES):
+        return False
+    return any(word.endswith(end) and len(word) > len(end) + 2 for end in _STREET_SUFFIXES)
+
+
+def _place_or_organisation_follows(text: str, end: int, genitive: bool) -> bool:
+    if _ORG_AFTER.match(text, end):
+        return True
+    m = _NEXT_COMPOUND.match(text, end)
+    if m is not None and _ends_in_place_word(m.group(1)):
+        return True
+    m = _NEXT_WORD.match(text, end)
+    words = _PLACE_WORDS if genitive else _INSTITUTION_WORDS
+    return m is not None and m.group(1).lower() in words
+
+
+def _find_names(text: str) -> list[tuple[int, int, int, str]]:
+    """Spans of likely person names: a first name and the capitalised words after it."""
+    names, ambiguous = first_names()
+    # Cheap pre-check: most texts hold no listed first name at all.
+    quick = _QUICK_WORD.findall(text)
+    if names.isdisjoint(quick) and names.isdisjoint(w[:-1] for w in quick if w[-1] == "s"):
+        return []
+    words = list(_CAP_WORD.finditer(text))
+    out: list[tuple[int, int, int, str]] = []
+    k = 0
+    while k < len(words):
+        first = words[k]
+        if not _first_name(first.group(), names):
+            k += 1
+            continue
+        i = last = k
+        # Middle names and surnames: capitalised words joined by a space or a particle.
+        while last + 1 < len(words) and last - k < 3:
+            gap = _NAME_GAP.fullmatch(text, words[last].end(), words[last + 1].start())
+            if gap is None:
+                break
+            last += 1
+        start, end = first.start(), words[last].end()
+        k = last + 1
+        if _ends_in_place_word(words[last].group()) and last > i:
+            continue
+        if _place_or_organisation_follows(text, end, text[end - 1] == "s"):
+            continue
+        # Alone, a name that is also a word is a name only where a capital is unusual.
+        if last == i and first.group() in ambiguous and _at_sentence_start(text, start):
+            continue
+        out.append((_PRIORITY[NAMN], start, end, NAMN))
+    return out
+
+
+def likely_names(text: str) -> list[str]:
+    """The names :func:`mask` would replace in ``text``, in order of appearance."""
+    return [text[start:end] for kind, start, end in mask(text).found if kind == NAMN]
+
+
 # --- finding --------------------------------------------------------------------------------
 
 
@@ -357,6 +630,7 @@ def _find_candidates(text: str) -> list[tuple[int, int, int, str]]:
         if _pnr_match_ok(m) if m.group("date") else _fnr_ok(m["fdate"] + m["fserial"]):
             out.append((_PRIORITY[PERSONNUMMER], m.start(), m.end(), PERSONNUMMER))
 
+    out.extend(_find_names(text))
     return _find_phones(text, out)
 
 
@@ -479,7 +753,9 @@ def mask(text: str) -> MaskResult:
     'Klotter i trapphus B, ring Kalle [telefon]'
     """
     if "@" not in text and _DIGIT.search(text) is None:
-        return MaskResult(text)
+        # Only names are possible; they never overlap one another.
+        names = [(start, end, kind) for _, start, end, kind in _find_names(text)]
+        return _result(_render(text, names)[0], names) if names else MaskResult(text)
     items = _choose(text)
     if not items:
         return MaskResult(text)

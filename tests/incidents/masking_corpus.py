@@ -4,7 +4,9 @@ Each case is ``(text, items)``: ``items`` lists, in order of appearance, the
 ``(kind, substring)`` pairs that must be masked; everything else must stay. The texts
 imitate what caretakers, school staff, guards and housing companies write in Swedish and
 Norwegian incident reports, with many look-alikes that must *not* be masked (dates, times,
-police case numbers, organisation numbers, amounts, postcodes, plates, account numbers).
+police case numbers, organisation numbers, amounts, postcodes, plates, account numbers)
+and names of people beside capitalised words that are not people (streets and schools
+named after someone, organisations, places, first names that are also ordinary words).
 
 All identity numbers are fictitious but carry valid check digits, so that the masker's
 checksum rule is exercised; ``test_masking.py`` asserts this for every labelled identity
@@ -15,16 +17,17 @@ Phone numbers are fictitious.
 PNR = "personnummer"
 TEL = "telefon"
 MAIL = "e-post"
+NAME = "namn"
 
 # --- Swedish: phone numbers -----------------------------------------------------------------
 SWEDISH_PHONES = [
-    ("Klotter i trapphus B, ring Kalle 070-123 45 67", [(TEL, "070-123 45 67")]),
-    ("Klotter i trapphus B, ring Kalle 070-123 45 67.", [(TEL, "070-123 45 67")]),
+    ("Klotter i trapphus B, ring Kalle 070-123 45 67", [(NAME, "Kalle"), (TEL, "070-123 45 67")]),
+    ("Klotter i trapphus B, ring Kalle 070-123 45 67.", [(NAME, "Kalle"), (TEL, "070-123 45 67")]),
     ("070-123 45 67 ringde och berättade om inbrott i förråd 3.", [(TEL, "070-123 45 67")]),
     ("Vaktmästaren nås på 08-123 456 78 dagtid.", [(TEL, "08-123 456 78")]),
     ("Kontakta fastighetsskötare (073-987 65 43) vid frågor.", [(TEL, "073-987 65 43")]),
     ("Boende i lgh 1102 klagar på oväsen, tel 0701234567", [(TEL, "0701234567")]),
-    ("Anmälare: Eva, 031-12 34 56, Hisingen.", [(TEL, "031-12 34 56")]),
+    ("Anmälare: Eva, 031-12 34 56, Hisingen.", [(NAME, "Eva"), (TEL, "031-12 34 56")]),
     ("Skadegörelse på cykelställ, vittne ringer från 0480-123 45.", [(TEL, "0480-123 45")]),
     ("Ring 076-555 12 34 om porten står öppen igen!", [(TEL, "076-555 12 34")]),
     (
@@ -37,7 +40,7 @@ SWEDISH_PHONES = [
     ("Ring +4670-9876543 om bilen står kvar.", [(TEL, "+4670-9876543")]),
     ("Nattvakten: +46 8 123 456 78", [(TEL, "+46 8 123 456 78")]),
     ("Växeln: +46-(0)8-123 45 67", [(TEL, "+46-(0)8-123 45 67")]),
-    ("Tel. 070 123 45 67 (Ali)", [(TEL, "070 123 45 67")]),
+    ("Tel. 070 123 45 67 (Ali)", [(TEL, "070 123 45 67"), (NAME, "Ali")]),
     ("tel: 070-1234567", [(TEL, "070-1234567")]),
     (
         "Vittne (granne) 0739-12 34 56 såg två personer springa mot busshållplatsen.",
@@ -45,7 +48,7 @@ SWEDISH_PHONES = [
     ),
     ("Larmet gick 02.14, väktare ringde 08-12 34 56 78.", [(TEL, "08-12 34 56 78")]),
     ("Kontaktperson på förskolan: 019-12 34 56", [(TEL, "019-12 34 56")]),
-    ("Ring Kjell på 0709 - 12 34 56 innan ni går in.", [(TEL, "0709 - 12 34 56")]),
+    ("Ring Kjell på 0709 - 12 34 56 innan ni går in.", [(NAME, "Kjell"), (TEL, "0709 - 12 34 56")]),
     ("Bostadsbolagets jour 020-123 456 har underrättats.", [(TEL, "020-123 456")]),
     ("Flera bilar uppbrutna på Norra parkeringen. Tipsa 0702 33 44 55.", [(TEL, "0702 33 44 55")]),
     ("Ungdomsgäng vid fritidsgården, ledare nås på 076–123 45 67", [(TEL, "076–123 45 67")]),
@@ -71,7 +74,10 @@ SWEDISH_PHONES = [
         [(TEL, "0771-123 456")],
     ),
     ("Klottersanering beställd, ring firman på 08 - 123 45 67.", [(TEL, "08 - 123 45 67")]),
-    ("Lärare Sara (070-987 65 43) såg bråket på skolgården.", [(TEL, "070-987 65 43")]),
+    (
+        "Lärare Sara (070-987 65 43) såg bråket på skolgården.",
+        [(NAME, "Sara"), (TEL, "070-987 65 43")],
+    ),
     ("Butikschefen ringer upp från +46706543210.", [(TEL, "+46706543210")]),
     ("Brand i soprum, nås: 0731-23 45 67", [(TEL, "0731-23 45 67")]),
     ("Cyklar stulna ur cykelrummet. Tel 018-10 20 30 (kvällstid).", [(TEL, "018-10 20 30")]),
@@ -84,7 +90,7 @@ SWEDISH_IDS = [
     ("Misstänkt langning vid skolan, anmält av 850312-3310.", [(PNR, "850312-3310")]),
     ("Elev 040917-5486 har setts med kniv på rasten.", [(PNR, "040917-5486")]),
     ("811228-9874 uppger att mopeden stulits från cykelstället.", [(PNR, "811228-9874")]),
-    ("Anmälare: Karin (pnr 671130-1546)", [(PNR, "671130-1546")]),
+    ("Anmälare: Karin (pnr 671130-1546)", [(NAME, "Karin"), (PNR, "671130-1546")]),
     ("Pnr: 19850312-3310, boende i port 4.", [(PNR, "19850312-3310")]),
     ("Personnummer 198503123310 lämnat till polisen.", [(PNR, "198503123310")]),
     ("Den unge (20040917-5486) var berusad.", [(PNR, "20040917-5486")]),
@@ -129,7 +135,7 @@ SWEDISH_IDS = [
 
 # --- Norwegian: fødselsnummer, D-numbers and phone numbers ----------------------------------
 NORWEGIAN = [
-    ("Hærverk i oppgang B, ring Ola på 912 34 567", [(TEL, "912 34 567")]),
+    ("Hærverk i oppgang B, ring Ola på 912 34 567", [(NAME, "Ola"), (TEL, "912 34 567")]),
     ("Vaktmester kan nås på 412 34 567 hverdager.", [(TEL, "412 34 567")]),
     ("Tyveri fra bod, tlf 98765432", [(TEL, "98765432")]),
     ("Kontakt: +47 912 34 567", [(TEL, "+47 912 34 567")]),
@@ -156,14 +162,20 @@ NORWEGIAN = [
     ("Kjøpte alkohol til mindreårige, fnr 09100293991, Kvadraturen.", [(PNR, "09100293991")]),
     ("Personen (fnr 180495-06852) ble bortvist.", [(PNR, "180495-06852")]),
     ("Eksempel fra Skatteetaten-brev: 31129956715", [(PNR, "31129956715")]),
-    ("Kåre Sæther, tlf 934 56 789, så tre personer ved bussholdeplassen.", [(TEL, "934 56 789")]),
+    (
+        "Kåre Sæther, tlf 934 56 789, så tre personer ved bussholdeplassen.",
+        [(NAME, "Kåre Sæther"), (TEL, "934 56 789")],
+    ),
     ("Hærverk på bil, eier ringer fra 004791234567", [(TEL, "004791234567")]),
     ("Tlf: +4798765432", [(TEL, "+4798765432")]),
     (
         "Rusmisbruk i trappeoppgangen. Ring Bjørn 45 67 89 01 eller Åse 93 21 09 87.",
-        [(TEL, "45 67 89 01"), (TEL, "93 21 09 87")],
+        [(NAME, "Bjørn"), (TEL, "45 67 89 01"), (NAME, "Åse"), (TEL, "93 21 09 87")],
     ),
-    ("Søppelbrann, vaktmester Øyvind (tlf 402 11 223) varslet.", [(TEL, "402 11 223")]),
+    (
+        "Søppelbrann, vaktmester Øyvind (tlf 402 11 223) varslet.",
+        [(NAME, "Øyvind"), (TEL, "402 11 223")],
+    ),
     (
         "Tagging på skolens vegg. Kontakt: 73 12 34 56 / 917 65 432",
         [(TEL, "73 12 34 56"), (TEL, "917 65 432")],
@@ -216,7 +228,7 @@ EMAILS = [
         "Skriv till support@larmbolaget.se eller ring 0771-123 456.",
         [(MAIL, "support@larmbolaget.se"), (TEL, "0771-123 456")],
     ),
-    ("Vittnet heter Ahmed, mejl ahmed.h@yahoo.se.", [(MAIL, "ahmed.h@yahoo.se")]),
+    ("Vittnet heter Ahmed, mejl ahmed.h@yahoo.se.", [(NAME, "Ahmed"), (MAIL, "ahmed.h@yahoo.se")]),
     ("E-post: BJORN.DAHL@FIRMA.SE", [(MAIL, "BJORN.DAHL@FIRMA.SE")]),
     (
         "kontakt@brf-solsidan.se (styrelsen) har fått in klagomål",
@@ -269,8 +281,11 @@ EDGE_CASES = [
     ("Vittnen: 811228-9874;850312-3310", [(PNR, "811228-9874"), (PNR, "850312-3310")]),
     ("Fnr 01019021730.", [(PNR, "01019021730")]),
     ("Tlf 912 34 567.", [(TEL, "912 34 567")]),
-    ("Pnr 811228-9874 (åäö-test: Örjan Ängström).", [(PNR, "811228-9874")]),
-    ("Tlf. til Ørjan Ødegård: 912 34 567, æ ø å", [(TEL, "912 34 567")]),
+    (
+        "Pnr 811228-9874 (åäö-test: Örjan Ängström).",
+        [(PNR, "811228-9874"), (NAME, "Örjan Ängström")],
+    ),
+    ("Tlf. til Ørjan Ødegård: 912 34 567, æ ø å", [(NAME, "Ørjan Ødegård"), (TEL, "912 34 567")]),
     ("Skadegörelse\r\nTel 08-123 456 78\r\n", [(TEL, "08-123 456 78")]),
     ("Nr:+46701234567", [(TEL, "+46701234567")]),
     ("Två nummer: 0701234567 och 0812345678", [(TEL, "0701234567"), (TEL, "0812345678")]),
@@ -420,7 +435,10 @@ MIXED = [
     ("Bil ABC 123 tillhör 781224-0492.", [(PNR, "781224-0492")]),
     ("05/03/2024 ringde 070-222 33 44 och anmälde stöld av 3 cyklar.", [(TEL, "070-222 33 44")]),
     ("Inbrott 20240305, pnr 19850312-3310, skada ca 45 000 kr.", [(PNR, "19850312-3310")]),
-    ("Kl. 14.30 ringde Eva (031-12 34 56) om ungdomar vid ICA, 15-17 år.", [(TEL, "031-12 34 56")]),
+    (
+        "Kl. 14.30 ringde Eva (031-12 34 56) om ungdomar vid ICA, 15-17 år.",
+        [(NAME, "Eva"), (TEL, "031-12 34 56")],
+    ),
     ("Faktura 8112289875 gäller inte 811228-9874.", [(PNR, "811228-9874")]),
     ("Koordinater 59.3293, 18.0686; vittne 0701234567.", [(TEL, "0701234567")]),
     ("IP 192.168.0.12, anmält av it@skolan.se.", [(MAIL, "it@skolan.se")]),
@@ -441,7 +459,7 @@ MIXED = [
     ("Postboks 123, 0150 Oslo. Tlf 22 12 34 56.", [(TEL, "22 12 34 56")]),
     ("Org.nr. 974760673, kontaktperson tlf 412 34 567.", [(TEL, "412 34 567")]),
     ("Reg.nr. EL 12345, eier fnr 15088503063.", [(PNR, "15088503063")]),
-    ("Kl. 23.15 ringte Per (98765432) om fest i 4. etasje.", [(TEL, "98765432")]),
+    ("Kl. 23.15 ringte Per (98765432) om fest i 4. etasje.", [(NAME, "Per"), (TEL, "98765432")]),
     (
         "2024-03-05: 811228-9874 anmäler att 850312-3310 hotat henne.",
         [(PNR, "811228-9874"), (PNR, "850312-3310")],
@@ -478,6 +496,144 @@ MIXED = [
     ("Objekt 0123456789 (fel), rätt kontakt 0123-456 78.", [(TEL, "0123-456 78")]),
 ]
 
+# --- Names of people (Swedish and Norwegian) ------------------------------------------------
+# Written as reporters write: first names alone, full names, double and hyphenated names,
+# genitives, names next to numbers. Some are names the masker cannot know (a surname alone,
+# a rare first name, names in capitals or lower case): they stay in so that recall is
+# measured honestly.
+NAMES_SV = [
+    ("Kalle Svensson ringde och berättade om klottret.", [(NAME, "Kalle Svensson")]),
+    ("Vittne: Anna Karlsson, boende i huset.", [(NAME, "Anna Karlsson")]),
+    ("Grannen Lars-Göran Persson hörde skrik vid tretiden.", [(NAME, "Lars-Göran Persson")]),
+    ("Ann-Christin Berg såg två killar vid cykelstället.", [(NAME, "Ann-Christin Berg")]),
+    ("Fastighetsskötaren Mikael Johansson har bytt låset.", [(NAME, "Mikael Johansson")]),
+    ("Eleven Mohammed Ali Hassan blev rånad på mobilen.", [(NAME, "Mohammed Ali Hassan")]),
+    ("Ebba von Platen anmälde skadegörelse på bilen.", [(NAME, "Ebba von Platen")]),
+    ("Kalles moped stals från garaget natten till lördag.", [(NAME, "Kalles")]),
+    ("Rektor Maria Lindqvist vill ha fler vuxna ute på rasterna.", [(NAME, "Maria Lindqvist")]),
+    ("Ring Johan eller Sara om larmet går igen.", [(NAME, "Johan"), (NAME, "Sara")]),
+    ("Per Andersson och hans son såg branden.", [(NAME, "Per Andersson")]),
+    ("Hans Eriksson jobbar som nattvakt i området.", [(NAME, "Hans Eriksson")]),
+    ("Ungdomarna kallade varandra Liam och Noah.", [(NAME, "Liam"), (NAME, "Noah")]),
+    ("Enligt Björn Lindberg var dörren uppbruten redan på morgonen.", [(NAME, "Björn Lindberg")]),
+    ("Väktaren Emil Nyström larmade polis 02:40.", [(NAME, "Emil Nyström")]),
+    ("Boende Fatima Ahmed oroar sig för gänget i trappan.", [(NAME, "Fatima Ahmed")]),
+    ("Mamman till Elsa ringde skolan.", [(NAME, "Elsa")]),
+    ("Fritidsledaren Jonas Ek pratade med ungdomarna.", [(NAME, "Jonas Ek")]),
+    (
+        "Skadan upptäcktes av Gunilla Holm, 070-111 22 33.",
+        [(NAME, "Gunilla Holm"), (TEL, "070-111 22 33")],
+    ),
+    (
+        "Anmälare Stefan Wikström (stefan.w@gmail.com).",
+        [(NAME, "Stefan Wikström"), (MAIL, "stefan.w@gmail.com")],
+    ),
+    ("Svensson i lgh 1203 klagar på oväsen.", [(NAME, "Svensson")]),
+    ("Han sa att han hette Ingemar, ca 50 år.", [(NAME, "Ingemar")]),
+    ("Kontaktperson: Therese Lund, skolsköterska.", [(NAME, "Therese Lund")]),
+    ("Krögaren Tobias Strand vill ha bättre belysning.", [(NAME, "Tobias Strand")]),
+    ("Kvällsvandrarna Agneta och Leif såg en bil brinna.", [(NAME, "Agneta"), (NAME, "Leif")]),
+    ("Snatteri, gärningsman kallad Alexander enligt kamrater.", [(NAME, "Alexander")]),
+    ("Pelle på macken har bilder från kameran.", [(NAME, "Pelle")]),
+    ("Tre bilar skadade. Uppgift från Viktor Sundberg.", [(NAME, "Viktor Sundberg")]),
+    ("Uppgiftslämnare: KALLE SVENSSON, granne.", [(NAME, "KALLE SVENSSON")]),
+    ("kalle svensson i 3 tr vet vilka det var.", [(NAME, "kalle svensson")]),
+    (
+        "Linnea Åberg och Wilma Öhman blev hotade vid busskuren.",
+        [(NAME, "Linnea Åberg"), (NAME, "Wilma Öhman")],
+    ),
+    ("Ynglingen Dragan Petrović greps för skadegörelse.", [(NAME, "Dragan Petrović")]),
+    ("Såg Per springa mot parkeringen.", [(NAME, "Per")]),
+    ("Astrid Olofssons cykel stals vid stationen.", [(NAME, "Astrid Olofssons")]),
+]
+NAMES_NO = [
+    ("Ole Hansen ringte om knuste vinduer i bakgården.", [(NAME, "Ole Hansen")]),
+    ("Vaktmester Knut Olsen har tatt bilder av taggingen.", [(NAME, "Knut Olsen")]),
+    (
+        "Ingrid Johansen og Kari Nilsen så en mann med kniv.",
+        [(NAME, "Ingrid Johansen"), (NAME, "Kari Nilsen")],
+    ),
+    ("Rektor Håkon Berntsen ønsker mer politi ved skolen.", [(NAME, "Håkon Berntsen")]),
+    ("Naboen Sigrid Haugen hørte smell rundt midnatt.", [(NAME, "Sigrid Haugen")]),
+    ("Ring Trond på 98 76 54 32 hvis porten står åpen.", [(NAME, "Trond"), (TEL, "98 76 54 32")]),
+    ("Eleven Sindre ble slått ned på vei hjem.", [(NAME, "Sindre")]),
+    ("Silje Bakken meldte at sykkelen var stjålet.", [(NAME, "Silje Bakken")]),
+    ("Solveig Larsens bil ble skadet i natt.", [(NAME, "Solveig Larsens")]),
+    ("Ifølge Øyvind Dahl var det fire ungdommer.", [(NAME, "Øyvind Dahl")]),
+    ("Melder: Marit Solberg, tlf 412 34 567.", [(NAME, "Marit Solberg"), (TEL, "412 34 567")]),
+    ("Dag Fredriksen jobber nattskift på senteret.", [(NAME, "Dag Fredriksen")]),
+    ("Jeg snakket med Liv om saken.", [(NAME, "Liv")]),
+    ("Tore og Vegard fra natteravnene var på stedet.", [(NAME, "Tore"), (NAME, "Vegard")]),
+    ("Bjarne Kvam sier at lyset har vært ødelagt i ukevis.", [(NAME, "Bjarne Kvam")]),
+    ("Hilde-Marie Strøm så bilen kjøre fra stedet.", [(NAME, "Hilde-Marie Strøm")]),
+]
+
+NAMES = NAMES_SV + NAMES_NO
+
+# --- Capitalised words that are not people ---------------------------------------------------
+# Streets, squares, schools and churches named after people, organisations, places, and
+# first names that are also ordinary words at the start of a sentence.
+NOT_NAMES = [
+    ("Klotter på Olof Palmes gata vid busshållplatsen.", []),
+    ("Bråk på Karl Johans gate natt til søndag.", []),
+    ("Fönster krossade på Gustav Adolfs torg.", []),
+    ("Stenkastning mot Maria Magdalena kyrka.", []),
+    ("Ungdomsgäng vid Anna Lindhs park varje fredag.", []),
+    ("Inbrott i förrådet på Sofia skola.", []),
+    ("Skadegörelse på Per Albin Hanssons väg 14.", []),
+    ("Eva Lundgren AB äger fastigheten och har fått kopia.", []),
+    ("Tagging på Ole Bulls plass i helgen.", []),
+    ("Knuste ruter ved Olav Kyrres gate 12.", []),
+    ("Innbrudd i Kong Haakons gate, Stavanger.", []),
+    ("Per natt har det varit tre larm i snitt.", []),
+    ("Bo gärna kvar i området, säger de flesta i enkäten.", []),
+    ("Hans bil stod parkerad utanför porten.", []),
+    ("Stig in i portuppgången och titta till vänster.", []),
+    ("Liv og helse er ikke i fare, melder vekteren.", []),
+    ("Max 30 km/h gäller förbi skolan men ingen håller det.", []),
+    ("Dag och natt samlas ungdomar vid kiosken.", []),
+    ("Klara besked behövs från fastighetsägaren.", []),
+    ("Odd nok var porten låst da vekterne kom.", []),
+    ("Finn ut hvem som eier bilen før neste møte.", []),
+    ("Tor, fre och lör är det mest oroligt.", []),
+    ("Klotter vid Stockholms central och på Kungsgatan.", []),
+    ("Skadegörelse i Rinkeby centrum och Tensta träff.", []),
+    ("Ungdomar vid Medborgarplatsen skrek åt förbipasserande.", []),
+    ("Brand i container vid Coop Forum i Gränby.", []),
+    ("ICA Maxi och Systembolaget har fått nya kameror.", []),
+    ("Hærverk ved Oslo S og på Jernbanetorget.", []),
+    ("Nattravnene i Bergen går lørdager fra Torgallmenningen.", []),
+    ("Bråk utanför Max hamburgerrestaurang på Drottninggatan.", []),
+    ("Polisen och Räddningstjänsten Syd var på plats.", []),
+    ("Fältassistenterna från Malmö stad pratade med gruppen.", []),
+    ("Trygghetsvandring med Hyresgästföreningen i Husby.", []),
+    ("Krossad ruta på Västra Hamnen, Malmö.", []),
+    ("Kameran vid Gamla Stan visar två personer.", []),
+    ("Fotbollsplanen vid Kalle Anka-parken har fått nytt staket.", []),
+    ("Skadegörelse på Sankt Eriksgatan 40.", []),
+    ("Brand i soprum på Lars Kaggsgatan.", []),
+    ("Tyveri fra Rema 1000 på Grünerløkka.", []),
+    ("Stein kastet mot bussen ved Majorstuen.", []),
+    ("Skolan stänger tidigare på fredag p.g.a. studiedag.", []),
+    ("Samverkan med Svenska kyrkan och Röda korset fortsätter.", []),
+    ("Larm från Willys vid Årstaberg, ingen på plats.", []),
+    ("Ungdomar vid Gustavsbergs hamn kastade sten.", []),
+    ("Anmälan gjord till Skatteverket och Kronofogden.", []),
+    ("Bilbrand på Stig Dagermans gata i natt.", []),
+    ("Vårdcentralen Liljeholmen har haft inbrott.", []),
+    ("Skador vid Sven Rinmans gata och Hornsbergs strand.", []),
+    ("Kvarteret Hans Mattsons gränd har fått ny belysning.", []),
+    ("Lampor trasiga i Erik Dahlbergsallén sedan i höstas.", []),
+]
+
 CORPUS: list[tuple[str, list[tuple[str, str]]]] = (
-    SWEDISH_PHONES + SWEDISH_IDS + NORWEGIAN + EMAILS + EDGE_CASES + LOOK_ALIKES + MIXED
+    SWEDISH_PHONES
+    + SWEDISH_IDS
+    + NORWEGIAN
+    + EMAILS
+    + EDGE_CASES
+    + LOOK_ALIKES
+    + MIXED
+    + NAMES
+    + NOT_NAMES
 )

@@ -19,19 +19,35 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from samverkan.incidents.masking import (
+    KINDS,
     TOKENS,
     MaskResult,
+    first_names,
     fnr_checksum_ok,
     is_fodselsnummer,
     is_personnummer,
+    likely_names,
     luhn_ok,
     mask,
     mask_text,
 )
-from tests.incidents.masking_corpus import CORPUS, PNR, TEL
+from tests.incidents.masking_corpus import (
+    CORPUS,
+    NAME,
+    NAMES,
+    NAMES_NO,
+    NOT_NAMES,
+    PNR,
+    TEL,
+)
 
+# Identity numbers, phone numbers and e-mail addresses.
 MIN_PRECISION = 0.95
 MIN_RECALL = 0.99
+# Names: a first-name list cannot know every name, so recall is lower; the measured values
+# are reported in docs/anvandarguide.md and docs/user-guide.md.
+MIN_NAME_PRECISION = 0.95
+MIN_NAME_RECALL = 0.90
 
 
 @pytest.fixture(autouse=True)
@@ -113,13 +129,16 @@ def test_corpus_identity_numbers_have_valid_check_digits():
                 assert _reference_luhn_pnr(digits[-10:]), (text, sub)
 
 
-def test_corpus_precision_and_recall():
+def _score(kinds: set[str]) -> tuple[float, float, str]:
+    """Precision and recall over the corpus for items of ``kinds`` (exact span and kind)."""
     tp = fp = fn = 0
     misses = []
     for text, items in CORPUS:
         result = mask(text)
-        predicted = Counter((kind, text[start:end]) for kind, start, end in result.found)
-        expected = Counter(map(tuple, items))
+        predicted = Counter(
+            (kind, text[start:end]) for kind, start, end in result.found if kind in kinds
+        )
+        expected = Counter(tuple(item) for item in items if item[0] in kinds)
         tp += sum((predicted & expected).values())
         fp += sum((predicted - expected).values())
         fn += sum((expected - predicted).values())
@@ -133,7 +152,51 @@ def test_corpus_precision_and_recall():
     report = f"precision={precision:.4f} recall={recall:.4f} (tp={tp} fp={fp} fn={fn})"
     print(report)
     print("\n".join(misses))
-    assert precision >= MIN_PRECISION and recall >= MIN_RECALL, report + "\n" + "\n".join(misses)
+    return precision, recall, report + "\n" + "\n".join(misses)
+
+
+def test_corpus_precision_and_recall():
+    precision, recall, report = _score(set(KINDS) - {NAME})
+    assert precision >= MIN_PRECISION and recall >= MIN_RECALL, report
+
+
+def test_corpus_name_precision_and_recall():
+    precision, recall, report = _score({NAME})
+    assert precision >= MIN_NAME_PRECISION and recall >= MIN_NAME_RECALL, report
+
+
+def test_corpus_has_names_and_capitalised_words_that_are_not_names():
+    names = Counter(kind for _, items in CORPUS for kind, _ in items)[NAME]
+    assert names >= 60
+    assert len(NOT_NAMES) >= 40 and all(not items for _, items in NOT_NAMES)
+    assert len(NAMES_NO) >= 15 and len(NAMES) - len(NAMES_NO) >= 30
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Kalle Svensson ringde om klotter.", "[namn] ringde om klotter."),
+        ("Vittne Ole Hansen, tlf 912 34 567.", "Vittne [namn], tlf [telefon]."),
+        ("Klotter på Olof Palmes gata.", "Klotter på Olof Palmes gata."),
+        ("Per natt tre larm; ring Per.", "Per natt tre larm; ring [namn]."),
+    ],
+)
+def test_names_are_masked_and_streets_named_after_people_are_not(text, masked):
+    assert mask_text(text) == masked
+
+
+def test_likely_names_lists_what_masking_replaces():
+    text = "Anna Karlsson och Per såg det vid Gustav Adolfs torg, 070-123 45 67."
+    assert likely_names(text) == ["Anna Karlsson", "Per"]
+    assert mask(text).counts == {"namn": 2, "telefon": 1}
+    assert TOKENS[NAME] == "[namn]"
+
+
+def test_first_name_list_is_swedish_and_norwegian():
+    names, ambiguous = first_names()
+    assert len(names) >= 300
+    assert {"Kalle", "Anna", "Ole", "Kari", "Øyvind", "Åsa"} <= names
+    assert {"Per", "Hans", "Liv"} <= ambiguous <= names
 
 
 def test_masked_text_replaces_exactly_the_found_items():
