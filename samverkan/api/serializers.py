@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.report_scope import report_area, visibility_problem
 from samverkan.incidents.validation import point_problem, time_problem
 
 
@@ -29,12 +30,11 @@ class IncidentSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", read_only=True, default="")
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    area = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Area.objects.all(),
+    area = serializers.CharField(
         required=False,
         write_only=True,
-        help_text="Områdeskod, när platsen inte är en punkt",
+        max_length=40,
+        help_text="Områdeskod, när platsen inte är en punkt (ett område i din samverkansgrupp)",
     )
 
     class Meta:
@@ -67,6 +67,18 @@ class IncidentSerializer(serializers.ModelSerializer):
         if not instance.is_point:
             data["lon"] = data["lat"] = None
         return data
+
+    def validate_area(self, code):
+        # The same areas the reporter form offers; codes repeat across levels and countries.
+        try:
+            return report_area(self.context["request"].user, code)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate_visibility(self, value):
+        if problem := visibility_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
     def validate(self, attrs):
         has_point = attrs.get("lon") is not None and attrs.get("lat") is not None

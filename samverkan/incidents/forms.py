@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category, PlaceType, Status
+from samverkan.incidents.report_scope import area_problem, report_areas
 from samverkan.incidents.validation import point_problem, time_problem
 
 
@@ -55,8 +56,11 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, areas=None, **kwargs):
+    def __init__(self, *args, areas=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if areas is None and user is not None:
+            areas = report_areas(user)
         if areas is not None:
             self.fields["area"].queryset = areas
         self.fields["occurred_from"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -66,6 +70,8 @@ class ReportForm(forms.Form):
         has_point = data.get("lon") is not None and data.get("lat") is not None
         if not has_point and not data.get("area"):
             raise forms.ValidationError(_("Markera platsen på kartan eller välj ett område."))
+        if self.user is not None and (problem := area_problem(self.user, data.get("area"))):
+            self.add_error("area", problem)
         if has_point and (problem := point_problem(data["lon"], data["lat"])):
             raise forms.ValidationError(problem)
         start, end = data.get("occurred_from"), data.get("occurred_to")

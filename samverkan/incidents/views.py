@@ -49,7 +49,7 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["areas"] = partnership_areas(self.request.user)
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_context_data(self, **kwargs):
