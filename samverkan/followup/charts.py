@@ -30,6 +30,8 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "svg.hashsalt": "samverkan-followup",
+    # Names come from data: "$\foo$" must be drawn as written, not parsed as mathtext.
+    "text.parse_math": False,
 }
 
 

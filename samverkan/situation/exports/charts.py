@@ -24,6 +24,8 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "svg.hashsalt": "samverkan",
+    # Names come from data: "$\foo$" must be drawn as written, not parsed as mathtext.
+    "text.parse_math": False,
 }
 BLUE = "#1f5f99"
 GREY = "#9aa5b1"
