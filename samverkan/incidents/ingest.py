@@ -3,9 +3,10 @@
 Importers, the reporter form and the API all hand :func:`ingest` plain rows. It masks the
 free text, projects the coordinates to metres, computes the H3 cell, finds every area that
 contains the incident and inserts incidents and their area links in bulk, skipping rows
-that are already there (same source and external id; without an external id, same content
-hash and the same occurrence of that content within this call, so that identical rows of
-one file are all kept and a second import of the file adds nothing).
+that are already there: in the same register (a source of one organisation), the same
+external id, or without one the same content hash and the same occurrence of that content
+within this call, so that identical rows of one file are all kept and a second import of
+the file adds nothing.
 
 It does not open a transaction of its own: callers wrap the whole import in one, so an
 import that is killed leaves none of its rows behind and a rerun completes it.
@@ -158,6 +159,16 @@ def _rounded(value: float | None) -> str:
     if dot < 0 or len(text) - dot > 7 or "e" in text:
         return str(round(value, 6))
     return text
+
+
+# Where keys are unique (the model's unique constraints): a source of one organisation,
+# (source, organisation id or 0). Two organisations reporting to one source ("rapport")
+# never see each other's ids or contents as duplicates.
+Register = tuple[str, int]
+
+
+def register_of(row: IncidentRow) -> Register:
+    return (row.source, row.organisation_id or 0)
 
 
 @dataclass
@@ -371,28 +382,35 @@ class _Writer:
         self.next_id = start + n
         return list(range(start, start + n))
 
-    def existing(self, cursor, column: str, source: str, values: list[str]) -> set[str]:
-        """Which ``values`` of ``column`` are stored for ``source`` (in slices of 900)."""
+    def _in_register(self, column: str) -> str:
+        # The unique indexes' own expressions and condition, so that they are used.
+        col = self.qn(column)
+        return (
+            f"{self.qn('source')} = %s AND COALESCE({self.qn('organisation_id')}, 0) = %s "
+            f"AND NOT ({col} = '')"
+        )
+
+    def existing(self, cursor, column: str, register: Register, values: list[str]) -> set[str]:
+        """Which ``values`` of ``column`` are stored in ``register`` (in slices of 900)."""
         found: set[str] = set()
         col = self.qn(column)
+        where = self._in_register(column)
         for i in range(0, len(values), 900):
             part = values[i : i + 900]
-            # NOT (col = '') repeats the partial unique index's condition so it is used.
             cursor.execute(
-                f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self.qn('source')} = "
-                f"%s AND NOT ({col} = '') AND {col} IN ({', '.join(['%s'] * len(part))})",
-                [source, *part],
+                f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {where} "
+                f"AND {col} IN ({', '.join(['%s'] * len(part))})",
+                [*register, *part],
             )
             found.update(r[0] for r in cursor.fetchall())
         return found
 
-    def stored(self, cursor, column: str, source: str) -> list[str]:
-        """Every non-empty value of ``column`` stored for ``source``."""
+    def stored(self, cursor, column: str, register: Register) -> list[str]:
+        """Every non-empty value of ``column`` stored in ``register``."""
         col = self.qn(column)
         cursor.execute(
-            f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self.qn('source')} = %s "
-            f"AND NOT ({col} = '')",
-            [source],
+            f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self._in_register(column)}",
+            list(register),
         )
         return [r[0] for r in cursor.fetchall()]
 
@@ -464,7 +482,9 @@ class _SecondaryIndexes:
     appended in (incident, area) order). Nor are indexes whose keys repeat a lot in the
     rows imported so far (an organisation, a category, NULL): every new entry goes to the
     end of its key's run, since the row id ends every key, so keeping them up to date
-    touches only a few pages, while rebuilding one reads the whole table.
+    touches only a few pages, while rebuilding one reads the whole table. A partial index
+    counts only the imported rows it holds: the external-id index of an import without
+    ids holds none and stays.
 
     Parameters
     ----------
@@ -488,17 +508,25 @@ class _SecondaryIndexes:
             cursor.execute(f"PRAGMA index_info({qn(name)})")
             columns = [row[2] for row in cursor.fetchall()]
             where, params = owned[table]
-            if None not in columns:  # None: an expression, not a column
-                cursor.execute(
-                    f"SELECT COUNT(*), (SELECT COUNT(*) FROM {qn(table)} WHERE {where}) FROM "
-                    f"(SELECT DISTINCT {', '.join(qn(c) for c in columns)} FROM {qn(table)} "
-                    f"WHERE {where} LIMIT {KEEP_MAX_KEYS + 1})",
-                    params + params,
-                )
-                keys, rows = cursor.fetchone()
-                if keys <= KEEP_MAX_KEYS and keys * KEEP_MIN_REPEATS <= rows:
-                    self.kept.append(name)
-                    continue
+            head, _, condition = sql.partition(" WHERE ")
+            if None in columns:  # None: an expression; its text is in the statement
+                keys_sql = head[head.index("(") + 1 : head.rindex(")")]
+            else:
+                keys_sql = ", ".join(qn(c) for c in columns)
+            if condition:
+                # A partial index holds only the rows that meet its condition; one that
+                # holds none of the import's rows costs nothing to keep.
+                where = f"({where}) AND ({condition})"
+            cursor.execute(
+                f"SELECT COUNT(*), (SELECT COUNT(*) FROM {qn(table)} WHERE {where}) FROM "
+                f"(SELECT DISTINCT {keys_sql} FROM {qn(table)} "
+                f"WHERE {where} LIMIT {KEEP_MAX_KEYS + 1})",
+                params + params,
+            )
+            keys, rows = cursor.fetchone()
+            if keys <= KEEP_MAX_KEYS and keys * KEEP_MIN_REPEATS <= rows:
+                self.kept.append(name)
+                continue
             self.indexes.append((name, sql))
         self.dropped = False
 
@@ -604,13 +632,14 @@ class _Run:
         self.writer = _Writer(now)
         self.report = IngestReport()
         self.cursor = connection.cursor()
-        # Keys per source: seen earlier in this run, and in bulk mode also every stored one.
-        self.seen_ids: dict[str, set[str]] = {}
-        self.seen_hashes: dict[str, set[str]] = {}
-        self.loaded: set[str] = set()  # sources whose stored keys are in the sets above
-        # Per source: how often each content hash has occurred so far in this import, so
-        # that identical rows get keys of their own (see occurrence_key).
-        self.occurrences: dict[str, dict[str, int]] = {}
+        # Keys per register (see Register): seen earlier in this run, and in bulk mode
+        # also every stored one.
+        self.seen_ids: dict[Register, set[str]] = {}
+        self.seen_hashes: dict[Register, set[str]] = {}
+        self.loaded: set[Register] = set()  # registers whose stored keys are in the sets
+        # Per register: how often each content hash has occurred so far in this import,
+        # so that identical rows get keys of their own (see occurrence_key).
+        self.occurrences: dict[Register, dict[str, int]] = {}
         self.indexes: _SecondaryIndexes | None = None
         self.bulk_threshold: float | None = None
         self.masked: dict[str, str] = {}
@@ -664,51 +693,52 @@ class _Run:
         ``occurred_from`` in ISO 8601.
         """
         isos = self._isoformats(chunk)
+        registers = [register_of(r) for r in chunk]
         hashes = []
         counts = self.occurrences
-        for r, i in zip(chunk, isos):
+        for r, i, g in zip(chunk, isos, registers):
             if r.external_id:
                 hashes.append("")
                 continue
             h = _content_hash(r, i)
-            per_source = counts.get(r.source)
-            if per_source is None:
-                per_source = counts[r.source] = {}
-            n = per_source.get(h, 0) + 1
-            per_source[h] = n
+            per_register = counts.get(g)
+            if per_register is None:
+                per_register = counts[g] = {}
+            n = per_register.get(h, 0) + 1
+            per_register[h] = n
             hashes.append(h if n == 1 else occurrence_key(h, n))
-        sources = {r.source for r in chunk}
-        stored_ids: dict[str, set[str]] = {}
-        stored_hashes: dict[str, set[str]] = {}
+        present = set(registers)
+        stored_ids: dict[Register, set[str]] = {}
+        stored_hashes: dict[Register, set[str]] = {}
         if self.report.bulk:
-            for source in sources - self.loaded:
-                self._load(source)
+            for g in present - self.loaded:
+                self._load(g)
         else:
-            by_source_ids: dict[str, list[str]] = {}
-            by_source_hashes: dict[str, list[str]] = {}
-            for r, h in zip(chunk, hashes):
+            ids_of: dict[Register, list[str]] = {}
+            hashes_of: dict[Register, list[str]] = {}
+            for r, h, g in zip(chunk, hashes, registers):
                 if r.external_id:
-                    by_source_ids.setdefault(r.source, []).append(r.external_id)
+                    ids_of.setdefault(g, []).append(r.external_id)
                 else:
-                    by_source_hashes.setdefault(r.source, []).append(h)
+                    hashes_of.setdefault(g, []).append(h)
             w, cur = self.writer, self.cursor
-            for s, ids in by_source_ids.items():
-                stored_ids[s] = w.existing(cur, "external_id", s, ids)
-            for s, hs in by_source_hashes.items():
-                stored_hashes[s] = w.existing(cur, "content_hash", s, hs)
-        for s in sources:
-            self.seen_ids.setdefault(s, set())
-            self.seen_hashes.setdefault(s, set())
+            for g, ids in ids_of.items():
+                stored_ids[g] = w.existing(cur, "external_id", g, ids)
+            for g, hs in hashes_of.items():
+                stored_hashes[g] = w.existing(cur, "content_hash", g, hs)
+        for g in present:
+            self.seen_ids.setdefault(g, set())
+            self.seen_hashes.setdefault(g, set())
         empty: set[str] = set()
         fresh: list[IncidentRow] = []
         fresh_hashes: list[str] = []
         fresh_isos: list[str] = []
-        for r, h, i in zip(chunk, hashes, isos):
+        for r, h, i, g in zip(chunk, hashes, isos, registers):
             if r.external_id:
-                key, seen, known = r.external_id, self.seen_ids[r.source], stored_ids
+                key, seen, known = r.external_id, self.seen_ids[g], stored_ids
             else:
-                key, seen, known = h, self.seen_hashes[r.source], stored_hashes
-            if key in seen or key in known.get(r.source, empty):
+                key, seen, known = h, self.seen_hashes[g], stored_hashes
+            if key in seen or key in known.get(g, empty):
                 self.report.duplicates += 1
                 continue
             seen.add(key)
@@ -739,13 +769,14 @@ class _Run:
             out.append(hit[1])
         return out
 
-    def _load(self, source: str) -> None:
+    def _load(self, register: Register) -> None:
         w, cur = self.writer, self.cursor
         if w.background is not None:
             w.background.drain()  # one statement at a time on the connection
-        self.seen_ids.setdefault(source, set()).update(w.stored(cur, "external_id", source))
-        self.seen_hashes.setdefault(source, set()).update(w.stored(cur, "content_hash", source))
-        self.loaded.add(source)
+        self.seen_ids.setdefault(register, set()).update(w.stored(cur, "external_id", register))
+        hashes = w.stored(cur, "content_hash", register)
+        self.seen_hashes.setdefault(register, set()).update(hashes)
+        self.loaded.add(register)
 
     # -- bulk mode -------------------------------------------------------------------------
 
@@ -762,8 +793,8 @@ class _Run:
         if self.report.imported < self.bulk_threshold:
             return
         # Read the stored keys while the unique indexes can still serve the query.
-        for source in set(self.seen_ids) | set(self.seen_hashes):
-            self._load(source)
+        for register in set(self.seen_ids) | set(self.seen_hashes):
+            self._load(register)
         first = [self.report.incident_ids[0]]
         self.indexes = _SecondaryIndexes(
             self.cursor,

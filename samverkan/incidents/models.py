@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -194,14 +195,22 @@ class Incident(models.Model):
                 condition=models.Q(duplicate_of__isnull=False),
             )
         ]
+        # A register is a source of one organisation: ids and content hashes are unique
+        # within it, so that one organisation's keys never collide with (and so never
+        # reveal) another's. No organisation counts as organisation 0 (NULLs would be
+        # distinct in a unique index). ingest's duplicate queries repeat these expressions.
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "external_id"],
+                models.F("source"),
+                Coalesce(models.F("organisation"), models.Value(0)),
+                models.F("external_id"),
                 condition=~models.Q(external_id=""),
                 name="incident_unique_external_id",
             ),
             models.UniqueConstraint(
-                fields=["source", "content_hash"],
+                models.F("source"),
+                Coalesce(models.F("organisation"), models.Value(0)),
+                models.F("content_hash"),
                 condition=~models.Q(content_hash=""),
                 name="incident_unique_content_hash",
             ),
