@@ -122,6 +122,15 @@ def partnership_grants(user, roles: Iterable[str] | None = None) -> dict[int, fr
     relevant = [m for m in memberships(user) if wanted is None or m.role in wanted]
     if not relevant:
         return {}
+    cache = getattr(user, "_samverkan_gcache", {})
+    key = frozenset(m.pk for m in relevant)
+    if key not in cache:
+        cache[key] = _grants(relevant)
+        user._samverkan_gcache = cache
+    return dict(cache[key])
+
+
+def _grants(relevant: list[Membership]) -> dict[int, frozenset | None]:
     links = Partnership.organisations.through.objects.filter(
         organisation_id__in={m.organisation_id for m in relevant}
     ).values_list("organisation_id", "partnership_id")
