@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from samverkan.core.models import Area, Organisation
+from samverkan.incidents.masking import likely_names, mask_text
 from samverkan.incidents.models import Category, PlaceType, Status
 from samverkan.incidents.report_scope import area_problem, report_areas
 from samverkan.incidents.validation import point_problem, time_problem
@@ -45,7 +46,17 @@ class ReportForm(forms.Form):
         label=_("Beskrivning"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Skriv inte namn, personnummer eller telefonnummer: sådant maskeras."),
+        help_text=_(
+            "Skriv inte namn, personnummer, telefonnummer eller e-postadresser. Innan rapporten "
+            "sparas ersätts svenska personnummer och samordningsnummer, norska fødselsnummer, "
+            "telefonnummer och e-postadresser med [personnummer], [telefon] och [e-post], och "
+            "namn som börjar med ett vanligt svenskt eller norskt förnamn med [namn]. Andra "
+            "namn, till exempel ett efternamn ensamt, kan bli kvar."
+        ),
+    )
+    confirm_names = forms.BooleanField(
+        label=_("Skicka ändå: namnen ersätts med [namn] när rapporten sparas"),
+        required=False,
     )
     perceived_insecurity = forms.TypedChoiceField(
         label=_("Hur otryggt upplevs platsen? (1 = inte alls, 5 = mycket)"),
@@ -59,6 +70,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, areas=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.names_found: list[str] = []
+        self.masked_preview = ""
         if areas is None and user is not None:
             areas = report_areas(user)
         if areas is not None:
@@ -87,7 +100,31 @@ class ReportForm(forms.Form):
         for field in ("occurred_from", "occurred_to"):
             if field not in self.errors and (problem := time_problem(data.get(field))):
                 self.add_error(field, problem)
+        self._check_names(data)
         return data
+
+    def _check_names(self, data: dict) -> None:
+        """Stop once when the text seems to name someone, and show what would be stored.
+
+        Masking finds names that start with a common first name, not every name, so the
+        reporter is asked to take them out; confirming sends the text with them masked.
+        """
+        description, place = data.get("description") or "", data.get("place_name") or ""
+        in_description = likely_names(description)
+        self.names_found = list(dict.fromkeys(in_description + likely_names(place)))
+        if not self.names_found or data.get("confirm_names"):
+            return
+        field, text = ("description", description) if in_description else ("place_name", place)
+        self.masked_preview = mask_text(text)
+        self.add_error(
+            field,
+            _(
+                "Texten verkar innehålla namn på personer: %(names)s. Ta bort dem, eller "
+                "kryssa i rutan under beskrivningen och skicka igen; då sparas texten så här: "
+                "%(preview)s"
+            )
+            % {"names": ", ".join(self.names_found), "preview": self.masked_preview},
+        )
 
 
 class TriageFilterForm(forms.Form):

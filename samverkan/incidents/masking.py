@@ -473,8 +473,6 @@ _PLACE_WORDS = _INSTITUTION_WORDS | frozenset(
         "center",
         "bad",
         "badet",
-        "hus",
-        "huset",
         "kaj",
         "kajen",
         "strand",

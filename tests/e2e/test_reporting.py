@@ -24,13 +24,18 @@ def test_report_feedback_loop(phone, page, live_server, demo_world):
     phone.get_by_label("4", exact=True).check()
     screenshot(phone, "report-form-phone")
     phone.get_by_role("button", name="Skicka rapport").click()
+    # "Kalle" is a name: the form stops once, shows what would be stored and asks.
+    assert "verkar innehålla namn på personer: Kalle" in phone.content()
+    assert "ring [namn] [telefon]" in phone.content()
+    phone.get_by_label("Skicka ändå").check()
+    phone.get_by_role("button", name="Skicka rapport").click()
     phone.wait_for_url("**/handelser/mina/")
     assert "Tack! Din rapport är mottagen." in phone.content()
     assert "Ingen återkoppling ännu." in phone.content()
 
     incident = Incident.objects.get()
     assert incident.precision == "point"
-    assert "[telefon]" in incident.description
+    assert incident.description == "Klotter i trapphuset, ring [namn] [telefon]"
     assert incident.areas.filter(code="1880").exists()
 
     coordinator = demo_world["samordnare"]
