@@ -24,6 +24,7 @@ from samverkan.followup.models import (
     Direction,
     EffectGoal,
     Evaluation,
+    ExperienceAttachment,
     ExperienceEntry,
     GoalStatus,
     Indicator,
@@ -156,6 +157,25 @@ def refresh_indicator(
                 },
             )
     return len(spans)
+
+
+@transaction.atomic
+def refresh_indicator_and_goals(indicator: Indicator, user, *, request=None) -> int:
+    """Recount an indicator and the status of its goals; returns the months counted.
+
+    The values, the goals and the audit event are committed together or not at all.
+    """
+    n = refresh_indicator(indicator)
+    for goal in indicator.goals.all():
+        refresh_goal(goal)
+    audit.record(
+        "followup.indicator.refresh",
+        actor=user,
+        obj=indicator,
+        request=request,
+        details={"months": n},
+    )
+    return n
 
 
 @dataclass
@@ -894,6 +914,25 @@ def entry_from_evaluation(
     entry.cost = (measure.resources or "")[:200]
     entry.shared, entry.public = shared, public
     return save_entry(entry, user, categories=list(ev.categories.all()), request=request)
+
+
+def add_attachment(entry: ExperienceEntry, upload, user, *, request=None) -> ExperienceAttachment:
+    """Attach an uploaded file to an experience entry.
+
+    The file is written to storage first (a database transaction cannot hold it); when
+    the row or its audit event then fails, the file is removed again, so no attachment
+    exists without its audit event and no file is left without its row.
+    """
+    att = ExperienceAttachment(entry=entry, name=upload.name[:200], uploaded_by=user)
+    att.file.save(upload.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            att.save()
+            audit.record("followup.experience.attach", actor=user, obj=att, request=request)
+    except BaseException:
+        att.file.delete(save=False)
+        raise
+    return att
 
 
 BANK_COLUMNS = (

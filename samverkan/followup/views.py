@@ -317,11 +317,7 @@ class IndicatorRefreshView(ObjectPermissionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        ind = self.object
-        n = services.refresh_indicator(ind)
-        for goal in ind.goals.all():
-            services.refresh_goal(goal)
-        audit.record("followup.indicator.refresh", request=request, obj=ind, details={"months": n})
+        services.refresh_indicator_and_goals(self.object, request.user, request=request)
         messages.success(request, _("Värdena är uppdaterade."))
         return redirect("followup-indicator", pk=pk)
 
@@ -682,10 +678,7 @@ class EntryView(ObjectPermissionMixin, View):
             if f.size > MAX_ATTACHMENT_MB * 1024 * 1024:
                 form.add_error("file", _("Filen är större än %(n)s MB.") % {"n": MAX_ATTACHMENT_MB})
             else:
-                att = ExperienceAttachment.objects.create(
-                    entry=self.object, file=f, name=f.name[:200], uploaded_by=request.user
-                )
-                audit.record("followup.experience.attach", request=request, obj=att)
+                services.add_attachment(self.object, f, request.user, request=request)
                 messages.success(request, _("Bilagan är sparad."))
                 return redirect("followup-entry", pk=pk)
         return self.get(request, pk, form=form)
