@@ -230,6 +230,12 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             duplicates=suggest_duplicates(self.incident, scope(Incident.objects.all(), user))
             if can_change
             else [],
+            # Linked only if the user may see it: the link would reveal that it exists.
+            duplicate_of=scope(Incident.objects.all(), user)
+            .filter(pk=self.incident.duplicate_of_id)
+            .first()
+            if self.incident.duplicate_of_id
+            else None,
         )
         if self.incident.is_point:
             ctx["point_geojson"] = json.dumps(

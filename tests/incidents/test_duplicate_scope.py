@@ -133,3 +133,26 @@ def test_the_detail_page_suggests_no_other_organisations_incident_by_id(world, c
     page = client.get(f"/handelser/{mine.pk}/").content.decode()
     assert f"#{same_org.pk} " in page
     assert f"#{other_org.pk} " not in page
+
+
+def test_duplicate_of_link_only_to_an_incident_the_user_may_see(world, client):
+    from samverkan.incidents import services
+
+    reporter = world.users["reporter"]
+    client.force_login(reporter)
+    body = _body(lon=15.4, lat=59.4, description="Krossad ruta")
+    assert _post(client, reporter, body).status_code == 201
+    mine = Incident.objects.get(reporter=reporter)
+    police = _post(client, world.users["police_coordinator"], _body(lon=15.4001, lat=59.4))
+    assert police.status_code == 201
+    original = Incident.objects.exclude(pk=mine.pk).get()
+    coordinator = world.users["coordinator"]
+    services.mark_duplicate(mine, original, coordinator)
+
+    client.force_login(reporter)
+    assert client.get(f"/handelser/{original.pk}/").status_code == 404  # not the reporter's
+    page = client.get(f"/handelser/{mine.pk}/").content.decode()
+    assert f"/handelser/{original.pk}/" not in page and f"#{original.pk}<" not in page
+    client.force_login(coordinator)
+    page = client.get(f"/handelser/{mine.pk}/").content.decode()
+    assert f'href="/handelser/{original.pk}/">#{original.pk}<' in page
