@@ -868,7 +868,7 @@ class _Run:
             organisation,
             category,
             [r.place_type for r in fresh],
-            [r.place_name[:200] for r in fresh],
+            [mask(r.place_name)[:200] if r.place_name else "" for r in fresh],
             [mask(r.description) if r.description else "" for r in fresh],
             [r.perceived_insecurity for r in fresh],
             [r.lon for r in fresh],

@@ -103,3 +103,16 @@ def test_imported_description_is_masked(world, cat):
     )
     incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
     assert incident.description == "[namn] såg två personer vid Gustav Adolfs torg."
+
+
+def test_imported_place_name_is_masked(world, cat):
+    row = IncidentRow(
+        source="import-test",
+        occurred_from=datetime(2025, 3, 6, 12, tzinfo=UTC),
+        category_id=cat.pk,
+        lon=15.5,
+        lat=59.5,
+        place_name="Garaget hos Eva Lindqvist, Olof Palmes gata 3",
+    )
+    incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
+    assert incident.place_name == "Garaget hos [namn], Olof Palmes gata 3"
