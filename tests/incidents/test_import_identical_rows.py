@@ -216,3 +216,44 @@ def test_copies_in_later_batches_and_in_bulk_mode(world, monkeypatch):
     counts = Counter(Incident.objects.filter(source="b").values_list("occurred_from", "lat"))
     expected = Counter((r.occurred_from, r.lat) for r in _rows(75, "b"))
     assert counts == expected
+
+
+def test_police_feed_keys_by_event_id(db, tmp_path):
+    """Two events alike in every field but their id are two; one event listed twice is one."""
+    from samverkan.core.models import Area
+
+    def square(lon0, lat0, lon1, lat1):
+        ring = [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    county = Area.objects.create(
+        code="14", name="Västra Götalands län", level="county", country="SE",
+        geometry=square(11, 57, 15, 59), min_lon=11, max_lon=15, min_lat=57, max_lat=59,
+    )  # fmt: skip
+    Area.objects.create(
+        code="1473", name="Töreboda", level="municipality", country="SE", parent=county,
+        geometry=square(14, 58.6, 14.4, 58.8), min_lon=14, max_lon=14.4, min_lat=58.6,
+        max_lat=58.8,
+    )  # fmt: skip
+
+    def event(ident):
+        return {
+            "id": ident,
+            "datetime": "2024-03-05 14:50:00 +01:00",
+            "name": "05 mars 14.30, Inbrott, Töreboda",
+            "summary": "Inbrott i förråd.",
+            "url": f"/aktuellt/handelser/{ident}",
+            "type": "Inbrott",
+            "location": {"name": "Töreboda", "gps": "58.706,14.123"},
+        }
+
+    path = tmp_path / "events.jsonl"
+    lines = [event(1), event(2), event(1), event(3)]
+    path.write_text("\n".join(json.dumps(e) for e in lines) + "\n")
+    code, out = run(path, "--format", "polisen")
+    assert code == 0
+    assert "4 rader lästa, 3 importerade, 1 dubbletter" in out
+    assert sorted(Incident.objects.values_list("external_id", flat=True)) == ["1", "2", "3"]
+    lines.append(event(4))
+    path.write_text("\n".join(json.dumps(e) for e in lines) + "\n")
+    assert "1 importerade, 4 dubbletter" in run(path, "--format", "polisen")[1]
