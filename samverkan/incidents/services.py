@@ -10,7 +10,6 @@ from samverkan.core.permissions import memberships
 from samverkan.core.roles import Role
 from samverkan.incidents import workflow
 from samverkan.incidents.ingest import IncidentRow, ingest
-from samverkan.incidents.masking import mask_text
 from samverkan.incidents.models import Incident
 from samverkan.incidents.validation import point_problem, time_problem
 
@@ -36,8 +35,6 @@ def report_incident(user, row: IncidentRow, *, request=None) -> Incident:
     if problem:
         raise ValueError(problem)
     row.source = row.source or REPORT_SOURCE
-    # ingest masks the description; a reporter's place name is free text too.
-    row.place_name = mask_text(row.place_name) if row.place_name else ""
     row.reporter_id = user.pk
     if row.organisation_id is None:
         org = reporting_organisation(user)
