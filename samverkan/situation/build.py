@@ -12,9 +12,10 @@ and incidents marked as duplicates. With a partnership, only what belongs in tha
 partnership's picture (:func:`samverkan.incidents.permissions.partnership_filter`); without
 one, nothing that an organisation kept to itself.
 
-Audiences ``shared`` and ``public`` get aggregates only: counts of 1-2 become ``"<3"`` with
-secondary suppression (:func:`samverkan.analysis.suppression.suppress`), and nothing at the
-level of single incidents or places. For a county, police region or the whole country the
+Audiences ``shared`` and ``public`` get aggregates only: counts of 1-2 become ``"<3"``, with
+secondary suppression (``".."``) checked by an LP attack over all linked tables and every
+figure derived from a hidden count withdrawn (:mod:`samverkan.situation.disclosure`), and
+nothing at the level of single incidents or places. For a county, police region or the whole country the
 shared picture is composed from the child areas' aggregates alone.
 """
 
@@ -31,7 +32,7 @@ from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from samverkan.analysis import change, hotspots, nearrepeat, repeats, suppression, temporal
+from samverkan.analysis import change, hotspots, nearrepeat, repeats, temporal
 from samverkan.core.geo import PROJECTED_CRS, to_wgs84
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.incidents.models import (
@@ -42,6 +43,7 @@ from samverkan.incidents.models import (
 )
 from samverkan.incidents.taxonomy import BURGLARY_LIKE, police_code
 from samverkan.situation import periods
+from samverkan.situation.disclosure import protect_figures
 from samverkan.situation.periods import Period
 
 INTERNAL, SHARED, PUBLIC = "internal", "shared", "public"
@@ -49,9 +51,6 @@ AUDIENCES = (INTERNAL, SHARED, PUBLIC)
 # Levels whose shared picture is composed from the child areas' aggregates.
 REGIONAL_LEVELS = {"country", "county", "police_region", "police_area"}
 SUPPRESS_K = 3
-# Shown for a cell hidden only to protect another (secondary suppression): its true value
-# may be large, so "<3" would be false. ".." is the statistics offices' "not shown".
-SECONDARY_LABEL = ".."
 TREND_PERIODS = 13
 HOTSPOT_RESOLUTION = 9
 # Analytical z (normal p) with Benjamini-Hochberg, as ArcGIS's Hot Spot Analysis: the
@@ -256,17 +255,6 @@ def _epoch_seconds(values) -> np.ndarray:
 
 def _count_expr(distinct: bool, flt: Q) -> Count:
     return Count("incident_id", distinct=True, filter=flt) if distinct else Count("id", filter=flt)
-
-
-def _mask_small(value):
-    """Primary suppression of a lone published number (a total, a trend point)."""
-    if isinstance(value, (int, np.integer)) and 0 < int(value) < SUPPRESS_K:
-        return f"<{SUPPRESS_K}"
-    return _plain(value)
-
-
-def _is_masked(value) -> bool:
-    return isinstance(value, str)
 
 
 # --------------------------------------------------------------------------- builder
@@ -561,7 +549,9 @@ class _Builder:
         hidden = int(sum(1 for v in y if 0 < v < min_count))
         if hidden:
             self.suppressed.append(
-                {"section": "hotspots", "reason": f"{hidden} celler med färre än {min_count}"}
+                # The number of hidden cells is not given: with n_points it would bound
+                # what they hold.
+                {"section": "hotspots", "reason": f"celler med färre än {min_count}"}
             )
         return {
             "cells": out,
@@ -726,63 +716,9 @@ class _Builder:
         }
 
     # ------------------------------------------------------------------ suppression
-    def suppress_column(self, rows: list[dict], field: str, section: str, key: str = "code"):
-        if not rows:
-            return
-        values = [r[field] for r in rows]
-        res = suppression.suppress(values, SUPPRESS_K)
-        for r, v, prim, sec in zip(rows, res.estimate, res.primary, res.secondary):
-            r[field] = SECONDARY_LABEL if sec else _plain(v)
-            if prim or sec:
-                self.suppressed.append(
-                    {
-                        "section": section,
-                        "key": r[key],
-                        "field": field,
-                        "reason": "primary" if prim else "secondary",
-                    }
-                )
-
     def suppress_all(self, figures: dict) -> None:
-        for field in ("count", "previous", "last_year"):
-            value = figures["totals"][field]
-            figures["totals"][field] = _mask_small(value)
-            if _is_masked(figures["totals"][field]):
-                self.suppressed.append(
-                    {"section": "totals", "key": None, "field": field, "reason": "primary"}
-                )
-        for point in figures["trend"]:
-            point["count"] = _mask_small(point["count"])
-        if any(_is_masked(p["count"]) for p in figures["trend"]):
-            self.suppressed.append({"section": "trend", "reason": "primary"})
-        for field in ("count", "previous", "last_year"):
-            self.suppress_column(figures["by_category"], field, "by_category")
-        for r in figures["by_category"]:
-            if _is_masked(r["count"]) or _is_masked(r[figures["comparison"]]):
-                r["z"] = r["p"] = r["flag"] = None
-        for field in ("count", "previous"):
-            self.suppress_column(figures["by_child_area"], field, "by_child_area")
-        for r in figures["by_child_area"]:
-            if _is_masked(r["count"]):
-                r["rate_per_100k"] = None
-        grid = np.array(figures["weekday_hour"], dtype=np.int64)
-        res = suppression.suppress(grid, SUPPRESS_K)
-        figures["weekday_hour"] = [
-            [SECONDARY_LABEL if sec else _plain(v) for v, sec in zip(row, srow)]
-            for row, srow in zip(res.estimate, res.secondary)
-        ]
-        if res.mask.any():
-            self.suppressed.append(
-                {
-                    "section": "weekday_hour",
-                    "reason": f"{int(res.primary.sum())} primära och "
-                    f"{int(res.secondary.sum())} sekundära celler",
-                }
-            )
-        cov = figures["coverage"]
-        self.suppress_column(cov["by_organisation"], "count", "coverage", key="organisation")
-        self.suppress_column(cov["by_kind"], "count", "coverage", key="kind")
-        cov["reporters"] = _mask_small(cov["reporters"])
+        # All counts at once: the tables share their totals, so a reader combines them.
+        self.suppressed.extend(protect_figures(figures, SUPPRESS_K))
         for section in ("notable", "repeat_places", "points"):
             self.suppressed.append({"section": section, "reason": "omitted"})
         figures["near_repeat"]["zones"] = []
