@@ -27,10 +27,8 @@ demo: install
 	$(BIN)/samverkan migrate --noinput
 	$(BIN)/samverkan collectstatic --noinput -v0
 	$(BIN)/samverkan load_demo
-	@echo "Startar bakgrundsarbetaren (db_worker) och webbservern på http://$(HOST):$(PORT)/"
-	$(BIN)/samverkan db_worker & WORKER=$$!; \
-	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/samverkan runserver --noreload $(HOST):$(PORT)
+	@echo "Startar webbservern (gunicorn) och bakgrundsarbetaren på http://$(HOST):$(PORT)/"
+	$(BIN)/samverkan serve --bind $(HOST):$(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

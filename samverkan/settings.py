@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "samverkan.cases",
     "samverkan.plans",
     "samverkan.followup",
+    # After the project's apps, so the audit receivers of samverkan.core see a failed
+    # sign-in before axes flags the request as locked (samverkan/core/signin.py).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +92,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "samverkan.core.signin.IdleTimeoutMiddleware",
+    "samverkan.core.signin.NoStoreMiddleware",
+    # Last: turns a refused sign-in into the lockout page (docs/operations.md, Sign-in).
+    "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -136,17 +144,47 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in lockout (django-axes): an account is locked after SIGNIN_FAILURE_LIMIT failed
+# sign-ins, an IP address after SIGNIN_IP_FAILURE_LIMIT (a higher limit, so one office
+# behind NAT is not locked by one user), each for SIGNIN_LOCKOUT_MINUTES.
+SIGNIN_FAILURE_LIMIT = int(env("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_IP_FAILURE_LIMIT = int(env("SIGNIN_IP_FAILURE_LIMIT", "50"))
+SIGNIN_LOCKOUT_MINUTES = int(env("SIGNIN_LOCKOUT_MINUTES", "30"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "samverkan.core.signin.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "samverkan.core.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "samverkan.core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# No password is checked during a lockout, so refused attempts need not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# Idle sessions end: after SESSION_IDLE_TIMEOUT seconds, or SESSION_IDLE_TIMEOUT_CASES for
+# users who see preventive cases.
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
+SESSION_IDLE_TIMEOUT_CASES = int(env("SESSION_IDLE_TIMEOUT_CASES", str(30 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# Pages about named people are never kept by browsers or proxies.
+NO_STORE_VIEW_MODULES = ["samverkan.cases"]
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", "sv")
 LANGUAGES = [("sv", _("Svenska")), ("nb", _("Norsk bokmål")), ("en", _("English"))]
@@ -249,6 +287,20 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production behind a TLS-terminating reverse proxy (docs/operations.md, Running in
+# production): the proxy says the request came over HTTPS in X-Forwarded-Proto, and
+# must overwrite that header from clients.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses of the reverse proxies whose X-Forwarded-For names the client (audit log,
+# sign-in limits per address): samverkan/core/audit.py client_ip.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The health check answers plain HTTP to the load balancer on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$", r"^healthz$"]
 
 
 def _tile_source(url: str) -> list[str]:
@@ -296,5 +348,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Axes narrates each sign-in at INFO; failures and lockouts stay (WARNING).
+        "axes": {"level": "WARNING"},
     },
 }

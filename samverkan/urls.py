@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from samverkan.core import accounts
 from samverkan.core.forms import LoginForm
 
 admin.site.site_header = "Samverkan – administration"
@@ -17,6 +18,13 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "konto/losenord/klart/",
+        accounts.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("konto/las-upp/<int:pk>/", accounts.UnlockView.as_view(), name="account-unlock"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -6,19 +6,38 @@ so a change without its audit event cannot be committed.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from samverkan.core.models import AuditEvent, Organisation
 
 
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind trusted proxies the address they saw.
+
+    X-Forwarded-For is read only when the request comes from one of ``TRUSTED_PROXIES``,
+    and then from the right: the nearest address that is not a trusted proxy is the
+    client. Trusting the header from anyone would let a client forge the logged address
+    and escape the per-address sign-in limit; ignoring it behind a proxy would log, and
+    lock out, the proxy itself.
+    """
     if request is None:
         return None
-    # Behind a proxy the deployment sets REMOTE_ADDR via its WSGI server; trusting a
-    # client-supplied X-Forwarded-For would let anyone forge the logged address.
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(getattr(settings, "TRUSTED_PROXIES", ()))
+    if remote not in trusted:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if address not in trusted:
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return remote
+    return remote
 
 
 def record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -147,6 +148,17 @@ class OrganisationDetailView(LoginRequiredMixin, PermissionRequiredMixin, Detail
         ctx = super().get_context_data(**kwargs)
         ctx["members"] = self.object.memberships.select_related("user").order_by("user__username")
         ctx["partnerships"] = self.object.partnerships.all()
+        if rules.has_perm("core.view_auditlog", self.request.user):
+            from samverkan.core.accounts import locked_usernames, may_unlock
+
+            members = list(ctx["members"])
+            locked = locked_usernames({m.user.username for m in members})
+            ctx["members"] = members
+            ctx["locked_user_ids"] = {
+                m.user_id
+                for m in members
+                if m.user.username in locked and may_unlock(self.request.user, m.user)
+            }
         return ctx
 
 

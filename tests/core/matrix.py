@@ -7,6 +7,12 @@ MATRIX: dict[str, tuple] = {
     "logout": (None, {ANON: 405, REPORTER: 405, COORD: 405, OTHER: 405}),
     "set_language": (None, {ANON: 302, REPORTER: 302, COORD: 302, OTHER: 302}),
     "javascript-catalog": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "password_change": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "password_change_done": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "account-unlock": (
+        lambda w: {"pk": w.users["reporter"].pk},
+        {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
     "health": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
     "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "area-browser": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),

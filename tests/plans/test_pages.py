@@ -300,8 +300,8 @@ def test_every_detail_page_renders(pw, client_for, who):
 
 
 def test_no_change_without_audit_event(pw, client_for):
+    client = client_for(pw.users["coordinator"])  # signing in is an audit event too
     before = AuditEvent.objects.count()
-    client = client_for(pw.users["coordinator"])
     client.post(
         reverse("problem-edit", args=[pw.problem.pk]),
         {"title": "Inbrott i förråd", "priority": 2, "area": pw.m1.pk},

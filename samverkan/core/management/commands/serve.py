@@ -1,0 +1,176 @@
+"""``samverkan serve``: the production web server (gunicorn) and the background worker.
+
+Both run as child processes of this one, which supervises them: a background worker that
+dies is restarted (with a growing pause, so a worker that fails at once does not spin),
+and gunicorn, which supervises its own web workers, ends the whole service when it exits.
+SIGTERM or SIGINT stops both children gracefully, as a service manager expects.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+# Gunicorn's advice is 2 x cores + 1 workers; beyond about 8 processes the one database
+# becomes the bottleneck and each process only costs memory.
+MAX_WORKERS = 8
+# Seconds the children get to finish their requests and tasks before they are killed.
+STOP_GRACE = 30
+RESTART_PAUSE_MAX = 30
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
+
+
+def default_bind() -> str:
+    return f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise CommandError(f"{name} ska vara ett heltal, inte {value!r}.") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Startar webbservern (gunicorn) och bakgrundsarbetaren (db_worker) och övervakar "
+        "dem. Avslutas med SIGTERM eller Ctrl-C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bind",
+            default=None,
+            help="Adress:port att lyssna på (standard: $HOST:$PORT, annars 127.0.0.1:8000).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Antal webbprocesser (standard: $WEB_WORKERS, annars 2 x kärnor + 1, högst 8).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="Trådar per webbprocess (standard: $WEB_THREADS, annars 4).",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=None,
+            help="Sekunder innan en hängande begäran avbryts (standard: $WEB_TIMEOUT, annars 120).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Starta ingen bakgrundsarbetare (när den körs på en annan server).",
+        )
+
+    def handle(self, *args, **options):
+        bind = options["bind"] or default_bind()
+        workers = options["workers"] or env_int("WEB_WORKERS", default_workers())
+        threads = options["threads"] or env_int("WEB_THREADS", 4)
+        timeout = options["timeout"] or env_int("WEB_TIMEOUT", 120)
+        web_cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "samverkan.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            str(timeout),
+            "--graceful-timeout",
+            str(STOP_GRACE),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        worker_cmd = [sys.executable, "-m", "samverkan.cli", "db_worker"]
+        Supervisor(web_cmd, None if options["no_worker"] else worker_cmd, self).run()
+
+
+class Supervisor:
+    """Runs the web server and restarts the background worker whenever it dies."""
+
+    def __init__(self, web_cmd, worker_cmd, command):
+        self.web_cmd = web_cmd
+        self.worker_cmd = worker_cmd
+        self.out = command.stdout
+        self.err = command.stderr
+        self.stopping = False
+        self.web = None
+        self.worker = None
+        self.restart_pause = 1.0
+        self.worker_started = 0.0
+
+    def _stop(self, signum, frame):
+        self.stopping = True
+
+    def _start_worker(self):
+        self.worker = subprocess.Popen(self.worker_cmd)
+        self.worker_started = time.monotonic()
+        self.out.write(f"Bakgrundsarbetaren startad (pid {self.worker.pid}).")
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        self.web = subprocess.Popen(self.web_cmd)
+        self.out.write(f"Webbservern startad (pid {self.web.pid}): {' '.join(self.web_cmd[3:])}")
+        if self.worker_cmd:
+            self._start_worker()
+        next_worker_start = None
+        try:
+            while not self.stopping:
+                if self.web.poll() is not None:
+                    self.err.write(f"Webbservern avslutades (kod {self.web.returncode}).")
+                    break
+                if self.worker is not None and self.worker.poll() is not None:
+                    if next_worker_start is None:
+                        # A worker that ran a while had a transient failure: start again soon.
+                        if time.monotonic() - self.worker_started > 60:
+                            self.restart_pause = 1.0
+                        self.err.write(
+                            f"Bakgrundsarbetaren avslutades (kod {self.worker.returncode}); "
+                            f"startar om om {self.restart_pause:.0f} s."
+                        )
+                        next_worker_start = time.monotonic() + self.restart_pause
+                        self.restart_pause = min(self.restart_pause * 2, RESTART_PAUSE_MAX)
+                    elif time.monotonic() >= next_worker_start:
+                        next_worker_start = None
+                        self._start_worker()
+                time.sleep(0.5)
+        finally:
+            self._shutdown()
+        if self.web.returncode not in (0, None) and not self.stopping:
+            raise CommandError("Webbservern kunde inte köras; se felet ovan.")
+
+    def _shutdown(self) -> None:
+        children = [p for p in (self.web, self.worker) if p is not None and p.poll() is None]
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE + 5
+        for child in children:
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        self.out.write("Webbservern och bakgrundsarbetaren är stoppade.")
