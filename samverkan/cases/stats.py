@@ -4,10 +4,14 @@ For each case type and period (the year the case was opened), the follow-up at 3
 months is counted as *ceased* (no new threats, violence or crime), *continued* (any of
 them) or *unknown*. The share that ceased is estimated among the cases with a known
 outcome, with a Wilson score interval, and every count from 1 to ``K - 1`` is suppressed
-(:func:`samverkan.analysis.suppression.suppress`), with the partner cell of its line, so
-that no reader can single out a person's outcome. A share is shown only when neither of
-its two counts is suppressed. No totals across rows are published: with them a suppressed
-row could be recovered by subtraction.
+as ``"<3"`` (:func:`samverkan.analysis.suppression.suppress`), so that no reader can single
+out a person's outcome. Further cells of the row (the partner cell, the known-outcome
+total) are hidden as ``".."`` until a linear-programming attack on the row narrows no hidden
+cell (``docs/methods/suppression.md``): a ``"<3"`` cell keeps the whole ``[1, 2]``, a ``".."``
+cell a range at least ``K - 1`` wide. A ``".."`` cell is never labelled ``"<3"``: its true
+value may be large. A share is shown only when neither of its two counts is hidden. No
+totals across rows are published: with them a hidden row could be recovered by
+subtraction.
 
 References
 ----------
@@ -79,8 +83,8 @@ class Row:
 def outcome_table(cases, months: int = 6, k: int = K) -> dict:
     """Aggregate the outcomes at ``months`` of the cases in ``cases`` (a queryset).
 
-    Returns ``{"rows": [Row], "months", "k", "method"}``; suppressed cells
-    hold the label ``"<k"``.
+    Returns ``{"rows": [Row], "months", "k", "method"}``; small cells hold the label
+    ``"<k"``, cells hidden to protect them ``".."``.
     """
     grouped = (
         OutcomeFollowUp.objects.filter(case__in=cases.values("pk"), months=months)
@@ -98,9 +102,9 @@ def outcome_table(cases, months: int = 6, k: int = K) -> dict:
     for key in keys:
         cell = counts[key]
         # Ceased and continued are published with their total (the cases with a known
-        # outcome), so a lone small cell would be recovered by subtraction: the 1-D rule
-        # suppresses its partner too. No totals across rows are published, for the same
-        # reason across rows.
+        # outcome), so a lone small cell would be recovered by subtraction: the partner,
+        # and where that is not enough the total, is hidden too. No totals across rows are
+        # published, for the same reason across rows.
         known = suppress([cell["ceased"], cell["continued"]], k=k, totals=True)
         unknown = suppress([cell["unknown"]], k=k, totals=False)
         row = Row(
