@@ -264,3 +264,26 @@ def test_situation_map_tooltips_show_names_as_text(page, live_server, hostile_wo
     assert any("Centrum" in t and "<script>alert(2)</script>" in t for t in shown), shown
     screenshot(page, "injection-situation-map")
     assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_admin_shows_hostile_names_as_text(page, live_server, hostile_world, django_user_model):
+    from django.contrib import admin
+
+    django_user_model.objects.create_superuser("csp-admin", password="pw-csp-admin")
+    watch = Watch(page)
+    login(page, live_server, "csp-admin", "pw-csp-admin")
+    urls = ["/admin/"]
+    for model in admin.site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    for url in urls:
+        watch.where = f"admin {url}"
+        response = page.goto(f"{live_server.url}{url}")
+        assert response.status == 200, url
+        page.wait_for_load_state("load")
+    # The admin's own scripts (actions, date pickers, prepopulated fields) run under the policy.
+    assert not watch.problems, "\n".join(watch.problems)
+    assert len(urls) > 10
