@@ -496,6 +496,21 @@ class _Builder:
             for c, lo, la in zip(pts["h3"].tolist(), pts["lon"].tolist(), pts["lat"].tolist())
         ]
         occupied = Counter(cells_of)
+        n_points, n_cells = len(cells_of), len(occupied)
+        min_count = 1 if self.internal else SUPPRESS_K
+        if any(n < min_count for n in occupied.values()):
+            # The number of hidden cells is not given: with n_points it would bound what
+            # they hold.
+            self.suppressed.append(
+                {"section": "hotspots", "reason": f"celler med färre än {min_count}"}
+            )
+        if not self.internal:
+            # Shared pictures compute Gi* from the published cells only (and their
+            # neighbourhoods): a cell's z sums its neighbours and the mean and variance
+            # run over every cell, so a hidden small cell would show through both.
+            occupied = Counter({c: n for c, n in occupied.items() if n >= min_count})
+            if not occupied:
+                return {**empty, "n_points": n_points}
         # Neighbourhoods through h3's integer API: a county-year has ~90,000 cells, and the
         # string API spends most of its time converting cell names.
         disk_of = {}
@@ -516,11 +531,10 @@ class _Builder:
             (np.ones(rows.size), (rows, cols)), shape=(cells_int.size, cells_int.size)
         )
         if cells_int.size < 3 or y.sum() == 0:
-            return {**empty, "n_points": int(y.sum())}
+            return {**empty, "n_points": n_points}
         # Equal counts in every cell give a zero variance: z is undefined (NaN), no cluster.
         with np.errstate(invalid="ignore", divide="ignore"):
             gi = hotspots.getis_ord_gi_star(y, w, permutations=HOTSPOT_PERMUTATIONS, seed=0)
-        min_count = 1 if self.internal else SUPPRESS_K
         # A county-year has tens of thousands of occupied cells; the picture needs the
         # significant ones and the busiest, not every cell with one incident.
         busiest = set(np.argsort(-y, kind="stable")[:HOTSPOT_MAX_CELLS].tolist())
@@ -546,20 +560,13 @@ class _Builder:
                 }
             )
         out.sort(key=lambda r: (-(r["z"] or 0), r["cell"]))
-        hidden = int(sum(1 for v in y if 0 < v < min_count))
-        if hidden:
-            self.suppressed.append(
-                # The number of hidden cells is not given: with n_points it would bound
-                # what they hold.
-                {"section": "hotspots", "reason": f"celler med färre än {min_count}"}
-            )
         return {
             "cells": out,
             "resolution": HOTSPOT_RESOLUTION,
             "method": gi.method,
             "permutations": HOTSPOT_PERMUTATIONS,
-            "n_points": int(y.sum()),
-            "n_cells": int((y > 0).sum()),
+            "n_points": n_points,
+            "n_cells": n_cells,
             "max_cells": HOTSPOT_MAX_CELLS,
         }
 

@@ -204,3 +204,21 @@ def test_secondary_cells_are_never_labelled_small(small_world):
         for fld in ("count", "previous", "last_year"):
             if r[fld] == "<3":
                 assert 1 <= by[r["code"]][fld] <= 2
+
+
+def test_shared_hot_spot_statistics_use_published_cells_only(world, make):
+    """Gi* sums a cell's neighbours: with hidden cells in it, z would reveal them."""
+    org = world.kommun.pk
+
+    def hot_cells():
+        f = build_for_period(world.m1, MARCH, partnership=world.p1, audience="shared")
+        return {c["cell"]: (c["count"], c["z"], c["hot"]) for c in f["hotspots"]["cells"]}
+
+    for i, (lon, lat, n) in enumerate([(15.30, 59.30, 6), (15.31, 59.30, 4), (15.6, 59.7, 3)]):
+        make("vandalism", local(2025, 3, 3 + i, 12), n=n, lon=lon, lat=lat, organisation_id=org)
+    make("vandalism", local(2025, 3, 20, 12), n=8, lon=15.4, lat=59.4, organisation_id=org)
+    before = hot_cells()
+    # Singletons next to the busy cells, hidden in the shared picture.
+    for lon, lat in [(15.302, 59.301), (15.312, 59.302), (15.601, 59.701)]:
+        make("vandalism", local(2025, 3, 25, 12), n=1, lon=lon, lat=lat, organisation_id=org)
+    assert hot_cells() == before
