@@ -246,8 +246,13 @@ def test_no_payload_runs_anywhere(browser, live_server, hostile_world, tmp_path)
             assert any("onerror=alert(1)" in text for text in shown), shown[:5]
             area_page = reverse("area-detail", kwargs={"pk": hostile_world.m1.pk})
             page.goto(f"{live_server.url}{area_page}")
-            poke_maps(page)
-            page.locator(".leaflet-interactive").first.dispatch_event("mouseover")
+            page.wait_for_selector(".map[data-loaded]")
+            # A real pointer over the outline: the tooltip shows the name as typed.
+            box = page.locator(".leaflet-interactive").first.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tooltip = page.locator(".leaflet-tooltip")
+            tooltip.wait_for()
+            assert "<img src=x onerror=alert(1)>" in tooltip.inner_text()
             screenshot(page, "injection-area-tooltip")
         context.close()
 
