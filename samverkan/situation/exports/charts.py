@@ -1,8 +1,8 @@
 """Charts and the static map of a lägesbild, drawn with matplotlib as inline SVG.
 
 No tiles and no network: the map draws the area outline, the child areas as a choropleth
-and the hot-spot cells from the stored GeoJSON geometries and H3 cell boundaries. Cells
-suppressed as "<3" are drawn hatched, never with a number.
+and the hot-spot cells from the stored GeoJSON geometries and H3 cell boundaries. Values
+hidden as "<3" or ".." are drawn hatched, never with a number or a height.
 """
 
 from __future__ import annotations
