@@ -222,3 +222,14 @@ def test_shared_hot_spot_statistics_use_published_cells_only(world, make):
     for lon, lat in [(15.302, 59.301), (15.312, 59.302), (15.601, 59.701)]:
         make("vandalism", local(2025, 3, 25, 12), n=1, lon=lon, lat=lat, organisation_id=org)
     assert hot_cells() == before
+
+
+def test_map_legend_does_not_call_a_hidden_area_small():
+    from samverkan.situation.exports import charts
+
+    box = square(15, 59, 16, 60)
+    figures = {"by_child_area": [{"code": "a", "count": ".."}, {"code": "b", "count": "<3"}]}
+    svg = charts.map_svg(figures, box, {"a": box, "b": box})
+    assert "dolt (..)" in svg
+    figures["by_child_area"][0]["count"] = 7
+    assert "dolt" not in charts.map_svg(figures, box, {"a": box, "b": box})

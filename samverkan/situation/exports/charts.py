@@ -45,6 +45,7 @@ WORDS = {
         "hot": "Hot spot",
         "cold": "Cold spot",
         "few": "färre än 3",
+        "hidden": "färre än 3 eller dolt (..)",
     },
     "nb": {
         "count": "Antall",
@@ -54,6 +55,7 @@ WORDS = {
         "hot": "Hot spot",
         "cold": "Cold spot",
         "few": "færre enn 3",
+        "hidden": "færre enn 3 eller skjult (..)",
     },
     "en": {
         "count": "Count",
@@ -63,6 +65,7 @@ WORDS = {
         "hot": "Hot spot",
         "cold": "Cold spot",
         "few": "fewer than 3",
+        "hidden": "fewer than 3 or hidden (..)",
     },
 }
 _counter = iter(range(1, 1_000_000))
@@ -253,9 +256,15 @@ def map_svg(
         if "cold" in kinds:
             handles.append(PolygonPatch([[0, 0]], facecolor=COLD, label=w["cold"]))
         if any(isinstance(v, str) for v in counts.values()):
+            # A ".." area may hold many incidents: "fewer than 3" would be false for it.
+            dots = any(v == ".." for v in counts.values())
             handles.append(
                 PolygonPatch(
-                    [[0, 0]], facecolor="white", hatch="///", edgecolor="#555", label=w["few"]
+                    [[0, 0]],
+                    facecolor="white",
+                    hatch="///",
+                    edgecolor="#555",
+                    label=w["hidden" if dots else "few"],
                 )
             )
         if handles:
