@@ -13,6 +13,7 @@ image fails the test.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ NOT_TEXT = {
     "source", "series", "index", "number", "search", "action", "type", "id", "mime",
 }  # fmt: skip
 MAX_FEATURES = 150
+EXPORT_LINK = re.compile(r'href="(/[^"]*[?&](?:amp;)?format=html[^"]*)"')
 
 
 def free_text_fields(model):
@@ -151,15 +153,24 @@ def html_urls(world, who):
             # Every view of a lägesbild also for the draft holding the hostile assessment
             # (a draft is the working group's: the reporter sees approved pictures only).
             targets.append((name, {"pk": world.hostile_report.pk}))
-    for name, kwargs in targets:
-        url = reverse(name, kwargs=kwargs)
+    urls = [(name, reverse(name, kwargs=kwargs)) for name, kwargs in targets]
+    seen = set()
+    while urls:
+        name, url = urls.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
         response = client.get(url)
         # Hostile text must not break a page either.
         assert response.status_code == 200, f"{who} {name} {url}: {response.status_code}"
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            attachment = "attachment" in response.get("Content-Disposition", "")
-            body = b"".join(response) if response.streaming else response.content
-            found.append((url, body if attachment else None))
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        attachment = "attachment" in response.get("Content-Disposition", "")
+        body = b"".join(response) if response.streaming else response.content
+        found.append((url, body if attachment else None))
+        # Downloads the page offers as HTML (a lägesbild's ?format=html, …) are visited too.
+        for link in EXPORT_LINK.findall(body.decode()):
+            urls.append((f"{name} export", html.unescape(link)))
     return found
 
 
