@@ -110,6 +110,18 @@ def test_feedback_reaches_the_reporter(world, cat, client):
     assert AuditEvent.objects.filter(action="incident.feedback").count() == 1
 
 
+def test_feedback_whose_author_was_removed_still_shows(world, cat, client):
+    # Feedback written by an import or by a user who has since been deleted has no author.
+    incident = make(world, cat)
+    Incident.objects.filter(pk=incident.pk).update(
+        feedback="Åtgärdat av fastighetsvärden.", feedback_by=None, feedback_at=timezone.now()
+    )
+    client.force_login(world.users["coordinator"])
+    response = client.get(reverse("incident-detail", args=[incident.pk]))
+    assert response.status_code == 200
+    assert "Åtgärdat av fastighetsvärden." in response.content.decode()
+
+
 def test_other_partnership_cannot_act(world, cat, client):
     incident = make(world, cat)
     client.force_login(world.users["other_coordinator"])
