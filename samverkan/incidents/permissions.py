@@ -4,6 +4,10 @@
 * Coordinators and steering-group members see their own organisation's incidents, what
   partner organisations shared with the partnership, and public-source incidents (police
   events) inside their partnerships' areas.
+* A membership limited to areas (``Membership.areas``) reaches only incidents linked to
+  those areas or the areas below them (:class:`IncidentArea`), for its organisation and its
+  partnerships alike. A user with several memberships sees the union of what each reaches;
+  an unlimited membership of an organisation opens all of that organisation's share.
 * Coordinators change (triage, feedback, export) what they can see; steering groups read.
 * Regional viewers see no incidents at all, only the aggregates of shared situation pictures.
 """
@@ -18,8 +22,9 @@ from samverkan.core.permissions import (
     has_role,
     is_system_admin,
     is_system_admin_user,
-    org_ids,
-    partnership_ids,
+    membership_area_ids,
+    memberships,
+    partnership_grants,
     scoped,
 )
 from samverkan.core.roles import Role
@@ -49,14 +54,54 @@ def partnership_filter(partnerships) -> Q:
     return shared | public_source
 
 
+def _in_areas(area_ids) -> Exists:
+    """Incidents linked to one of ``area_ids`` (the join table, no geometry)."""
+    return Exists(
+        IncidentArea.objects.filter(incident_id=OuterRef("pk"), area_id__in=sorted(area_ids))
+    )
+
+
+def organisation_grants(user, roles) -> dict[int, frozenset | None]:
+    """Organisation id -> the areas the user reaches in it with ``roles`` (None: all).
+
+    Like :func:`samverkan.core.permissions.partnership_grants`, per organisation: the
+    union over the user's memberships of that organisation, an unlimited one opening all.
+    """
+    wanted = {str(r) for r in roles}
+    grants: dict[int, frozenset | None] = {}
+    for m in memberships(user):
+        if m.role not in wanted:
+            continue
+        org = m.organisation_id
+        if org in grants and grants[org] is None:
+            continue
+        limit = membership_area_ids(m)
+        grants[org] = None if limit is None else (grants.get(org) or frozenset()) | limit
+    return grants
+
+
 def visible_filter(user) -> Q:
-    """The Q object behind :func:`scope` for incidents (also used by aggregations)."""
-    own = Q(reporter_id=user.pk)
-    reader_orgs = org_ids(user, READER_ROLES)
-    if not reader_orgs:
-        return own
-    partnerships = partnership_ids(user, READER_ROLES)
-    return own | Q(organisation_id__in=reader_orgs) | partnership_filter(partnerships)
+    """The Q object behind :func:`scope` for incidents (also used by aggregations).
+
+    Organisations and partnerships are grouped by the areas the user reaches in them, so a
+    user with one limited membership costs one ``EXISTS`` on the join table, not one per
+    partnership.
+    """
+    q = Q(reporter_id=user.pk)
+    orgs = organisation_grants(user, READER_ROLES)
+    if not orgs:
+        return q
+    by_limit: dict[frozenset | None, tuple[list[int], list[int]]] = {}
+    for org, limit in orgs.items():
+        by_limit.setdefault(limit, ([], []))[0].append(org)
+    for pid, limit in partnership_grants(user, READER_ROLES).items():
+        by_limit.setdefault(limit, ([], []))[1].append(pid)
+    for limit, (org_list, pids) in by_limit.items():
+        reach = Q(organisation_id__in=org_list)
+        if pids:
+            reach |= partnership_filter(pids)
+        q |= reach if limit is None else reach & _in_areas(limit)
+    return q
 
 
 @scoped(Incident)
