@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "samverkan.core.middleware.RejectNulMiddleware",
     "samverkan.core.signin.IdleTimeoutMiddleware",
     "samverkan.core.signin.NoStoreMiddleware",
     # Last: turns a refused sign-in into the lockout page (docs/operations.md, Sign-in).

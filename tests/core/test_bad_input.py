@@ -130,3 +130,27 @@ def test_nested_objects_count_too_but_ordinary_bodies_pass(coordinator, world):
     }
     response = coordinator.post("/api/incidents/", ordinary, content_type="application/json")
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/omraden/?q=%00",
+        "/omraden/geojson/?level=%00",
+        "/lagesbild/?a%00=1",
+        "/medborgarloften/%00/",
+        "/handelser/?category=%00",
+    ],
+)
+def test_nul_in_path_or_query_is_a_400_before_any_view(coordinator, url):
+    # PostgreSQL text cannot hold NUL: such a value reaching a filter was a 500 there.
+    response = coordinator.get(url)
+    assert response.status_code == 400
+    assert "NUL-tecken" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/areas/?code=%00", "/api/incidents/?source=%00"])
+def test_nul_in_an_api_query_is_a_json_400(coordinator, url):
+    response = coordinator.get(url)
+    assert response.status_code == 400
+    assert "NUL-tecken" in response.json()["detail"]
