@@ -54,6 +54,9 @@ class Attack:
             terms[p] = terms.get(p, 0.0) + 1.0
         self.ub.append((terms, 0.0))
 
+    def at_least(self, parts: list[str], bound: float) -> None:
+        self.ub.append(({p: -1.0 for p in parts}, -bound))
+
     def between(self, name: str, low: float, high: float) -> None:
         self.lower[name] = max(self.lower.get(name, -math.inf), low)
         self.upper[name] = min(self.upper.get(name, math.inf), high)

@@ -54,6 +54,24 @@ class _System:
         self.meta.append(None)
         return len(self.values) - 1
 
+    def constant(self, value: int) -> int:
+        """A number the reader knows without it being a figure: never hidden."""
+        self.values.append(int(value))
+        self.cost.append(0.0)
+        self.free.append(False)
+        self.exempt.append(True)
+        self.refs.append([])
+        self.meta.append(None)
+        return len(self.values) - 1
+
+    def at_least(self, parts: list[int], bound: int) -> None:
+        """The reader knows ``sum(parts) >= bound`` (an unpublished slack takes the rest)."""
+        eq = {bound: -1.0}
+        for p in parts:
+            eq[p] = eq.get(p, 0.0) + 1.0
+        eq[self._slack(sum(self.values[p] for p in parts) - self.values[bound])] = -1.0
+        self.eqs.append(eq)
+
     def close(self, total: int, parts: list[int]) -> None:
         """``total`` is the sum of ``parts``, or bounds it (then an unpublished slack).
 
@@ -114,9 +132,16 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
             s.add(point, "count", meta=("trend", point.get("label"), "count"))
 
     rows = figures.get("by_category") or []
+    columns = []
     for field in totals_fields():
         cells = [s.add(r, field, meta=("by_category", r["code"], field)) for r in rows]
         s.close(t[field], cells)
+        columns.append(cells)
+    # A category is listed only if it had an incident in one of the three periods: the
+    # reader knows its three counts sum to at least 1.
+    one = s.constant(1)
+    for row_cells in zip(*columns):
+        s.at_least(list(row_cells), one)
 
     children = figures.get("by_child_area") or []
     for field in ("count", "previous"):

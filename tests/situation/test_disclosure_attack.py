@@ -110,6 +110,10 @@ def attack_picture(f: dict, *, children_cover: bool = True) -> Attack:
         cells = [a.figure(f"cat.{r['code']}.{fld}", r[fld]) for r in f["by_category"]]
         a.total(t[fld], cells)
     for r in f["by_category"]:
+        # A category is listed only if it had an incident in one of its three periods.
+        names = [f"cat.{r['code']}.{fld}" for fld in ("count", "previous", "last_year")]
+        a.at_least(names, 1)
+    for r in f["by_category"]:
         a.wheeler_z(f"cat.{r['code']}.count", f"cat.{r['code']}.{base}", r.get("z"))
 
     for fld in ("count", "previous"):
