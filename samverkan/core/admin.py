@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
+from samverkan.core import memberships
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
 
 
@@ -31,6 +35,55 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation"]
     raw_id_fields = ["user"]
     filter_horizontal = ["areas"]
+
+    # Roles change through the service, so each grant, change and removal is an audit event
+    # in the same transaction.
+    def save_model(self, request, obj, form, change):
+        memberships.save_membership(
+            obj, request.user, areas=form.cleaned_data.get("areas"), request=request
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # save_model has set the areas already, before writing the audit event.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        memberships.revoke_membership(obj, request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for m in queryset.select_related("user", "organisation"):
+                memberships.revoke_membership(m, request.user, request=request)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin; superuser, staff and active flags, groups and deletions are
+    audit events (a superuser may do everything, so making one is a grant)."""
+
+    def save_model(self, request, obj, form, change):
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        form.privileges_before = memberships.privileges(stored) if stored else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        memberships.record_account_change(
+            form.instance, form.privileges_before, request.user, request=request
+        )
+
+    def delete_model(self, request, obj):
+        memberships.delete_user(obj, request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user in queryset:
+                memberships.delete_user(user, request.user, request=request)
 
 
 @admin.register(AuditEvent)

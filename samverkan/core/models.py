@@ -160,15 +160,25 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    # Deleting a user or an organisation must not rewrite the log: the row keeps the id
+    # (ids are never reused) and the name as it was; no database constraint ties the row
+    # to a row that may go. Reading ``actor`` of a deleted user gives DoesNotExist (None
+    # through select_related); ``actor_name`` always says who it was.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
     )
     actor_name = models.CharField(_("användare"), max_length=150, blank=True)
     action = models.CharField(_("händelse"), max_length=60, db_index=True)
     object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=60, blank=True)
     object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
     purpose = models.CharField(_("syfte"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     details = models.JSONField(_("detaljer"), default=dict, blank=True)

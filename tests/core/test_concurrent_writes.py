@@ -27,8 +27,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("gunicorn", reason="gunicorn ingår i test-beroendena (pyproject.toml)")
-
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
 REPORTS = 200
