@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from samverkan.core import audit
+from samverkan.core.models import Membership
 from samverkan.core.permissions import roles_of
 from samverkan.core.roles import Role
 
@@ -76,7 +77,7 @@ def _user_named(username):
 def _audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = int(time.time())
-        request.session.set_expiry(idle_timeout(user))
+        request.session.set_expiry(idle_timeout(user, cached=False))
     audit.record("auth.login", actor=user, request=request)
 
 
@@ -150,9 +151,17 @@ def unlock(user, *, by, request=None) -> int:
     return removed
 
 
-def idle_timeout(user) -> int:
-    """Seconds of inactivity after which ``user``'s session ends."""
-    if roles_of(user) & {str(r) for r in CASE_ROLES}:
+def idle_timeout(user, *, cached: bool = True) -> int:
+    """Seconds of inactivity after which ``user``'s session ends.
+
+    ``cached=False`` asks the database instead of the memberships cached on the user
+    object, which would otherwise stay on a user object that outlives the request.
+    """
+    if cached:
+        has_case_role = bool(roles_of(user) & {str(r) for r in CASE_ROLES})
+    else:
+        has_case_role = Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()
+    if has_case_role:
         return min(settings.SESSION_IDLE_TIMEOUT_CASES, settings.SESSION_IDLE_TIMEOUT)
     return settings.SESSION_IDLE_TIMEOUT
 
