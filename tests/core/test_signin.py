@@ -189,6 +189,17 @@ def test_user_changes_own_password(anna, client):
     assert signed_in(client)  # the session stays valid after one's own change
 
 
+def test_a_password_change_ends_the_other_sessions(anna, client):
+    from django.test import Client
+
+    other = Client()
+    assert attempt(other, anna.username, "pw-samordnare").status_code == 302
+    client.force_login(anna)
+    assert change_password(client, "pw-samordnare", "Lingonris-Hallon-42").status_code == 302
+    assert signed_in(client)
+    assert not signed_in(other)
+
+
 # --- idle sessions --------------------------------------------------------------------
 
 
