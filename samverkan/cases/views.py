@@ -620,12 +620,40 @@ class RequestActionView(RequestObjectMixin, View):
 
 
 def stats_cases(user):
-    """Cases whose aggregates the user may see: their organisations' and their partners'."""
-    if is_system_admin_user(user) or str(Role.REGIONAL_VIEWER) in roles_of(user):
+    """Cases whose aggregates the user may see: their organisations' and their partners',
+    and for a regional viewer those of the organisations working inside their region.
+
+    A case has no area, only its owning organisation; an organisation lies in a region when
+    every area of its partnerships is reached by the viewer's regional memberships (their
+    areas and all below; the deployment's country when unlimited). An organisation that also
+    works outside the region is left out, so no county's figures include another county's
+    cases.
+    """
+    from django.conf import settings
+
+    from samverkan.core.models import Area, Partnership
+    from samverkan.core.permissions import area_ids
+
+    if is_system_admin_user(user):
         return PreventiveCase.objects.all()
-    orgs = Organisation.objects.filter(
-        Q(pk__in=org_ids(user)) | Q(partnerships__in=partnership_ids(user))
-    )
+    # The regional role reaches by area only: a county board that also sits in a
+    # partnership elsewhere must not carry that partnership's cases into its region's view.
+    local = roles_of(user) - {str(Role.REGIONAL_VIEWER)}
+    visible = Q(pk__in=org_ids(user, local)) | Q(partnerships__in=partnership_ids(user, local))
+    if str(Role.REGIONAL_VIEWER) in roles_of(user):
+        reach = area_ids(user, {Role.REGIONAL_VIEWER})
+        if reach is None:
+            reach = Area.objects.filter(country=settings.COUNTRY).values("id")
+        links = Partnership.areas.through.objects
+        members = Partnership.organisations.through.objects
+        inside = members.filter(
+            partnership_id__in=links.filter(area_id__in=reach).values("partnership_id")
+        ).values("organisation_id")
+        outside = members.filter(
+            partnership_id__in=links.exclude(area_id__in=reach).values("partnership_id")
+        ).values("organisation_id")
+        visible |= Q(pk__in=inside) & ~Q(pk__in=outside)
+    orgs = Organisation.objects.filter(visible).values("pk")
     return PreventiveCase.objects.filter(organisation__in=orgs)
 
 
