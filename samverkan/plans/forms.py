@@ -70,7 +70,8 @@ def parse_ids(text: str) -> list[int]:
         part = part.strip().lstrip("#")
         if not part:
             continue
-        if not part.isdigit():
+        # Bounded: a number beyond 64 bits cannot be an id and fails in the database.
+        if not (part.isascii() and part.isdigit()) or len(part) > 18:
             raise forms.ValidationError(
                 _("'%(value)s' är inget händelsenummer."), params={"value": part}
             )

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
+from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import scope
 from samverkan.incidents.models import Category
 from samverkan.plans import exports, pdf, services, timeline, workflow
@@ -186,7 +187,7 @@ class ProblemCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 partnership_id__in=perms.editable_partnerships(self.request.user),
             )
             .select_related("area"),
-            pk=report_id if str(report_id).isdigit() else 0,
+            pk=parse_int_param(params, "lagesbild"),
         )
         row = services.finding_from_report(report, code)
         if row is None:
