@@ -134,3 +134,24 @@ def test_serve_defaults(monkeypatch):
     assert serve.default_workers() == serve.MAX_WORKERS
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert serve.default_workers() == 3
+
+
+def test_serve_ends_with_an_error_when_the_web_server_cannot_start(tmp_path):
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        env = {**os.environ, "SAMVERKAN_DATA": str(tmp_path)}
+        env.pop("DATABASE_URL", None)
+        result = subprocess.run(
+            [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--no-worker"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert "Webbservern avslutades" in result.stderr
+    # A fresh data folder has no collected static files: serve says what to run.
+    assert "samverkan collectstatic --noinput" in result.stderr

@@ -13,7 +13,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Gunicorn's advice is 2 x cores + 1 workers; beyond about 8 processes the one database
@@ -104,6 +106,13 @@ class Command(BaseCommand):
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         worker_cmd = [sys.executable, "-m", "samverkan.cli", "db_worker"]
+        if not any(Path(settings.STATIC_ROOT).glob("*")):
+            # WhiteNoise serves only collected files: without them every page loses its
+            # styles and scripts, which looks like a broken server rather than a missed step.
+            self.stderr.write(
+                f"Inga statiska filer i {settings.STATIC_ROOT}: kör "
+                "`samverkan collectstatic --noinput` först."
+            )
         Supervisor(web_cmd, None if options["no_worker"] else worker_cmd, self).run()
 
 
