@@ -305,3 +305,13 @@ def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(world, client,
     assert response.status_code == 302
     failures = events("auth.login_failed")
     assert {e.ip for e in failures} == {"198.51.100.7"}
+
+
+def test_removed_case_role_refuses_the_api_token_at_once(world, client, django_user_model):
+    officer = django_user_model.objects.create_user("handlaggare", password="x")
+    Membership.objects.create(user=officer, organisation=world.kommun, role=Role.CASE_OFFICER)
+    token = Token.objects.create(user=officer)
+    api = reverse("case-api-list")
+    assert client.get(api, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    Membership.objects.filter(user=officer).delete()
+    assert client.get(api, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 403
