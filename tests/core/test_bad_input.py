@@ -103,6 +103,8 @@ def test_api_page_size_has_a_ceiling(coordinator, world):
     assert body["next"]
     rest = coordinator.get("/api/incidents/", {"limit": "1000000", "offset": MAX_LIMIT}).json()
     assert len(rest["results"]) == 5
+    padded = coordinator.get("/api/incidents/", {"limit": "0" * 30 + "7"}).json()
+    assert len(padded["results"]) == 7
 
 
 @pytest.mark.parametrize("depth", [33, 1000, 100_000])
