@@ -240,6 +240,9 @@ AGREEMENT_MAX_UPLOAD_MB = int(env("AGREEMENT_MAX_UPLOAD_MB", "10"))
 
 # The country decides the projected CRS that point analyses use (metres).
 COUNTRY = env("SAMVERKAN_COUNTRY", "SE")
+# Reports of one place tapped on a phone map land tens of metres apart: the lägesbild joins
+# reports within this radius (metres) into one repeat place (docs/methods, repeat places).
+REPEAT_PLACE_RADIUS_M = float(env("REPEAT_PLACE_RADIUS_M", "25"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -144,7 +144,24 @@ def filter_incidents(request):
             qs = qs.filter(status=d["status"])
         if d.get("organisation"):
             qs = qs.filter(organisation=d["organisation"])
+    listed = listed_ids(request.GET.get("ids"))
+    if listed is not None:
+        # The incidents behind a figure (a lägesbild's repeat place), always within what
+        # the user may see: a link never shows more than the unfiltered list would.
+        qs = qs.filter(pk__in=listed)
     return qs, form
+
+
+MAX_LISTED_IDS = 1000
+
+
+def listed_ids(raw: str | None) -> list[int] | None:
+    """The ``?ids=1,2,3`` of a list link; ``None`` without one. Other tokens are ignored."""
+    if raw is None:
+        return None
+    ids = [int(t) for t in raw.split(",") if t.strip().isascii() and t.strip().isdigit()]
+    # Beyond 18 digits an id overflows the database's integer and exists nowhere.
+    return [i for i in ids if i < 10**18][:MAX_LISTED_IDS]
 
 
 class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -162,9 +179,12 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        listed = listed_ids(self.request.GET.get("ids"))
         ctx.update(
             filter_form=self.filter_form,
             query=query.urlencode(),
+            listed_ids=",".join(map(str, listed)) if listed is not None else None,
+            n_listed=len(listed) if listed is not None else 0,
             statuses=Incident._meta.get_field("status").choices,
             geojson_url=f"{reverse('incident-geojson')}?{query.urlencode()}",
         )

@@ -61,7 +61,6 @@ HOTSPOT_PERMUTATIONS = 0
 HOTSPOT_MAX_CELLS = 300
 NEAR_REPEAT_DAYS = 14
 NEAR_REPEAT_METRES = 200.0
-REPEAT_PLACE_TOLERANCE = 10.0
 TOP_REPEAT_PLACES = 10
 MAX_NOTABLE = 10
 AORISTIC_MAX_HOURS = 7 * 24
@@ -611,14 +610,40 @@ class _Builder:
         return {**base, "zones": zones, "method": result.method}
 
     def repeat_places(self, pts) -> list[dict]:
+        """Places with two or more incidents, the most first, with the incidents behind them.
+
+        Reports of one place are joined within ``REPEAT_PLACE_RADIUS_M`` and by their typed
+        place name within the same child area (a district's "Skolgården" is not another's);
+        see :func:`samverkan.analysis.repeats.place_groups`. Only the internal picture has
+        this section, so the incident ids may be listed for the click-through.
+        """
+        from django.conf import settings
+
         if not pts:
             return []
         ok = ~np.isnan(pts["x"])
         if ok.sum() < 2:
             return []
         idx = np.flatnonzero(ok)
+        ids = pts["id"][idx]
+        area_of: dict[int, int] = {}
+        if self.children:
+            links = (
+                IncidentArea.objects.filter(
+                    area_id__in=[c.pk for c in self.children],
+                    incident_id__in=self.current_rows().values("incident_id"),
+                )
+                .order_by("area_id")
+                .values_list("incident_id", "area_id")
+            )
+            for incident_id, area_id in links:
+                area_of.setdefault(incident_id, area_id)
         result = repeats.repeat_places(
-            pts["x"][idx], pts["y"][idx], tolerance=REPEAT_PLACE_TOLERANCE
+            pts["x"][idx],
+            pts["y"][idx],
+            radius=settings.REPEAT_PLACE_RADIUS_M,
+            names=pts["place"][idx].tolist(),
+            areas=[area_of.get(i) for i in ids.tolist()],
         )
         out = []
         for g in range(min(TOP_REPEAT_PLACES, len(result.keys))):
@@ -626,7 +651,7 @@ class _Builder:
             if n < 2:
                 break
             members = idx[result.group == g]
-            names = Counter(p for p in pts["place"][members].tolist() if p)
+            names = Counter(p.strip() for p in pts["place"][members].tolist() if p and p.strip())
             cats = Counter(self.cats.group_of[c] for c in pts["category"][members].tolist())
             out.append(
                 {
@@ -642,6 +667,7 @@ class _Builder:
                         }
                         for c, k in cats.most_common()
                     ],
+                    "incident_ids": sorted(int(i) for i in pts["id"][members].tolist()),
                 }
             )
         return out
