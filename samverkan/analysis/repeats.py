@@ -335,18 +335,24 @@ def _group_keys(labels: np.ndarray, x, y, names) -> np.ndarray:
     """A readable, unique key per group: its commonest normalised name, else its centre."""
     xs = np.asarray(x, dtype=float)
     ys = np.asarray(y, dtype=float)
-    norm = [normalise_place_name(v) for v in names] if names is not None else [""] * len(xs)
-    out = np.empty(len(labels), dtype=object)
-    for g in np.unique(labels):
-        members = np.flatnonzero(labels == g)
-        named = Counter(norm[i] for i in members if norm[i])
-        with np.errstate(invalid="ignore"):
-            cx, cy = np.nanmean(xs[members]), np.nanmean(ys[members])
-        centre = "" if np.isnan(cx) else f"{cx:.0f}:{cy:.0f}"
-        # The group number keeps keys unique when two groups share a name far apart.
-        head = named.most_common(1)[0][0] if named else centre
-        out[members] = f"{head}#{g}"
-    return out
+    n_groups = int(labels.max()) + 1 if len(labels) else 0
+    located = ~(np.isnan(xs) | np.isnan(ys))
+    n_located = np.bincount(labels[located], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cx = np.bincount(labels[located], xs[located], minlength=n_groups) / n_located
+        cy = np.bincount(labels[located], ys[located], minlength=n_groups) / n_located
+    named: list[Counter] = [Counter() for _ in range(n_groups)]
+    if names is not None:
+        for g, name in zip(labels.tolist(), names):
+            key = normalise_place_name(name)
+            if key:
+                named[g][key] += 1
+    heads = [
+        c.most_common(1)[0][0] if c else ("" if np.isnan(cx[g]) else f"{cx[g]:.0f}:{cy[g]:.0f}")
+        for g, c in enumerate(named)
+    ]
+    # The group number keeps keys unique when two groups share a name far apart.
+    return np.asarray([f"{heads[g]}#{g}" for g in labels.tolist()], dtype=object)
 
 
 def repeat_places(
