@@ -42,7 +42,7 @@ from samverkan.incidents.models import (
     Visibility,
 )
 from samverkan.incidents.taxonomy import BURGLARY_LIKE, police_code
-from samverkan.situation import periods
+from samverkan.situation import currency, periods
 from samverkan.situation.disclosure import protect_figures
 from samverkan.situation.periods import Period
 
@@ -280,6 +280,7 @@ class _Builder:
         self.previous = period.previous()
         self.last_year = period.same_last_year()
         self._current: dict[str, np.ndarray] | None = None
+        self._sources: list[currency.Source] | None = None
 
     def rows(self, area_ids=None):
         ids = self.source_ids if area_ids is None else area_ids
@@ -316,8 +317,13 @@ class _Builder:
             slot["count"] += row[current]
             slot["previous"] += row["previous_period"]
             slot["last_year"] += row["last_year"]
+        # A period some source has not reported through yet is a gap, not a low count.
         trend = [
-            {"label": p.label, "name": p.human(self.language), "count": sums[f"p{i}"]}
+            {
+                "label": p.label,
+                "name": p.human(self.language),
+                "count": None if self.lagging(p) else sums[f"p{i}"],
+            }
             for i, p in enumerate(trend_periods)
         ]
         totals = {
@@ -361,22 +367,141 @@ class _Builder:
     def current_rows(self):
         return self.rows().filter(_span(self.period.start, self.period.end))
 
+    # ------------------------------------------------------------------ data currency
+    def sources(self) -> list[currency.Source]:
+        """The sources behind the picture's rows over the trend and last year, with currency."""
+        if self._sources is None:
+            span = _span(self.period.last(TREND_PERIODS)[0].start, self.period.end) | _span(
+                self.last_year.start, self.last_year.end
+            )
+            keys = (
+                self.rows()
+                .filter(span)
+                .values_list("organisation_id", "incident__source")
+                .distinct()
+            )
+            self._sources = currency.sources(keys, self.now)
+        return self._sources
+
+    def lagging(self, period: Period) -> list[currency.Source]:
+        """Sources that had begun by ``period``'s end but do not reach it; all if it is not over."""
+        if period.end > self.now:
+            return list(self.sources()) or [None]
+        return [
+            s
+            for s in self.sources()
+            if s.began_by(period.last_day) and not s.reaches(period.last_day)
+        ]
+
+    def source_label(self, source: currency.Source | None, names: dict[int, str]) -> str:
+        if source is None:
+            return ""
+        if source.organisation_id is None:
+            return source.source
+        name = names.get(source.organisation_id, "")
+        return name if source.source == currency.REPORT_SOURCE else f"{name} ({source.source})"
+
+    def new_sources(self, base_period: Period) -> list[currency.Source]:
+        """Sources with no data before the baseline period ended: left out of the change test."""
+        return [s for s in self.sources() if not s.began_by(base_period.last_day)]
+
+    def counts_of(self, sources, base_period: Period) -> dict[int, dict[str, int]]:
+        """Counts by category group of ``sources`` in the period and in ``base_period``."""
+        if not sources:
+            return {}
+        # A new source has few rows: they are read and counted here, which keeps the
+        # counting queries on the covering index (a source is known only through a join).
+        which = Q(pk__in=[])
+        for s in sources:
+            which |= Q(organisation_id=s.organisation_id, incident__source=s.source)
+        spans = {
+            "count": (self.period.start, self.period.end),
+            "base": (base_period.start, base_period.end),
+        }
+        out: dict[int, dict[str, int]] = {}
+        seen: set[tuple[str, int]] = set()
+        rows = self.rows().filter(which, _span(*spans["count"]) | _span(*spans["base"]))
+        for pk, cat, when in rows.values_list("incident_id", "category_id", "occurred_from"):
+            slot = out.setdefault(self.cats.group_of[cat], {"count": 0, "base": 0})
+            for name, (lo, hi) in spans.items():
+                if lo <= when < hi and (name, pk) not in seen:
+                    seen.add((name, pk))
+                    slot[name] += 1
+        return out
+
+    def change_test(self, baseline: str) -> dict:
+        """Whether change is tested, and which sources' counts it leaves out (and why).
+
+        Never on a period or baseline that a source does not fully cover; a source that
+        began after the baseline started is left out of both sides (like with like).
+        """
+        base_period = self.last_year if baseline == "last_year" else self.previous
+        names = dict(
+            Organisation.objects.filter(
+                pk__in={s.organisation_id for s in self.sources()} - {None}
+            ).values_list("pk", "name")
+        )
+        out = {"tested": True, "reason": None, "excluded_sources": [], "excluded": {}}
+        for p in (self.period, base_period):
+            lagging = self.lagging(p)
+            if lagging:
+                through = [s for s in lagging if s is not None]
+                detail = (
+                    ": "
+                    + ", ".join(
+                        f"{self.source_label(s, names)} har data t.o.m. {s.data_through.isoformat()}"
+                        for s in through
+                    )
+                    if through
+                    else ""
+                )
+                out["tested"] = False
+                out["reason"] = f"Förändring prövas inte: {p.human('sv')} är inte komplett{detail}."
+                return out
+        new = self.new_sources(base_period)
+        if new:
+            out["excluded_sources"] = [self.source_label(s, names) for s in new]
+            out["excluded"] = self.counts_of(new, base_period)
+            if len(new) == len(self.sources()):
+                out["tested"] = False
+                out["reason"] = (
+                    "Förändring prövas inte: ingen källa fanns under hela jämförelseperioden."
+                )
+            else:
+                out["reason"] = (
+                    "Förändringen prövas bara på källor som fanns under båda perioderna; "
+                    f"nya källor lämnas utanför: {', '.join(out['excluded_sources'])}."
+                )
+        return out
+
     # ------------------------------------------------------------------ changes
-    def by_category(self, counts: dict[int, dict[str, int]], baseline: str) -> list[dict]:
+    def by_category(
+        self, counts: dict[int, dict[str, int]], baseline: str, test: dict | None = None
+    ) -> list[dict]:
         groups = sorted(
             (g for g, c in counts.items() if any(c.values())),
             key=lambda g: (-counts[g]["count"], self.cats.by_id[g]["sort_order"]),
         )
+        test = test or {"tested": True, "excluded": {}}
+        excluded = test["excluded"]
+        nothing = {"count": 0, "base": 0}
         rows = []
-        if groups:
-            current = np.array([counts[g]["count"] for g in groups], dtype=float)
-            base = np.array([counts[g][baseline] for g in groups], dtype=float)
+        result = None
+        if groups and test["tested"]:
+            current = np.array(
+                [counts[g]["count"] - excluded.get(g, nothing)["count"] for g in groups],
+                dtype=float,
+            )
+            base = np.array(
+                [counts[g][baseline] - excluded.get(g, nothing)["base"] for g in groups],
+                dtype=float,
+            )
             result = change.compare_many(
                 current, base, labels=[self.cats.by_id[g]["code"] for g in groups]
             )
             threshold = float(result.threshold)
         else:
-            threshold = change.flag_threshold(1)
+            threshold = change.flag_threshold(max(1, len(groups)))
         for i, g in enumerate(groups):
             labels = self.cats.labels(g)
             rows.append(
@@ -387,9 +512,9 @@ class _Builder:
                     "count": counts[g]["count"],
                     "previous": counts[g]["previous"],
                     "last_year": counts[g]["last_year"],
-                    "z": _float(result.z[i], 3),
-                    "p": _float(result.p[i], 5),
-                    "flag": _confirmed(result.flags[i], result.p[i]),
+                    "z": _float(result.z[i], 3) if result else None,
+                    "p": _float(result.p[i], 5) if result else None,
+                    "flag": _confirmed(result.flags[i], result.p[i]) if result else None,
                 }
             )
         self.threshold = threshold
@@ -741,11 +866,33 @@ class _Builder:
             by_kind[r["kind"]] += r["count"]
         reporters = len(set(cur["reporter"].tolist()) - {None})
         silent = [r["organisation"] for r in by_org if r["organisation"] and r["count"] == 0]
+        names = {
+            o.pk: o.name
+            for o in Organisation.objects.filter(
+                pk__in={s.organisation_id for s in self.sources()} - {None}
+            )
+        }
+        lagging = set(self.lagging(self.period))
+        sources = [
+            {
+                "source": self.source_label(s, names),
+                "organisation": names.get(s.organisation_id),
+                "data_through": s.data_through.isoformat(),
+                "first_day": s.first_day.isoformat(),
+                "complete": s not in lagging,
+            }
+            for s in sorted(self.sources(), key=lambda s: (s.data_through, s.source))
+        ]
         return {
             "by_organisation": by_org,
             "by_kind": [{"kind": k, "count": n} for k, n in by_kind.most_common()],
             "reporters": reporters or 0,
             "silent_organisations": silent,
+            "sources": sources,
+            # The picture is as complete as its least complete source, and never before
+            # the period is over.
+            "complete": not lagging,
+            "data_through": min((s["data_through"] for s in sources), default=None),
         }
 
     # ------------------------------------------------------------------ suppression
@@ -762,15 +909,23 @@ class _Builder:
         counts, totals, trend = self.period_counts()
         seasonal = self.period.type in (periods.WEEK, periods.MONTH, periods.TERTIAL)
         baseline = "last_year" if seasonal and totals["last_year"] > 0 else "previous"
-        by_cat = self.by_category(counts, baseline)
-        total_change = change.compare(totals["count"], [totals[baseline]])
-        totals.update(
-            {
-                "z": _float(total_change.z, 3),
-                "p": _float(total_change.p, 5),
-                "flag": _confirmed(total_change.flag, total_change.p),
-            }
-        )
+        test = self.change_test(baseline)
+        by_cat = self.by_category(counts, baseline, test)
+        if test["tested"]:
+            left_out = test["excluded"].values()
+            total_change = change.compare(
+                totals["count"] - sum(c["count"] for c in left_out),
+                [totals[baseline] - sum(c["base"] for c in left_out)],
+            )
+            totals.update(
+                {
+                    "z": _float(total_change.z, 3),
+                    "p": _float(total_change.p, 5),
+                    "flag": _confirmed(total_change.flag, total_change.p),
+                }
+            )
+        else:
+            totals.update({"z": None, "p": None, "flag": None})
         pop = self.area.population
         totals["rate_per_100k"] = _float(totals["count"] / pop * 100_000, 1) if pop else None
         wh, wh_method = self.weekday_hour()
@@ -809,6 +964,11 @@ class _Builder:
             "repeat_places": self.repeat_places(pts) if point_level else [],
             "notable": self.notable() if point_level else [],
             "coverage": self.coverage(),
+            "change_test": {
+                "tested": test["tested"],
+                "reason": test["reason"],
+                "excluded_sources": test["excluded_sources"],
+            },
             "generated_at": self.now.astimezone(UTC).replace(microsecond=0).isoformat(),
         }
         if not self.internal:

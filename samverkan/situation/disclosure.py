@@ -125,6 +125,8 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         if label is not None:
             period_vars.setdefault(label, (t[field], totals[field]))
     for point in figures.get("trend") or []:
+        if point.get("count") is None:  # a gap: no data, nothing to protect
+            continue
         linked = period_vars.get(point.get("label"))
         if linked is not None and linked[1] == point["count"]:
             s.refs[linked[0]].append((point, "count"))

@@ -3,7 +3,8 @@
 The summary says only what the figures support: a change is called clear ("tydligt") only
 when the change test flagged it (:mod:`samverkan.analysis.change`, Wheeler 2016, with the
 threshold adapted to the number of categories tested); everything else is "about
-unchanged" or left out. The total comes first, then the flagged categories, then gaps in
+unchanged" or left out, and no change is tested on a period that some source does not cover
+yet (the summary says how far the data reaches). The total comes first, then the flagged categories, then gaps in
 reporting (a partner organisation that reported nothing), because a quiet period may just
 be a period nobody reported in.
 """
@@ -31,6 +32,11 @@ _TEXT = {
         "rest_same": "Övriga kategorier är ungefär oförändrade.",
         "silent": "Inga rapporter kom in från {orgs} under perioden; siffrorna kan därför "
         "underskatta läget.",
+        "through": "Data t.o.m. {date}.",
+        "incomplete": "Perioden är inte komplett ({sources}), så ingen förändring prövas.",
+        "source_through": "{source} t.o.m. {date}",
+        "new_sources": "Förändringen prövas bara på källor som fanns under båda perioderna; "
+        "{sources} är nya och räknas inte in i jämförelsen.",
         "few": "färre än {k}",
         "hidden": "ett dolt antal",
         "and": "och",
@@ -62,6 +68,11 @@ _TEXT = {
         "rest_same": "De andre kategoriene er omtrent uendret.",
         "silent": "Det kom ingen rapporter fra {orgs} i perioden; tallene kan derfor "
         "undervurdere situasjonen.",
+        "through": "Data til og med {date}.",
+        "incomplete": "Perioden er ikke komplett ({sources}), så ingen endring testes.",
+        "source_through": "{source} til og med {date}",
+        "new_sources": "Endringen testes bare på kilder som fantes i begge periodene; "
+        "{sources} er nye og holdes utenfor sammenligningen.",
         "few": "færre enn {k}",
         "hidden": "et skjult antall",
         "and": "og",
@@ -93,6 +104,11 @@ _TEXT = {
         "rest_same": "The other categories are about unchanged.",
         "silent": "No reports came in from {orgs} during the period, so the figures may "
         "understate the situation.",
+        "through": "Data through {date}.",
+        "incomplete": "The period is not complete ({sources}), so no change is tested.",
+        "source_through": "{source} through {date}",
+        "new_sources": "Change is tested only on sources present in both periods; "
+        "{sources} are new and left out of the comparison.",
         "few": "fewer than {k}",
         "hidden": "a hidden number of",
         "and": "and",
@@ -172,6 +188,19 @@ def summarise(figures: dict, language: str = "sv") -> str:
             ly_name=t["in_period"].format(name=ly_name),
         )
     parts = [sentence + "."]
+    coverage = figures.get("coverage") or {}
+    if coverage.get("data_through"):
+        parts.append(t["through"].format(date=coverage["data_through"]))
+    test = figures.get("change_test") or {}
+    if coverage.get("complete") is False:
+        lagging = [
+            t["source_through"].format(source=r["source"], date=r["data_through"])
+            for r in coverage.get("sources") or []
+            if not r["complete"]
+        ]
+        parts.append(t["incomplete"].format(sources=_join(lagging, t) or "—"))
+    elif test.get("excluded_sources"):
+        parts.append(t["new_sources"].format(sources=_join(test["excluded_sources"], t)))
     flag = totals.get("flag")
     if flag == "increase":
         parts.append(t["up"].format(base=base_name))

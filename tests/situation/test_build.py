@@ -49,6 +49,15 @@ def scene(world, make):
         precision="municipality",
         area_ids=[world.m1.pk],
     )
+    # The feed runs on past March (elsewhere), so March is complete for the police source.
+    make(
+        "violence",
+        local(2025, 4, 2, 12),
+        source="polisen",
+        visibility="public",
+        precision="municipality",
+        area_ids=[world.m2.pk],
+    )
     # A police summary (not counted) and a duplicate (not counted).
     make(
         "summary",

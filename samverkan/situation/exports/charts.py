@@ -118,7 +118,11 @@ def trend_svg(figures: dict, language: str = "sv") -> str:
         colours = [BLUE if i == len(points) - 1 else GREY for i in x]
         ax.bar(x, np.nan_to_num(values), color=colours)
         for i in np.flatnonzero(np.isnan(values)):
-            ax.bar(i, 1, color="white", edgecolor=GREY, hatch="///")
+            if points[i]["count"] is None:
+                # No complete data for the period: a gap, neither a zero nor a hidden count.
+                ax.text(i, 0, "–", ha="center", va="bottom", color=GREY)
+            else:
+                ax.bar(i, 1, color="white", edgecolor=GREY, hatch="///")
         ax.set_xticks(x, [p["label"] for p in points], rotation=45, ha="right")
         ax.set_ylabel(w["count"])
         ax.yaxis.get_major_locator().set_params(integer=True)

@@ -54,6 +54,8 @@ TEXTS = {
         "organisation": "Organisation/källa",
         "kind": "Typ",
         "reporters": "Antal rapportörer",
+        "data_through": "data t.o.m.",
+        "incomplete": "ofullständig för perioden",
         "suppressed": "Dolda uppgifter",
         "suppressed_text": "Antal 1–2 visas som ”<3”, och fler celler döljs (”..”) där de "
         "annars kunde räknas fram ur summorna. Uppgifter om enskilda händelser och platser ingår "
@@ -105,6 +107,8 @@ TEXTS = {
         "organisation": "Organisasjon/kilde",
         "kind": "Type",
         "reporters": "Antall rapportører",
+        "data_through": "data til og med",
+        "incomplete": "ufullstendig for perioden",
         "suppressed": "Skjulte opplysninger",
         "suppressed_text": "Antall 1–2 vises som «<3», og flere celler skjules («..») der de "
         "ellers kunne regnes ut fra summene. Opplysninger om enkelthendelser og steder er ikke med.",
@@ -154,6 +158,8 @@ TEXTS = {
         "organisation": "Organisation/source",
         "kind": "Kind",
         "reporters": "Number of reporters",
+        "data_through": "data through",
+        "incomplete": "incomplete for the period",
         "suppressed": "Suppressed figures",
         "suppressed_text": 'Counts of 1-2 are shown as "<3", and further cells are hidden ("..") '
         "where they could otherwise be derived from the totals. Details of single incidents "

@@ -61,6 +61,8 @@ def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) 
         [t["last_year"], f["totals"]["last_year"]],
         ["z", f["totals"].get("z")],
         ["flag", f["totals"].get("flag")],
+        ["data_through", (f.get("coverage") or {}).get("data_through")],
+        ["complete", (f.get("coverage") or {}).get("complete")],
         [t["summary"], summarise(f, lang)],
         [t["generated"], f.get("generated_at")],
     ]
@@ -91,7 +93,17 @@ def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) 
         wb,
         "Trend",
         ["period", t["count"]],
+        # A period without complete data is an empty cell, never a zero.
         [[p["label"], p["count"]] for p in f.get("trend") or []],
+    )
+    _sheet(
+        wb,
+        "Data",
+        ["source", "data_through", "complete"],
+        [
+            [r["source"], r["data_through"], r["complete"]]
+            for r in (f.get("coverage") or {}).get("sources") or []
+        ],
     )
     _sheet(
         wb,
