@@ -32,7 +32,7 @@ from samverkan.followup.models import (
     TertialReport,
 )
 from samverkan.incidents.models import Category, IncidentArea
-from samverkan.situation import periods
+from samverkan.situation import currency, periods
 from samverkan.situation.build import row_filter
 
 DEFAULT_MONTHS = 24
@@ -143,6 +143,21 @@ def refresh_indicator(
     }
     counts = rows.filter(occurred_from__gte=spans[0].start, occurred_from__lt=spans[-1].end)
     values = counts.aggregate(**agg)
+    # As of the end of ``until`` (never later than now): a month not over by then, or one
+    # that a source has not reported through, is preliminary; goal status and change tests
+    # use complete months only (docs/followup.md).
+    now = timezone.now()
+    if until is not None:
+        now = min(now, periods.Period(periods.CUSTOM, until, until + timedelta(days=1)).end)
+    sources = currency.sources(
+        counts.values_list("organisation_id", "incident__source").distinct(), now
+    )
+
+    def incomplete(p: periods.Period) -> bool:
+        return p.end > now or any(
+            src.began_by(p.last_day) and not src.reaches(p.last_day) for src in sources
+        )
+
     with transaction.atomic():
         for i, s in enumerate(spans):
             value = float(values[f"m{i}"] or 0)
@@ -153,7 +168,7 @@ def refresh_indicator(
                 defaults={
                     "value": value,
                     "rate": rate_per_100k(value, indicator.area),
-                    "preliminary": s.first_day == last.first_day,
+                    "preliminary": incomplete(s),
                 },
             )
     return len(spans)
@@ -176,6 +191,31 @@ def refresh_indicator_and_goals(indicator: Indicator, user, *, request=None) -> 
         details={"months": n},
     )
     return n
+
+
+def refresh_incident_indicators(partnership_id: int | None = None) -> int:
+    """Recount every incident indicator (of one partnership) and its goals' status.
+
+    Run by the task :func:`samverkan.followup.tasks.refresh_incident_indicators`, which is
+    queued whenever incidents come in; each indicator with its goals is committed on its
+    own, and one audit event (no actor: the system did it) records the run.
+    """
+    indicators = Indicator.objects.filter(kind=Indicator.Kind.INCIDENTS)
+    if partnership_id is not None:
+        indicators = indicators.filter(partnership_id=partnership_id)
+    done = []
+    for indicator in indicators.select_related("area"):
+        with transaction.atomic():
+            refresh_indicator(indicator)
+            for goal in indicator.goals.all():
+                refresh_goal(goal)
+        done.append(indicator.pk)
+    if done:
+        audit.record(
+            "followup.indicator.auto_refresh",
+            details={"indicators": done, "partnership": partnership_id},
+        )
+    return len(done)
 
 
 @dataclass
@@ -375,12 +415,16 @@ def goal_status(goal: EffectGoal, today: date | None = None) -> tuple[str, dict]
     * off track: a significant change the wrong way, or the deadline passed unreached,
       or no movement at all in the goal's direction;
     * on track: moving the goal's way (or already at the target) but not yet significant;
-    * no data: no values after the baseline period (or no baseline).
+    * no data: no complete values after the baseline period (or no baseline); for counts,
+      until the complete values after the baseline make up a whole calendar tertial.
+
+    Preliminary values (a month not over, or not yet covered by every source's data, see
+    :mod:`samverkan.situation.currency`) never count: missing data is not a decrease.
     """
     today = today or timezone.localdate()
     values = list(goal.indicator.values.order_by("period_start"))
     span = _span_of(values)
-    values = [v for v in values if v.months == span]
+    values = [v for v in values if v.months == span and not v.preliminary]
     base = [
         v
         for v in values
@@ -389,10 +433,19 @@ def goal_status(goal: EffectGoal, today: date | None = None) -> tuple[str, dict]
     after = [v for v in values if v.period_start >= goal.baseline_end]
     details: dict = {"span_months": span, "baseline_values": len(base), "after_values": len(after)}
     if not after or (not base and goal.baseline_value is None):
-        details["reason"] = "Inga värden efter basperioden." if not after else "Basvärde saknas."
+        details["reason"] = (
+            "Ingen data ännu: inga fullständiga värden efter basperioden."
+            if not after
+            else "Basvärde saknas."
+        )
         return GoalStatus.NO_DATA, details
     desired = "decrease" if goal.direction == Direction.DECREASE else "increase"
     share = goal.indicator.value_type == Indicator.ValueType.SHARE
+    if not share and not _whole_tertial(after, span):
+        details["reason"] = (
+            "Ingen data ännu: ingen hel tertial med fullständiga värden efter basperioden."
+        )
+        return GoalStatus.NO_DATA, details
     if share:
         latest = after[-1]
         if latest.sample_size is None or (base and any(b.sample_size is None for b in base)):
@@ -473,6 +526,16 @@ def goal_status(goal: EffectGoal, today: date | None = None) -> tuple[str, dict]
     else:
         status = GoalStatus.OFF_TRACK
     return status, details
+
+
+def _whole_tertial(values, span: int) -> bool:
+    """Whether ``values`` cover a whole calendar tertial (January, May or September on)."""
+    if span >= 4:
+        return bool(values)
+    months = {add_months(v.period_start, i) for v in values for i in range(v.months)}
+    return any(
+        all(add_months(m, i) in months for i in range(4)) for m in months if m.month in (1, 5, 9)
+    )
 
 
 def _finite(x):
@@ -587,6 +650,7 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
             ind.value_type == Indicator.ValueType.COUNT
             and len(in_tertial) == 4
             and len(before) == 4
+            and not any(v.preliminary for v in in_tertial + before)
         ):
             now_total = sum(v.value for v in in_tertial)
             then_total = sum(v.value for v in before)

@@ -620,6 +620,10 @@ def ingest(
             # The import failed half-way: never let the caller commit without the indexes,
             # even if it catches the exception (a rollback restores them).
             transaction.set_rollback(True)
+    if run.report.imported:
+        from samverkan.incidents.signals import incidents_ingested
+
+        incidents_ingested.send(sender=IncidentRow, report=run.report)
     return run.report
 
 
