@@ -13,6 +13,19 @@ AXE = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+@pytest.fixture
+def page(browser):
+    # axe-core is injected as an inline script, which the pages' Content-Security-Policy
+    # rightly refuses; the checker (not the page) gets to bypass it.
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
 def violations(page):
     page.add_script_tag(content=AXE)
     result = page.evaluate(
