@@ -526,7 +526,8 @@ def load_problem(partnership, area, report, users, log=print):
 
 
 INDICATOR_NAME = "Skadegörelse i Örebro kommun"
-GOAL_TITLE = "Skadegörelsen i Örebro minskar med 10 % till 2027"
+GOAL_CUT_PERCENT = 10
+GOAL_TITLE = f"Skadegörelsen i Örebro minskar med {GOAL_CUT_PERCENT} % till 2027"
 
 
 def load_indicator(partnership, area, users, log=print):
@@ -559,7 +560,9 @@ def load_indicator(partnership, area, users, log=print):
             title=GOAL_TITLE,
             baseline_label="2025",
             direction=Direction.DECREASE,
-            target_value=round(baseline * 0.9) if baseline else None,
+            # The title's percentage of the stored baseline, not rounded to a whole count
+            # (a small baseline would otherwise make "10 %" a cut of 14 %).
+            target_value=round(baseline * (1 - GOAL_CUT_PERCENT / 100), 1) if baseline else None,
             deadline=date(2027, 12, 31),
         )
         log(f"  Effektmål: {GOAL_TITLE}")

@@ -140,3 +140,18 @@ def test_indicator_refreshes_after_new_incidents(
     assert indicator.values.get(period_start=last_month).value == before + 5
     event = AuditEvent.objects.get(action="followup.indicator.auto_refresh")
     assert event.details["indicators"] == [indicator.pk]
+
+
+def test_demo_goal_target_is_the_titles_percentage_of_its_baseline(world, police):
+    from samverkan.core import demo
+
+    # Seven acts of vandalism in 2025: a whole-number target (6) would be a cut of 14 %.
+    police(2025, 3, 4)
+    police(2025, 9, 3)
+    users = {"samordnare": world.users["coordinator"]}
+    indicator = demo.load_indicator(world.p1, world.m1, users, log=lambda *a: None)
+    goal = indicator.goals.get(title=demo.GOAL_TITLE)
+    assert f"{demo.GOAL_CUT_PERCENT} %" in goal.title
+    assert goal.baseline_value == 7
+    cut = 100 * (1 - goal.target_value / goal.baseline_value)
+    assert cut == pytest.approx(demo.GOAL_CUT_PERCENT)
