@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from samverkan.situation import periods
 from samverkan.situation.build import build_for_period
-from samverkan.situation.exports import xlsx
+from samverkan.situation.exports import charts, xlsx
 from tests.situation.conftest import local
 
 NOVEMBER = periods.parse("2025-11")
@@ -73,6 +73,9 @@ def test_month_after_last_police_event_is_incomplete(police_through_october):
     assert trend["2025-11"] is None and trend["2025-09"] == 30
     data = list(book["Data"].iter_rows(min_row=2, values_only=True))
     assert data == [("polisen", "2025-10-03", False)]
+    # The chart: a dash for each gap, no hatched "hidden" bar and no zero bar.
+    svg = charts.trend_svg(f)
+    assert svg.count(">–<") == 2 and "<pattern" not in svg
 
 
 def test_complete_month_is_tested(police_through_october, make):
