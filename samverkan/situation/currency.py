@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
 from samverkan.incidents.models import Incident
@@ -69,15 +69,19 @@ def sources(keys, now: datetime | None = None) -> list[Source]:
     today = _day(now)
     out = []
     for oid, name in sorted(set(keys), key=lambda k: (k[0] or 0, k[1])):
-        agg = Incident.objects.filter(organisation_id=oid, source=name).aggregate(
-            first=Min("occurred_from"), last=Max("occurred_from"), reported=Max("reported_at")
-        )
-        if agg["first"] is None:
+        rows = Incident.objects.filter(organisation_id=oid, source=name)
+        # Separate ordered look-ups: each is one probe of the incident_source_currency
+        # index, where one query with several aggregates reads the source's whole range.
+        times = rows.order_by("occurred_from").values_list("occurred_from", flat=True)
+        first = times.first()
+        if first is None:
             continue
-        through = _day(agg["last"])
+        last = times.order_by("-occurred_from").first()
+        through = _day(last)
         if oid is not None and name == REPORT_SOURCE:
             # Today is not over: an active organisation covers up to yesterday.
-            vouched = _day(agg["reported"]) + timedelta(days=REPORTING_ACTIVE_DAYS)
+            reported = rows.aggregate(reported=Max("reported_at"))["reported"]
+            vouched = _day(reported) + timedelta(days=REPORTING_ACTIVE_DAYS)
             through = max(through, min(vouched, today - timedelta(days=1)))
-        out.append(Source(oid, name, _day(agg["first"]), min(through, today)))
+        out.append(Source(oid, name, _day(first), min(through, today)))
     return out

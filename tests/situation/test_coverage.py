@@ -190,3 +190,22 @@ def test_detail_page_says_data_through(police_through_october, client):
     assert "Data t.o.m. 2025-10-03." in html
     assert "polisen: data t.o.m. 2025-10-03 (ofullständig för perioden)" in html
     assert "Förändring prövas inte: november 2025 är inte komplett" in html
+
+
+def test_currency_reads_each_source_through_its_index(police_through_october):
+    """A source's first and last day are index probes, not a scan of all its incidents."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.situation import currency
+
+    with CaptureQueriesContext(connection) as ctx:
+        found = currency.sources([(None, "polisen")], now=local(2025, 12, 5, 9))
+    assert [(s.source, str(s.data_through)) for s in found] == [("polisen", "2025-10-03")]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for q in ctx.captured_queries:
+                cursor.execute("EXPLAIN QUERY PLAN " + q["sql"])
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "incident_source_currency" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan
