@@ -7,6 +7,7 @@ Every variable read here is documented in ``docs/configuration.md``;
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -161,6 +162,24 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (samverkan/core/oidc.py): off while
+# OIDC_DISCOVERY_URL is empty. OIDC_ROLE_MAPPING (JSON) maps a value of the
+# OIDC_GROUPS_CLAIM claim to memberships: {"group": {"organisation": "Name or id",
+# "role": "coordinator", "areas": ["0180"]}} (or a list of such objects per group).
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "organisationens inloggning")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_MAPPING = json.loads(env("OIDC_ROLE_MAPPING") or "{}")
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)
+OIDC_TIMEOUT = float(env("OIDC_TIMEOUT", "10"))
+# amr/acr values of the ID token that count as a second factor done at the provider.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa,otp,hwk,sc")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES")
 
 # Sign-in lockout (django-axes): an account is locked after SIGNIN_FAILURE_LIMIT failed
 # sign-ins, an IP address after SIGNIN_IP_FAILURE_LIMIT (a higher limit, so one office

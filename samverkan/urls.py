@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from samverkan.core import accounts
+from samverkan.core import accounts, oidc
 from samverkan.core.forms import LoginForm
 
 admin.site.site_header = "Samverkan – administration"
@@ -18,6 +18,8 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/sso/", oidc.login_view, name="oidc-login"),
+    path("konto/sso/svar/", oidc.callback_view, name="oidc-callback"),
     path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "konto/losenord/klart/",

@@ -5,6 +5,9 @@ from tests.matrix import ANON, COORD, OTHER, REPORTER
 MATRIX: dict[str, tuple] = {
     "login": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
     "logout": (None, {ANON: 405, REPORTER: 405, COORD: 405, OTHER: 405}),
+    # Single sign-on is off in the tests' settings: both pages are hidden.
+    "oidc-login": (None, {ANON: 404, REPORTER: 404, COORD: 404, OTHER: 404}),
+    "oidc-callback": (None, {ANON: 404, REPORTER: 404, COORD: 404, OTHER: 404}),
     "set_language": (None, {ANON: 302, REPORTER: 302, COORD: 302, OTHER: 302}),
     "javascript-catalog": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
     "password_change": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
