@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from samverkan import demo_data
+from samverkan.core import demo_districts
 from samverkan.core.area_import import import_areas
 from samverkan.core.models import Area, Membership, Organisation, Partnership
 from samverkan.core.roles import Role
@@ -239,6 +240,21 @@ PLACES = [
     DemoPlace("Cykelparkeringen vid Västhagaskolan", "parking", 15.186, 59.274, "rapportor-skola"),
     DemoPlace("Busshållplatsen Vivalla centrum", "transport", 15.178, 59.291, "rapportor-skola"),
     DemoPlace("Gångtunneln mot Varberga", "street", 15.238, 59.264, "rapportor-skola"),
+    # One place in each further demo district (demo_districts.CENTRES), so none is empty.
+    DemoPlace("Järntorget", "street", 15.212, 59.273, "rapportor"),
+    DemoPlace("Brickebackens centrum", "shop", 15.197, 59.247, "rapportor"),
+    DemoPlace("Oxhagens centrum, busshållplatsen", "transport", 15.231, 59.286, "rapportor"),
+    DemoPlace("Mellringeskolan, skolgård", "school", 15.207, 59.301, "rapportor-skola"),
+    DemoPlace("Adolfsbergs centrum", "shop", 15.213, 59.237, "rapportor"),
+    DemoPlace("Lillåns skola, cykelställ", "school", 15.231, 59.311, "rapportor-skola"),
+    DemoPlace("Rynningeviken, parkeringen", "parking", 15.271, 59.273, "rapportor"),
+    DemoPlace("Mariebergs köpcentrum, parkering", "parking", 15.146, 59.227, "rapportor"),
+    DemoPlace("Tybble centrum", "shop", 15.178, 59.261, "rapportor"),
+    DemoPlace("Hovsta, busshållplatsen", "transport", 15.218, 59.351, "rapportor"),
+    DemoPlace("Glanshammars torg", "street", 15.402, 59.322, "rapportor"),
+    DemoPlace("Odensbackens centrum", "shop", 15.527, 59.167, "rapportor"),
+    DemoPlace("Garphyttans skola", "school", 14.943, 59.281, "rapportor-skola"),
+    DemoPlace("Kilsmo, badplatsen", "park", 15.642, 59.107, "rapportor"),
 ]
 
 REPORT_TEXTS = {
@@ -300,6 +316,9 @@ def demo_reports() -> list[tuple[str, str, IncidentRow, bool]]:
         hour = rng.choice([7, 8, 15, 16, 17, 19, 20, 21, 22, 23])
         occurred = datetime(2026, month, day, hour, rng.randrange(0, 60, 5), tzinfo=zone)
         place = rng.choice(PLACES)
+        if i <= len(PLACES):
+            # Each place once first: every demo district then has reports of its own.
+            place = PLACES[i - 1]
         code = rng.choices(codes, weights=[3, 4, 2, 2, 2])[0]
         insecure = code in ("unsafe_place", "gathering")
         row = IncidentRow(
@@ -956,6 +975,8 @@ def load(log=print) -> list[DemoUser]:
     load_areas(log)
     log("Organisationer, samverkan och användare:")
     users = load_organisations_and_users(log)
+    # Before the incidents, so that ingestion links them to the districts as it goes.
+    demo_districts.load_districts("Samverkan Örebro", log)
     log("Händelser:")
     load_incidents(log)
     log("Exempelinnehåll för Samverkan Örebro:")

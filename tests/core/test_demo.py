@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from samverkan import demo_data
 from samverkan.cases.models import PreventiveCase
-from samverkan.core import demo
+from samverkan.core import demo, demo_districts
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation
 from samverkan.core.roles import Role
 from samverkan.followup.models import (
@@ -91,7 +91,7 @@ def test_load_demo_twice_changes_nothing(small_events, capsys):
     out = capsys.readouterr().out
     call_command("load_demo")
     assert snapshot() == first
-    assert first[0] == 290 + 21 + 357 + 15
+    assert first[0] == 290 + 21 + 357 + 15 + len(demo_districts.CENTRES)
     assert first[3] == 400 + demo.N_REPORTS
     assert all(first[5:]), dict(zip(CONTENT_MODELS, first[5:], strict=True))
     assert "samordnare" in out and "demo-samordnare" in out
