@@ -35,13 +35,28 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DATA_DIR = Path(env("SAMVERKAN_DATA", "samverkan-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner only: the folder holds the database, uploads and (in the demo) the keys.
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def _key_file_setting(name: str) -> str:
+    """The key held in the file named by the variable ``name``, or "" when it is unset."""
+    path = env(name)
+    if not path:
+        return ""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}: nyckelfilen {path} kan inte läsas ({exc}).") from exc
 
 
 def _secret_key() -> str:
-    # A key generated once into the data folder keeps sessions valid across restarts
-    # without ever committing a key to the repository.
-    configured = env("SECRET_KEY")
+    # Production: from the environment or a key file outside the data folder
+    # (docs/operations.md, Keys). The demo generates one into the data folder, which keeps
+    # sessions valid across restarts without ever committing a key to the repository.
+    configured = env("SECRET_KEY") or _key_file_setting("SECRET_KEY_FILE")
     if configured:
         return configured
     key_file = DATA_DIR / "secret_key"
@@ -287,20 +302,26 @@ SPECTACULAR_SETTINGS = {
 }
 
 
-def _cases_key() -> str:
-    # Like SECRET_KEY: generated once into the data folder when not configured. Losing it
-    # makes the personal data of preventive cases unreadable, so back it up with the data.
-    configured = env("CASES_ENCRYPTION_KEY")
-    if configured:
-        return configured
-    key_file = DATA_DIR / "cases_encryption_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
+# The key ring of the cases' encrypted personal data, newest key first
+# (samverkan/cases/crypto.py). Empty: the keys are read from CASES_ENCRYPTION_KEY_FILE,
+# which the demo generates in the data folder as long as no encrypted data exists; a
+# production installation keeps it outside the data folder and its backups.
+CASES_ENCRYPTION_KEYS = env_list("CASES_ENCRYPTION_KEYS") or env_list("CASES_ENCRYPTION_KEY")
+CASES_ENCRYPTION_KEY_FILE = Path(
+    env("CASES_ENCRYPTION_KEY_FILE") or DATA_DIR / "cases_encryption_key"
+).resolve()
 
-
-CASES_ENCRYPTION_KEY = _cases_key()
+# The SQLite database file is created owner-only before SQLite creates it with the umask's
+# permissions; SQLite gives its -wal and -shm files the permissions of the database file.
+_sqlite_name = str(DATABASES["default"].get("NAME") or "")
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and _sqlite_name
+    and not _sqlite_name.startswith((":", "file:"))
+    and not Path(_sqlite_name).exists()
+):
+    Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(_sqlite_name, os.O_WRONLY | os.O_CREAT, 0o600))
 CASES_RETENTION_MONTHS = int(env("CASES_RETENTION_MONTHS", "36"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -82,9 +82,11 @@ def number_index(number: str) -> tuple[str, str]:
 
 def find_by_number(number: str, queryset=None):
     """Cases about the person with ``number``, found through the blind index."""
-    _normalised, index = number_index(number)
+    normalised, _index = number_index(number)
     qs = PreventiveCase.objects.all() if queryset is None else queryset
-    return qs.filter(person_number_index=index)
+    # Every key of the ring: a case not yet re-encrypted by rotate_case_key keeps the
+    # index of the old key.
+    return qs.filter(person_number_index__in=crypto.blind_indexes(normalised))
 
 
 def _check_officers(case_org_id: int, officers) -> None:

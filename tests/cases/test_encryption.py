@@ -61,15 +61,15 @@ def test_the_same_number_encrypts_differently_but_indexes_the_same(cw):
     assert set(found) == {cw.case, other}
 
 
-def test_the_blind_index_depends_on_the_key(settings):
+def test_the_blind_index_depends_on_the_key(db, settings):
     a = crypto.blind_index("198503122381")
-    settings.CASES_ENCRYPTION_KEY = "another key entirely"
+    settings.CASES_ENCRYPTION_KEYS = ["another key entirely"]
     assert crypto.blind_index("198503122381") != a
 
 
 def test_a_wrong_key_cannot_read_the_data(cw, settings):
     import pytest
 
-    settings.CASES_ENCRYPTION_KEY = "stolen database, no key"
+    settings.CASES_ENCRYPTION_KEYS = ["stolen database, no key"]
     with pytest.raises(ValueError, match="nyckel"):
         PreventiveCase.objects.get(pk=cw.case.pk)
