@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor sign-in (TOTP and single-use recovery codes): samverkan/core/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "samverkan.core",
     "samverkan.incidents",
     "samverkan.situation",
@@ -105,11 +109,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samverkan.core.middleware.RejectNulMiddleware",
     "samverkan.core.signin.IdleTimeoutMiddleware",
+    # After the idle check: an expired session is signed out, not sent to the code step.
+    "samverkan.core.two_factor.TwoFactorMiddleware",
     "samverkan.core.signin.NoStoreMiddleware",
     # Last: turns a refused sign-in into the lockout page (docs/operations.md, Sign-in).
     "axes.middleware.AxesMiddleware",
@@ -212,6 +219,8 @@ AXES_RESET_ON_SUCCESS = True
 # No password is checked during a lockout, so refused attempts need not prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# The name authenticator apps show beside the account (samverkan/core/two_factor.py).
+OTP_TOTP_ISSUER = "Samverkan"
 
 # Idle sessions end: after SESSION_IDLE_TIMEOUT seconds, or SESSION_IDLE_TIMEOUT_CASES for
 # users who see preventive cases.

@@ -27,6 +27,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("konto/las-upp/<int:pk>/", accounts.UnlockView.as_view(), name="account-unlock"),
+    path("konto/tvafaktor/", include("samverkan.core.two_factor_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -27,6 +27,50 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def verify_second_factor(client, user):
+    """Mark ``client``'s session as signed in with a second factor, as the code step would.
+
+    For users who must use one or have one (samverkan/core/two_factor.py) a confirmed app
+    is created if missing and the session records it: exactly what django-otp's ``login``
+    stores after a correct code. Tests of the code step itself use the real pages.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from samverkan.core.two_factor import enrolled, requires_two_factor
+
+    if not (requires_two_factor(user) or enrolled(user)):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(request, monkeypatch):
+    """``client.force_login`` skips signing in, so it skips the second factor as well.
+
+    Explicit and only here: every ``force_login`` in the tests also calls
+    :func:`verify_second_factor`. Tests marked ``real_second_factor`` keep Django's own
+    ``force_login`` (password step only) to exercise the two-factor rules; the browser
+    tests never use it and always enter a real code.
+    """
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def shared_data():
     if not SHARED_DATA.exists():

@@ -201,3 +201,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Granskningsloggen kan inte raderas.")
+
+
+class OrganisationSecurityPolicy(models.Model):
+    """Which of an organisation's roles must sign in with a second factor.
+
+    Only the switchable roles are stored; the roles that see preventive cases or
+    administer always need it (``samverkan.core.two_factor.ALWAYS_REQUIRED``).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="security_policy"
+    )
+    two_factor_roles = models.JSONField(_("roller som kräver tvåfaktorsinloggning"), default=list)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("säkerhetspolicy")
+        verbose_name_plural = _("säkerhetspolicyer")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {', '.join(self.two_factor_roles) or '–'}"

@@ -17,6 +17,17 @@ MATRIX: dict[str, tuple] = {
         {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
     ),
     "health": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "two-factor-account": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "two-factor-enrol": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "two-factor-verify": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "two-factor-policy": (
+        lambda w: {"pk": w.kommun.pk},
+        {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
+    "two-factor-reset": (
+        lambda w: {"pk": w.users["reporter"].pk},
+        {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
     "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "area-browser": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "area-geojson": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),

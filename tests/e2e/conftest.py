@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -96,4 +97,36 @@ def login(page, live_server, username, password):
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(konto/tvafaktor/.*)?$"))
+    pass_second_factor(page, username)
     page.wait_for_url(f"{live_server.url}/")
+
+
+# The authenticator app of the browser tests: the secret each user enrolled, and the last
+# time step whose code was used (a code is accepted once).
+APP: dict[str, dict] = {}
+
+
+def pass_second_factor(page, username):
+    """Enrol the user's app, or enter its code, when the sign-in asks for a second factor.
+
+    The secret is read from the enrolment page's manual-entry text and the code computed
+    from it (tests/totp.py), as a phone would; nothing is switched off for the tests.
+    """
+    import time
+
+    from tests.totp import totp
+
+    if "/konto/tvafaktor/aktivera/" in page.url:
+        secret = page.locator("#totp-secret").inner_text()
+        step = int(time.time() // 30)
+        page.get_by_label("Kod från appen").fill(totp(secret, step * 30))
+        page.get_by_role("button", name="Aktivera").click()
+        page.get_by_role("link", name="Jag har sparat koderna – fortsätt").click()
+        APP[username] = {"secret": secret, "step": step}
+    elif "/konto/tvafaktor/kod/" in page.url:
+        app = APP[username]
+        step = max(int(time.time() // 30), app["step"] + 1)
+        page.get_by_label("Kod från appen eller reservkod").fill(totp(app["secret"], step * 30))
+        page.get_by_role("button", name="Fortsätt").click()
+        app["step"] = step
