@@ -58,6 +58,9 @@ class Area(models.Model):
         POLICE_REGION = "police_region", _("Polisregion")
         POLICE_AREA = "police_area", _("Polisområde")
         LOCAL_POLICE_AREA = "local_police_area", _("Lokalpolisområde")
+        REGSO = "regso", _("RegSO (regional statistikområde)")
+        DESO = "deso", _("DeSO (demografiskt statistikområde)")
+        VULNERABLE_AREA = "vulnerable_area", _("Utsatt område")
         CUSTOM = "custom", _("Eget område")
 
     code = models.CharField(_("kod"), max_length=40)
@@ -94,6 +97,60 @@ class Area(models.Model):
             chain.append(node)
             node = node.parent
         return chain
+
+    def current_border_id(self) -> int | None:
+        """The :class:`AreaBorder` in force now (None before the first recorded border)."""
+        return (
+            self.borders.filter(valid_to__isnull=True).order_by("-pk").values_list("pk", flat=True)
+        ).first()
+
+    def border_geometry(self, border_id: int | None = None, at=None) -> dict | None:
+        """The border as it was: by recorded border id, else in force at ``at``, else now.
+
+        A frozen lägesbild names the border it was built on, so its map keeps that border
+        after a re-import moved it (docs/areas.md, "Border history").
+        """
+        if border_id is not None:
+            border = self.borders.filter(pk=border_id).first()
+            if border is not None:
+                return border.geometry
+        if at is not None:
+            border = (
+                self.borders.filter(
+                    models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=at),
+                    models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=at),
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if border is not None:
+                return border.geometry
+        return self.geometry
+
+
+class AreaBorder(models.Model):
+    """One version of an area's border, valid over ``[valid_from, valid_to)``.
+
+    The area itself holds the current geometry (every count and point-in-area lookup reads
+    that); these rows keep what the border was, so a lägesbild frozen before a re-import
+    still shows the border its figures were counted in. ``valid_from`` is empty for a
+    border that was in force before the history began.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="borders")
+    geometry = models.JSONField(_("geometri (GeoJSON)"))
+    valid_from = models.DateTimeField(_("giltig från"), null=True, blank=True)
+    valid_to = models.DateTimeField(_("giltig till"), null=True, blank=True)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["area", "valid_from"]
+        indexes = [models.Index(fields=["area", "valid_to"])]
+        verbose_name = _("områdesgräns")
+        verbose_name_plural = _("områdesgränser")
+
+    def __str__(self) -> str:
+        return f"{self.area.name} {self.valid_from or '…'}–{self.valid_to or '…'}"
 
 
 class Partnership(models.Model):

@@ -11,7 +11,12 @@ class IncidentsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from samverkan.core import navigation
+        from samverkan.core.signals import area_borders_changed
         from samverkan.incidents import permissions  # noqa: F401
+        from samverkan.incidents.area_links import on_borders_changed
+
+        # Area links are computed at ingestion: a new or moved border relinks them.
+        area_borders_changed.connect(on_borders_changed, dispatch_uid="incidents-relink-areas")
 
         navigation.register(_("Rapportera"), "incident-report", "incidents.add_incident", 10)
         navigation.register(_("Mina rapporter"), "incident-mine", "incidents.add_incident", 11)

@@ -939,6 +939,8 @@ class _Builder:
                 "level": self.area.level,
                 "country": self.area.country,
                 "population": pop,
+                # The border counted in: a frozen lägesbild keeps it after a re-import.
+                "border_id": self.area.current_border_id(),
             },
             "partnership": (
                 {"id": self.partnership.pk, "name": self.partnership.name}

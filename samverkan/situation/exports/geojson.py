@@ -8,7 +8,7 @@ import json
 
 from samverkan.core.models import Partnership
 from samverkan.situation import periods
-from samverkan.situation.exports.geo import area_of, child_geometries
+from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
 
 
 def _cell_polygon(cell: str) -> dict:
@@ -22,11 +22,12 @@ def _cell_polygon(cell: str) -> dict:
 def features(figures: dict) -> list[dict]:
     area = area_of(figures)
     out = []
-    if area is not None and area.geometry:
+    border = area_geometry(figures, area)
+    if border:
         out.append(
             {
                 "type": "Feature",
-                "geometry": area.geometry,
+                "geometry": border,
                 "properties": {
                     "kind": "area",
                     "code": area.code,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.models import Organisation, Partnership
 from samverkan.situation.build import PUBLIC_SOURCE_KIND
 from samverkan.situation.exports import charts
-from samverkan.situation.exports.geo import area_of, child_geometries
+from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
 from samverkan.situation.summary import summarise
 
 TEXTS = {
@@ -217,7 +217,7 @@ def _local_text(value) -> str:
 def context(figures: dict, *, assessments=None, language: str = "sv", meta=None) -> dict:
     lang = language if language in TEXTS else "sv"
     area = area_of(figures)
-    geometry = area.geometry if area is not None else None
+    geometry = area_geometry(figures, area)
     children = child_geometries(figures, area)
     has_map = bool(geometry or children)
     t = TEXTS[lang]
