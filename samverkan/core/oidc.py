@@ -156,12 +156,20 @@ def grants_for(claims: dict) -> list[Grant]:
     configuration error; the sign-in goes on with the valid entries.
     """
     mapping = settings.OIDC_ROLE_MAPPING
+    if not isinstance(mapping, dict):
+        logger.error(
+            "OIDC_ROLE_MAPPING måste vara ett JSON-objekt, inte %s", type(mapping).__name__
+        )
+        return []
     grants: dict[tuple[int, str], Grant] = {}
     for value in claim_values(claims, settings.OIDC_GROUPS_CLAIM):
         entries = mapping.get(value)
         if entries is None:
             continue
         for entry in entries if isinstance(entries, list) else [entries]:
+            if not isinstance(entry, dict):
+                logger.error("OIDC_ROLE_MAPPING: ogiltig rad för %r: %r", value, entry)
+                continue
             organisation = _organisation(entry.get("organisation"))
             role = entry.get("role")
             areas = _areas(entry.get("areas"))

@@ -272,6 +272,27 @@ def test_invalid_mapping_entry_grants_nothing(client, sso, settings, django_user
     assert not django_user_model.objects.filter(username="anna.sso").exists()
 
 
+@pytest.mark.parametrize("mapping", [[], {"samverkan-samordnare": "coordinator"}])
+def test_malformed_mapping_grants_nothing(client, sso, settings, mapping, django_user_model):
+    settings.OIDC_ROLE_MAPPING = mapping
+    response = sign_in(client)
+    assert response.status_code == 403
+    assert NOT_MAPPED in response.content.decode()
+    assert not django_user_model.objects.filter(username="anna.sso").exists()
+
+
+def test_area_limited_grant_by_level_and_code(client, sso, settings, world):
+    settings.OIDC_ROLE_MAPPING = {
+        "samverkan-samordnare": [
+            {"organisation": "Norrby kommun", "role": "reporter", "areas": ["municipality:9901"]},
+            {"organisation": "Norrby kommun", "role": "reporter", "areas": ["9902"]},
+        ]
+    }
+    assert sign_in(client).status_code == 302
+    membership = Membership.objects.get(user__username="anna.sso")
+    assert set(membership.areas.all()) == {world.m1, world.m2}
+
+
 def test_second_factor_only_when_the_provider_says_so(client, sso, settings):
     sign_in(client)
     request = type("R", (), {"session": client.session})()
