@@ -293,6 +293,16 @@ def test_area_limited_grant_by_level_and_code(client, sso, settings, world):
     assert set(membership.areas.all()) == {world.m1, world.m2}
 
 
+def test_case_officer_by_sso_still_needs_the_second_factor(client, sso):
+    # The provider's sign-in is the first factor only: a case role must enrol an app here.
+    sso.user["groups"] = ["samverkan-handlaggare"]
+    sso.user["amr"] = ["pwd", "mfa"]
+    assert sign_in(client, "?next=/arenden/").status_code == 302
+    response = client.get("/arenden/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/tvafaktor/")
+
+
 def test_second_factor_only_when_the_provider_says_so(client, sso, settings):
     sign_in(client)
     request = type("R", (), {"session": client.session})()
