@@ -13,6 +13,8 @@ def platform(request):
         "nav_items": items_for(request) if authenticated else [],
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        "MAP_WMS_URL": settings.MAP_WMS_URL,
+        "MAP_WMS_LAYERS": settings.MAP_WMS_LAYERS,
         "user_roles": roles,
         "user_is_system_admin": bool(user) and is_system_admin_user(user),
     }

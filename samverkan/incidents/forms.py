@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from samverkan.core.models import Area, Organisation
+from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.incidents.masking import likely_names, mask_text
 from samverkan.incidents.models import Category, PlaceType, Status
 from samverkan.incidents.report_scope import area_problem, report_areas
@@ -145,9 +145,21 @@ class TriageFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
+    # Set by the links of a lägesbild: only the incidents that picture counts (the
+    # partnership's picture, no summaries, no duplicates), so the list matches its figure.
+    partnership = forms.ModelChoiceField(
+        label=_("Räknas i lägesbilden för"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, *args, areas=None, organisations=None, sources=(), **kwargs):
+    def __init__(
+        self, *args, areas=None, organisations=None, sources=(), partnerships=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if partnerships is not None:
+            self.fields["partnership"].queryset = partnerships
         if areas is not None:
             self.fields["area"].queryset = areas
         if organisations is not None:

@@ -19,13 +19,14 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
 from samverkan.core.exports import to_csv, to_xlsx
-from samverkan.core.models import Area, Organisation
+from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import org_ids, partnership_ids, scope
 from samverkan.incidents import services, workflow
 from samverkan.incidents.duplicates import suggest_duplicates
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
 from samverkan.incidents.ingest import IncidentRow
-from samverkan.incidents.models import Incident, IncidentArea, Precision
+from samverkan.incidents.models import Incident, IncidentArea, Precision, Status
+from samverkan.incidents.permissions import partnership_filter
 
 
 def partnership_areas(user):
@@ -58,6 +59,7 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         ctx["geojson_url"] = (
             f"{reverse('area-geojson')}?id={areas.first().pk}" if areas.exists() else ""
         )
+        ctx["areas_url"] = outline_url(areas.first())
         return ctx
 
     def form_valid(self, form):
@@ -109,6 +111,15 @@ class MyReportsView(LoginRequiredMixin, ListView):
         )
 
 
+def outline_url(area: Area | None) -> str:
+    """GeoJSON of the named outlines a map draws for orientation: the area's child areas
+    (districts of a municipality), or the area itself when it has none."""
+    if area is None:
+        return ""
+    key = "parent" if area.children.exists() else "id"
+    return f"{reverse('area-geojson')}?{key}={area.pk}"
+
+
 def filter_incidents(request):
     """The triage filters, applied to what the user may see. Returns (queryset, form)."""
     user = request.user
@@ -118,7 +129,13 @@ def filter_incidents(request):
     ).distinct()
     visible = scope(Incident.objects.all(), user)
     sources = sorted(set(visible.values_list("source", flat=True).distinct()))
-    form = TriageFilterForm(request.GET or None, areas=areas, organisations=orgs, sources=sources)
+    form = TriageFilterForm(
+        request.GET or None,
+        areas=areas,
+        organisations=orgs,
+        sources=sources,
+        partnerships=Partnership.objects.filter(pk__in=partnership_ids(user)),
+    )
     qs = visible.select_related("category", "organisation")
     if form.is_valid():
         d = form.cleaned_data
@@ -144,6 +161,12 @@ def filter_incidents(request):
             qs = qs.filter(status=d["status"])
         if d.get("organisation"):
             qs = qs.filter(organisation=d["organisation"])
+        if d.get("partnership"):
+            # What the partnership's lägesbild counts (build.row_filter): still within
+            # what the user may see, so a link never shows more than the list would.
+            qs = qs.filter(partnership_filter([d["partnership"]]), is_summary=False).exclude(
+                status=Status.DUPLICATE
+            )
     listed = listed_ids(request.GET.get("ids"))
     if listed is not None:
         # The incidents behind a figure (a lägesbild's repeat place), always within what
@@ -185,8 +208,19 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             query=query.urlencode(),
             listed_ids=",".join(map(str, listed)) if listed is not None else None,
             n_listed=len(listed) if listed is not None else 0,
+            counted_in=self.filter_form.cleaned_data.get("partnership")
+            if self.filter_form.is_bound and self.filter_form.is_valid()
+            else None,
             statuses=Incident._meta.get_field("status").choices,
             geojson_url=f"{reverse('incident-geojson')}?{query.urlencode()}",
+            areas_url=outline_url(
+                self.filter_form.cleaned_data.get("area")
+                if self.filter_form.is_bound and self.filter_form.is_valid()
+                else None
+            )
+            or outline_url(
+                partnership_areas(self.request.user).filter(level="municipality").first()
+            ),
         )
         return ctx
 
@@ -272,6 +306,9 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                         }
                     ],
                 }
+            )
+            ctx["areas_url"] = outline_url(
+                self.incident.areas.filter(level=Area.Level.MUNICIPALITY).first()
             )
         return ctx
 

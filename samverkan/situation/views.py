@@ -38,6 +38,7 @@ from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
 from samverkan.situation import scheduling, services, workflow
 from samverkan.situation.build import INTERNAL, PUBLIC_SOURCE_KIND, SHARED
+from samverkan.situation.clickthrough import incident_links
 from samverkan.situation.exports import CONTENT_TYPES, FORMATS, export_report
 from samverkan.situation.exports import charts as chart_svg
 from samverkan.situation.exports.geojson import features as geojson_features
@@ -270,9 +271,18 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
         lang = _language()
         can_change = user.has_perm("situation.change_report", report)
         can_edit = can_change and not report.is_frozen
+        links = incident_links(report, f, user)
         categories = [
-            dict(r, display_label=(r.get("labels") or {}).get(lang) or r["label"])
+            dict(
+                r,
+                display_label=(r.get("labels") or {}).get(lang) or r["label"],
+                incidents_url=links["categories"].get(r["code"]) if links else None,
+            )
             for r in f.get("by_category") or []
+        ]
+        child_areas = [
+            dict(r, incidents_url=links["children"].get(r["code"]) if links else None)
+            for r in f.get("by_child_area") or []
         ]
         hot = [c for c in (f.get("hotspots") or {}).get("cells", []) if c.get("hot")]
         kinds = dict(Organisation.Kind.choices) | {PUBLIC_SOURCE_KIND: _("Öppen källa")}
@@ -284,6 +294,8 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
         start, end = report.period_start, report.period_end
         ctx.update(
             report=report,
+            incident_links=links,
+            child_areas=child_areas,
             f=f,
             lang=lang,
             categories=categories,
@@ -304,8 +316,12 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
             geojson_url=reverse("situation-geojson", args=[report.pk]),
             shows_points=sees_incidents(user, report),
             charts={
-                "trend": mark_safe(chart_svg.trend_svg(f, lang)),
-                "categories": mark_safe(chart_svg.categories_svg(f, lang))
+                "trend": mark_safe(
+                    chart_svg.trend_svg(f, lang, links=links["trend"] if links else None)
+                ),
+                "categories": mark_safe(
+                    chart_svg.categories_svg(f, lang, links=links["categories"] if links else None)
+                )
                 if f.get("by_category")
                 else "",
                 "weekday_hour": mark_safe(chart_svg.weekday_hour_svg(f, lang)),

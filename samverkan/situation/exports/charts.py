@@ -107,7 +107,18 @@ def _escape(text: str) -> str:
     )
 
 
-def trend_svg(figures: dict, language: str = "sv") -> str:
+def _link(artists, urls) -> None:
+    """Make each artist a link (matplotlib's SVG writer wraps it in ``<a>``)."""
+    for artist, url in zip(artists, urls):
+        if url:
+            artist.set_url(url)
+
+
+def trend_svg(figures: dict, language: str = "sv", links: list | None = None) -> str:
+    """The trend bar chart; ``links`` (one URL or None per period) makes bars and labels links.
+
+    Links are for the HTML page of an internal picture only; exports pass none.
+    """
     w = WORDS.get(language, WORDS["sv"])
     points = figures.get("trend") or []
     with matplotlib.rc_context(_STYLE):
@@ -116,7 +127,7 @@ def trend_svg(figures: dict, language: str = "sv") -> str:
         values = np.array([_num(p["count"]) for p in points])
         x = np.arange(len(points))
         colours = [BLUE if i == len(points) - 1 else GREY for i in x]
-        ax.bar(x, np.nan_to_num(values), color=colours)
+        bars = ax.bar(x, np.nan_to_num(values), color=colours)
         for i in np.flatnonzero(np.isnan(values)):
             if points[i]["count"] is None:
                 # No complete data for the period: a gap, neither a zero nor a hidden count.
@@ -124,12 +135,18 @@ def trend_svg(figures: dict, language: str = "sv") -> str:
             else:
                 ax.bar(i, 1, color="white", edgecolor=GREY, hatch="///")
         ax.set_xticks(x, [p["label"] for p in points], rotation=45, ha="right")
+        if links:
+            # The label too: a period with no events has no bar to click.
+            _link(bars.patches, links)
+            _link(ax.get_xticklabels(), links)
         ax.set_ylabel(w["count"])
         ax.yaxis.get_major_locator().set_params(integer=True)
         return _svg(fig, "trend")
 
 
-def categories_svg(figures: dict, language: str = "sv") -> str:
+def categories_svg(figures: dict, language: str = "sv", links: dict | None = None) -> str:
+    """Category bars, this period against last year; ``links`` maps a category code to a URL
+    for its bar and label (HTML page of an internal picture only)."""
     w = WORDS.get(language, WORDS["sv"])
     rows = (figures.get("by_category") or [])[:12]
     with matplotlib.rc_context(_STYLE):
@@ -139,7 +156,7 @@ def categories_svg(figures: dict, language: str = "sv") -> str:
         now = np.array([_num(r["count"]) for r in rows][::-1])
         before = np.array([_num(r["last_year"]) for r in rows][::-1])
         y = np.arange(len(rows))
-        ax.barh(y + 0.2, np.nan_to_num(now), height=0.4, color=BLUE, label=w["now"])
+        bars = ax.barh(y + 0.2, np.nan_to_num(now), height=0.4, color=BLUE, label=w["now"])
         ax.barh(y - 0.2, np.nan_to_num(before), height=0.4, color=GREY, label=w["last_year"])
         for i, r in enumerate(rows[::-1]):
             if r.get("flag"):
@@ -151,6 +168,10 @@ def categories_svg(figures: dict, language: str = "sv") -> str:
                     color=HOT if r["flag"] == "increase" else COLD,
                 )
         ax.set_yticks(y, labels)
+        if links:
+            urls = [links.get(r["code"]) for r in rows[::-1]]
+            _link(bars.patches, urls)
+            _link(ax.get_yticklabels(), urls)
         ax.set_xlabel(w["count"])
         ax.legend(loc="lower right", frameon=False)
         return _svg(fig, "categories")

@@ -25,19 +25,76 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   }
 
-  function draw(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
-    var tiles = el.dataset.tiles;
-    if (tiles) {
-      L.tileLayer(tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
+  /* The background: tiles (MAP_TILE_URL) or a WMS (MAP_WMS_URL), else none, and the
+     outlines and their names alone tell the reader where they are. */
+  function basemap(el, map) {
+    var opts = { attribution: el.dataset.attribution || "" };
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, opts).addTo(map);
+    } else if (el.dataset.wms && el.dataset.wmsLayers) {
+      opts.layers = el.dataset.wmsLayers;
+      opts.format = "image/png";
+      L.tileLayer.wms(el.dataset.wms, opts).addTo(map);
     } else {
       el.classList.add("map-no-tiles");
     }
+  }
+
+  function isArea(feature) {
+    var t = feature.geometry && feature.geometry.type;
+    return t === "Polygon" || t === "MultiPolygon";
+  }
+
+  /* The name of an area stays on the map (a permanent label at its centre), so a person
+     knows where they are without tiles. A whole country's municipalities would bury the
+     map under names: beyond MAX_LABELS areas a name shows on hover instead. */
+  var MAX_LABELS = 60;
+
+  function areaCount(data) {
+    return (data.features || []).filter(isArea).length;
+  }
+
+  function labelArea(feature, lyr, many) {
+    var p = feature.properties || {};
+    if (p.name && isArea(feature)) {
+      lyr.bindTooltip(textNode(p.name), many ? {} : { permanent: true, direction: "center", className: "area-label" });
+    }
+  }
+
+  /* Outlines of the areas around what the map shows (data-areas: a GeoJSON URL), drawn
+     under it, named, and not clickable, so that a tap still reaches the map. */
+  function outlines(el, map) {
+    if (!el.dataset.areas) { return Promise.resolve(null); }
+    return fetch(el.dataset.areas, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) {
+        var many = areaCount(data) > MAX_LABELS;
+        var layer = L.geoJSON(data, {
+          interactive: false,
+          style: function () { return { color: "#57606a", weight: 1, fill: false, dashArray: "4" }; },
+          onEachFeature: function (feature, lyr) { labelArea(feature, lyr, many); }
+        }).addTo(map);
+        el.dataset.areasLoaded = String(layer.getLayers().length);
+        return layer;
+      })
+      .catch(function () { el.dataset.areasLoaded = "error"; return null; });
+  }
+
+  function draw(el) {
+    var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
+    basemap(el, map);
     map.setView([62, 15], 4);
     el._leafletMap = map;
-    if (!el.dataset.geojson && !el.dataset.geojsonScript) { return; }
+    var around = outlines(el, map);
+    if (!el.dataset.geojson && !el.dataset.geojsonScript) {
+      around.then(function (layer) {
+        if (layer && layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+      });
+      return;
+    }
     load(el)
       .then(function (data) {
+        var many = areaCount(data) > MAX_LABELS;
         var layer = L.geoJSON(data, {
           style: function () {
             return { color: "#1d4f91", weight: 1, fillColor: "#7fa7d9", fillOpacity: 0.25 };
@@ -52,11 +109,19 @@
               a.textContent = p.name + (p.code ? " (" + p.code + ")" : "");
               if (p.url) { a.href = p.url; }
               lyr.bindPopup(a);
-              lyr.bindTooltip(textNode(p.name));
+              if (isArea(feature)) { labelArea(feature, lyr, many); } else { lyr.bindTooltip(textNode(p.name)); }
+            } else if (el.dataset.nopopup) {
+              labelArea(feature, lyr, many);
             }
           }
         }).addTo(map);
-        if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+        if (layer.getLayers().length) {
+          map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+        } else {
+          around.then(function (outer) {
+            if (outer && outer.getLayers().length) { map.fitBounds(outer.getBounds(), { padding: [10, 10] }); }
+          });
+        }
         el.dataset.loaded = String(layer.getLayers().length);
         el.dispatchEvent(new CustomEvent("map:loaded", { detail: { map: map, layer: layer } }));
       })

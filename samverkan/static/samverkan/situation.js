@@ -29,13 +29,33 @@
     return "";
   }
 
-  function draw(el) {
-    var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
+  /* The background: tiles (MAP_TILE_URL) or a WMS (MAP_WMS_URL), else none, and the
+     outlines and their names alone tell the reader where they are. */
+  function basemap(el, map) {
+    var opts = { attribution: el.dataset.attribution || "" };
     if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
+      L.tileLayer(el.dataset.tiles, opts).addTo(map);
+    } else if (el.dataset.wms && el.dataset.wmsLayers) {
+      opts.layers = el.dataset.wmsLayers;
+      opts.format = "image/png";
+      L.tileLayer.wms(el.dataset.wms, opts).addTo(map);
     } else {
       el.classList.add("map-no-tiles");
     }
+  }
+
+  /* Where a click on a child area leads (the incident list behind its count): a
+     json_script element of an internal picture, absent elsewhere. */
+  function areaLinks(el) {
+    var node = el.dataset.areaLinks && document.getElementById(el.dataset.areaLinks);
+    if (!node) { return {}; }
+    try { return JSON.parse(node.textContent) || {}; } catch (e) { return {}; }
+  }
+
+  function draw(el) {
+    var links = areaLinks(el);
+    var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
+    basemap(el, map);
     map.setView([62, 15], 4);
     el._leafletMap = map;
     fetch(el.dataset.geojson, { credentials: "same-origin" })
@@ -73,11 +93,18 @@
               return L.circleMarker(latlng, { radius: 4, color: "#9b1c1c", weight: 1, fillColor: "#e74c3c", fillOpacity: 0.8 });
             },
             onEachFeature: function (f, lyr) {
-              var text = label(f.properties);
+              var p = f.properties;
+              var text = label(p);
+              // Area names stay on the map, so a reader knows where they are without tiles;
+              // the whole area only when it has no child areas to name instead.
+              var named = kind === "child_area" || (kind === "area" && !counts.length);
               if (text) {
                 var span = document.createElement("span");
                 span.textContent = text;
-                lyr.bindTooltip(span);
+                lyr.bindTooltip(span, named ? { permanent: true, direction: "center", className: "area-label" } : {});
+              }
+              if (kind === "child_area" && links[p.code]) {
+                lyr.on("click", function () { window.location.assign(links[p.code]); });
               }
             }
           }).addTo(map);
