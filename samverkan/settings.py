@@ -265,6 +265,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "samverkan@localhost")
 # closed, so with no URL the maps draw area outlines and points on a blank background.
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+# Or a WMS (a municipality's own map server, Kartverket's or Lantmäteriet's services):
+# used when no tile URL is set, drawn by Leaflet's WMS layer in the maps' own projection.
+MAP_WMS_URL = env("MAP_WMS_URL")
+MAP_WMS_LAYERS = env("MAP_WMS_LAYERS")
 LEAFLET_CONFIG = {
     "TILES": [(str(_("Karta")), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})]
     if MAP_TILE_URL
@@ -383,7 +387,13 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *_tile_source(MAP_TILE_URL)],
+        "img-src": [
+            "'self'",
+            "data:",
+            "blob:",
+            *_tile_source(MAP_TILE_URL),
+            *_tile_source(MAP_WMS_URL),
+        ],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
