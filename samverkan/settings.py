@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "samverkan.core",
+    # The background worker's heartbeat and outage handling (docs/operations.md, Faults).
+    "samverkan.worker",
     "samverkan.incidents",
     "samverkan.situation",
     "samverkan.cases",
@@ -103,6 +105,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: a database outage in any view becomes the "try again" page.
+    "samverkan.core.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +151,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}"),
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
+        # A connection broken by a database outage is replaced at the next request
+        # instead of failing every request until a restart (docs/operations.md, Faults).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -409,7 +416,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every PDF step at INFO.
     "loggers": {
-        "weasyprint": {"level": "WARNING"},
+        # ERROR: each PDF otherwise logs hundreds of "Ignored property" warnings about
+        # CSS that WeasyPrint does not support and that the print pages do not need.
+        "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
         # Axes narrates each sign-in at INFO; failures and lockouts stay (WARNING).
         "axes": {"level": "WARNING"},

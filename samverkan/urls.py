@@ -43,3 +43,5 @@ urlpatterns = [
 
 # Says which query parameter was wrong (core.params.BadParameter) instead of a bare 400.
 handler400 = "samverkan.core.views.bad_request"
+# A translated page, JSON for API clients; a database outage is a 503 (core/faults.py).
+handler500 = "samverkan.core.faults.server_error"

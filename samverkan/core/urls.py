@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.core import views
+from samverkan.core import health, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("granskningslogg/", views.AuditLogView.as_view(), name="audit-log"),
     path("halsa/", views.health, name="health"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -183,8 +183,10 @@ def bad_request(request, exception):
 
 
 def health(request):
-    """Liveness check for load balancers; says nothing about data."""
-    return JsonResponse({"status": "ok"})
+    """Health check for load balancers: this server and its database (core/health.py)."""
+    from samverkan.core.health import web_health
+
+    return web_health(request)
 
 
 health.permission_required = "public"

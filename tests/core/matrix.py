@@ -28,6 +28,8 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.users["reporter"].pk},
         {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
     ),
+    # 503: no background worker runs in the tests (tests/core/test_faults.py).
+    "healthz": (None, {ANON: 503, REPORTER: 503, COORD: 503, OTHER: 503}),
     "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "area-browser": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "area-geojson": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),

@@ -96,7 +96,7 @@ def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_on_sigterm(inst
 
         kids = children_of(proc.pid)
         web = [pid for pid, cmd in kids.items() if "gunicorn" in cmd]
-        worker = [pid for pid, cmd in kids.items() if "db_worker" in cmd]
+        worker = [pid for pid, cmd in kids.items() if " worker" in cmd]
         assert len(web) == 1 and len(worker) == 1, kids
         assert len(children_of(web[0])) == 2  # WEB_WORKERS
 
@@ -105,7 +105,7 @@ def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_on_sigterm(inst
             lambda: [
                 pid
                 for pid, cmd in children_of(proc.pid).items()
-                if "db_worker" in cmd and pid != worker[0]
+                if " worker" in cmd and pid != worker[0]
             ],
             timeout=30,
         )

@@ -46,7 +46,7 @@ def env_int(name: str, default: int) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Startar webbservern (gunicorn) och bakgrundsarbetaren (db_worker) och övervakar "
+        "Startar webbservern (gunicorn) och bakgrundsarbetaren (worker) och övervakar "
         "dem. Avslutas med SIGTERM eller Ctrl-C."
     )
 
@@ -105,7 +105,8 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        worker_cmd = [sys.executable, "-m", "samverkan.cli", "db_worker"]
+        # `worker`, not `db_worker`: it waits out database outages and writes the heartbeat.
+        worker_cmd = [sys.executable, "-m", "samverkan.cli", "worker"]
         if not any(Path(settings.STATIC_ROOT).glob("*")):
             # WhiteNoise serves only collected files: without them every page loses its
             # styles and scripts, which looks like a broken server rather than a missed step.
