@@ -113,11 +113,15 @@ class MyReportsView(LoginRequiredMixin, ListView):
 
 def outline_url(area: Area | None) -> str:
     """GeoJSON of the named outlines a map draws for orientation: the area's child areas
-    (districts of a municipality), or the area itself when it has none."""
+    (districts of a municipality); for an area without any, it and its neighbours (the
+    parent's children), or the area alone at the top."""
     if area is None:
         return ""
-    key = "parent" if area.children.exists() else "id"
-    return f"{reverse('area-geojson')}?{key}={area.pk}"
+    if area.children.exists():
+        return f"{reverse('area-geojson')}?parent={area.pk}"
+    if area.parent_id is not None:
+        return f"{reverse('area-geojson')}?parent={area.parent_id}"
+    return f"{reverse('area-geojson')}?id={area.pk}"
 
 
 def filter_incidents(request):
