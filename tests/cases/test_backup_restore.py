@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -191,3 +192,81 @@ def test_a_damaged_archive_is_refused_before_the_database_is_touched(installatio
     # And into this filled installation even the intact archive needs --force.
     with pytest.raises(backup.BackupError, match="inte tom"):
         backup.restore(archive)
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from samverkan.core import audit
+audit.record("test.concurrent_write")
+print("started", flush=True)
+stop, end = Path(sys.argv[1]), time.monotonic() + 120
+while not stop.exists() and time.monotonic() < end:
+    audit.record("test.concurrent_write")
+    time.sleep(0.002)
+"""
+
+
+def test_a_backup_taken_during_writes_is_consistent(installation, cw, target, tmp_path):
+    from tests.cases.test_case_keys import database_url_for_subprocess
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CASES_ENCRYPTION_KEY") and k != "DATABASE_URL"
+    }
+    env.update(database_url_for_subprocess(tmp_path), CASES_ENCRYPTION_KEYS=KEY)
+    writer_script = tmp_path / "writer.py"
+    writer_script.write_text(WRITER)
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen(
+        [
+            str(BIN),
+            "shell",
+            "-c",
+            f"import sys; sys.argv=['w', {str(stop)!r}]; exec(open({str(writer_script)!r}).read())",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in writer.stdout:  # after the shell's own banner
+            if line.strip() == "started":
+                break
+        else:
+            pytest.fail(writer.stderr.read())
+        archive = tmp_path / "during-writes.tar.gz"
+        made = subprocess.run(
+            [str(BIN), "backup", str(archive)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert made.returncode == 0, made.stderr
+        time.sleep(0.5)  # the writer goes on after the backup
+    finally:
+        stop.touch()
+        writer.wait(timeout=120)
+    assert writer.returncode == 0, writer.stderr.read()
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    events_in_backup = manifest["counts"]["core_auditevent"]
+
+    restored = target.samverkan("restore", str(archive))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    after = target.counts()
+    # The restored database holds exactly the rows the manifest counted, although the
+    # writer went on writing during and after the backup.
+    assert after.pop("core_auditevent") == events_in_backup + 1
+    assert after == {t: n for t, n in manifest["counts"].items() if t != "core_auditevent"}
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(Path(env["SAMVERKAN_DATA"]) / "samverkan.sqlite3")
+        (total,) = source.execute("SELECT COUNT(*) FROM core_auditevent").fetchone()
+        source.close()
+    else:
+        total = backup.table_counts()["core_auditevent"]
+    assert total > events_in_backup
