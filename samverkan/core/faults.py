@@ -24,9 +24,13 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER = 30
 
 
+# Paths whose clients are programs: the API and the health checks (core/health.py).
+JSON_PATHS = ("/api/", "/healthz", "/halsa/")
+
+
 def wants_json(request) -> bool:
     """True for API clients: the API's paths, or a request that accepts JSON but not HTML."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_PATHS):
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept

@@ -5,10 +5,15 @@ the outage failed and the tasks a dead worker left RUNNING; /healthz and /halsa/
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -372,3 +377,131 @@ def test_reclaim_takes_back_own_task_after_an_outage(db):
     claimed(result, "me")
     runner.beat("me", timezone.now())
     assert runner.reclaim_abandoned_tasks("me") == [str(result.id)]
+
+
+# --- a real outage under `samverkan serve` ----------------------------------------------
+
+OUTAGE_SECONDS = 20
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect itself is the answer to check
+
+
+NO_REDIRECTS = urllib.request.build_opener(_Stay)
+
+
+def fetch(url, session=True, **headers):
+    """Status, headers and body, redirects not followed; a session cookie makes even an
+    anonymous page read the database (the session table)."""
+    if session:
+        headers["Cookie"] = "sessionid=" + "x" * 32
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with NO_REDIRECTS.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode()
+    except OSError:
+        return None, {}, ""
+
+
+def last_heartbeat(db_file) -> str | None:
+    try:
+        with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=5) as conn:
+            row = conn.execute("SELECT max(beat_at) FROM worker_workerheartbeat").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def test_database_gone_for_20_seconds_under_serve(tmp_path):
+    """The SQLite database's folder disappears for 20 s while `samverkan serve` runs:
+    pages answer the translated 503, the API JSON, /healthz names the database; then
+    everything works again without a restart, and the same background worker writes its
+    heartbeat again."""
+    from tests.core.test_serve import BIN, children_of, free_port, wait_for
+
+    data = tmp_path / "data"
+    env = {
+        **os.environ,
+        "SAMVERKAN_DATA": str(data),
+        "DEBUG": "0",
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "2",
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [str(BIN), "migrate", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [str(BIN), "serve", "--bind", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    away = tmp_path / "away"
+    try:
+        assert wait_for(lambda: fetch(f"{base}/healthz")[0] == 200, timeout=90), log.read_text()
+        assert fetch(f"{base}/")[0] == 302  # to the login page
+        workers = [p for p, cmd in children_of(proc.pid).items() if " worker" in cmd]
+        assert len(workers) == 1
+
+        data.rename(away)
+        outage_end = time.monotonic() + OUTAGE_SECONDS
+        rounds = 0
+        while time.monotonic() < outage_end:
+            status, headers, body = fetch(f"{base}/")
+            assert status == 503, (status, body[:500])
+            assert "Tjänsten är tillfälligt otillgänglig" in body and headers["Retry-After"]
+            status, headers, body = fetch(f"{base}/api/areas/")
+            assert status == 503 and headers["Content-Type"].startswith("application/json")
+            assert json.loads(body)["code"] == "database_unavailable"
+            status, _, body = fetch(f"{base}/healthz", session=False)
+            assert status == 503 and json.loads(body)["checks"]["database"] == "fail"
+            # A monitor that sends a cookie still gets JSON.
+            status, _, body = fetch(f"{base}/healthz")
+            assert status == 503 and "database_unavailable" in body
+            rounds += 1
+            time.sleep(1)
+        assert rounds >= 5
+        back_at = timezone.now()
+        away.rename(data)
+
+        assert wait_for(lambda: fetch(f"{base}/")[0] == 302, timeout=30), "no recovery"
+        assert fetch(f"{base}/api/areas/")[0] == 403  # the API asks for sign-in again
+        assert fetch(f"{base}/healthz")[0] == 200
+        # The same worker outlived the outage and beats again.
+        assert proc.poll() is None
+        assert workers[0] in children_of(proc.pid)
+        fresh = wait_for(
+            lambda: (
+                (last_heartbeat(data / "samverkan.sqlite3") or "")
+                > back_at.strftime("%Y-%m-%d %H:%M:%S")
+            ),
+            timeout=60,
+        )
+        assert fresh, last_heartbeat(data / "samverkan.sqlite3")
+    finally:
+        if away.exists() and not data.exists():
+            away.rename(data)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    output = log.read_text()
+    assert "Databasen svarar inte" in output, output[-3000:]
+    assert "Bakgrundsarbetaren avslutades" not in output, output[-3000:]
