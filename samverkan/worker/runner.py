@@ -31,6 +31,9 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 DATABASE_DOWN_PATHS = {f"{cls.__module__}.{cls.__qualname__}" for cls in DATABASE_DOWN}
 
 HEARTBEAT_SECONDS = 15
+# Every this many heartbeats a running worker also looks for tasks of dead workers, so
+# they are run again without waiting for a worker to start.
+RECLAIM_EVERY_BEATS = 4
 # /healthz calls the worker down after this long without a heartbeat: several missed beats,
 # so one slow write (SQLite waits for a long import's lock) is not an alarm.
 HEALTHY_WITHIN = timedelta(minutes=2)
@@ -91,11 +94,14 @@ def _dead(heartbeat: WorkerHeartbeat, own_id: str | None, now) -> bool:
     return heartbeat.beat_at < now - RECLAIM_AFTER
 
 
-def reclaim_abandoned_tasks(own_id: str | None = None, now=None) -> list[str]:
+def reclaim_abandoned_tasks(
+    own_id: str | None = None, now=None, *, own_idle: bool = True
+) -> list[str]:
     """Put the tasks that a dead worker left RUNNING back in the queue.
 
-    A task is abandoned when its last worker is ``own_id`` (this worker lost the database
-    in the middle of it and is not running it any more), a worker whose process is gone
+    A task is abandoned when its last worker is ``own_id`` and ``own_idle`` (this worker
+    lost the database in the middle of it and is not running it any more; the heartbeat
+    thread, which cannot know, passes False), a worker whose process is gone
     from this machine, a worker elsewhere silent for RECLAIM_AFTER, or a worker without a
     heartbeat that claimed it more than UNKNOWN_WORKER_RECLAIM_AFTER ago. The dead
     worker's transaction never committed, so the task starts again from a clean state.
@@ -107,7 +113,8 @@ def reclaim_abandoned_tasks(own_id: str | None = None, now=None) -> list[str]:
     for task in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
         last = task.worker_ids[-1] if task.worker_ids else None
         if last is not None and last == own_id:
-            abandoned.append(task.id)
+            if own_idle:
+                abandoned.append(task.id)
         elif last in heartbeats:
             if _dead(heartbeats[last], own_id, now):
                 abandoned.append(task.id)
@@ -140,9 +147,13 @@ class Heartbeat(threading.Thread):
         self.failing = False
 
     def run(self) -> None:
+        beats = 0
         while True:
             try:
                 beat(self.worker_id, self.started_at)
+                beats += 1
+                if beats % RECLAIM_EVERY_BEATS == 0:
+                    reclaim_abandoned_tasks(self.worker_id, own_idle=False)
                 if self.failing:
                     logger.warning("Bakgrundsarbetarens livstecken skrivs igen.")
                 self.failing = False

@@ -370,6 +370,41 @@ def test_reclaim_leaves_live_workers_tasks_alone(db):
     assert status[tasks["gone"].id] == TaskResultStatus.READY
 
 
+@pytest.mark.django_db(transaction=True)
+def test_running_worker_reclaims_dead_workers_tasks_from_its_heartbeat():
+    result = remember.enqueue(4)
+    claimed(result, "gone")
+    WorkerHeartbeat.objects.create(
+        worker_id="gone",
+        host="other-server",
+        pid=1,
+        started_at=timezone.now(),
+        beat_at=timezone.now() - runner.RECLAIM_AFTER - timedelta(minutes=1),
+    )
+    own = remember.enqueue(5)
+    claimed(own, "busy")  # this worker is running it right now
+    pulse = runner.Heartbeat("busy", interval=0.05)
+    pulse.start()
+    try:
+        requeued = wait_until(
+            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
+        )
+    finally:
+        pulse.stop()
+        pulse.join(timeout=5)
+    assert requeued
+    assert DBTaskResult.objects.get(pk=own.id).status == TaskResultStatus.RUNNING
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_reclaim_takes_back_own_task_after_an_outage(db):
     # The worker lost the database mid-task: it runs nothing now, so its RUNNING task
     # is abandoned even though its own heartbeat is fresh.
