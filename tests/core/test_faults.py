@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -50,16 +50,16 @@ def _reset_calls():
 
 @pytest.fixture
 def database_down(db):
-    """Every new cursor fails as SQLite does when its file is gone; undo to bring it back.
+    """Every new cursor fails as the driver does when the database is gone; end() brings
+    it back.
 
     Raised below Django's error wrapper, so views, sessions and middleware meet the same
     django.db.OperationalError as in a real outage.
     """
-    if connection.vendor != "sqlite":
-        pytest.skip("the outage is simulated in SQLite's driver layer")
 
     def fail(self, name=None):
-        raise sqlite3.OperationalError("unable to open database file")
+        # The driver's own error (sqlite3, psycopg), as when the server is gone.
+        raise self.Database.OperationalError("unable to open database file")
 
     patch = pytest.MonkeyPatch()
 
