@@ -10,7 +10,8 @@ platform's rules on top:
   says so;
 * :class:`TwoFactorMiddleware`: a signed-in session that is not verified reaches only the
   enrolment and code pages (and sign-out) when the user must use a second factor or has
-  enrolled one;
+  enrolled one; a single sign-on whose provider says it checked a second factor
+  (``oidc.second_factor_by_idp``) counts as verified;
 * the pages: enrolment (QR code and manual secret, confirmed with a code; ten recovery
   codes shown once), the code step after the password, the user's own page, and the
   organisation admin's policy page with a reset per member;
@@ -48,6 +49,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.core import audit
 from samverkan.core.models import Membership, Organisation, OrganisationSecurityPolicy
+from samverkan.core.oidc import second_factor_by_idp
 from samverkan.core.permissions import is_system_admin_user, org_ids
 from samverkan.core.roles import Role
 
@@ -198,6 +200,11 @@ def verify(request, code: str) -> tuple[bool, str]:
     return False, _("Koden stämmer inte. Kontrollera koden i appen och försök igen.")
 
 
+def may_set_policy(actor, organisation) -> bool:
+    """System administrators set any organisation's policy; an org admin its own."""
+    return is_system_admin_user(actor) or organisation.pk in org_ids(actor, [Role.ORG_ADMIN])
+
+
 def may_manage(actor, user) -> bool:
     """System administrators manage anyone's second factor; an org admin its members'."""
     if is_system_admin_user(actor):
@@ -275,6 +282,7 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and request.path not in self.exempt_paths()
+            and not second_factor_by_idp(request)
         ):
             if enrolled(user):
                 target = "two-factor-verify"
@@ -430,10 +438,7 @@ class OrganisationPolicyView(LoginRequiredMixin, View):
 
     def organisation(self, pk):
         organisation = get_object_or_404(Organisation, pk=pk)
-        if not (
-            is_system_admin_user(self.request.user)
-            or organisation.pk in org_ids(self.request.user, [Role.ORG_ADMIN])
-        ):
+        if not may_set_policy(self.request.user, organisation):
             raise PermissionDenied
         return organisation
 

@@ -148,6 +148,9 @@ class OrganisationDetailView(LoginRequiredMixin, PermissionRequiredMixin, Detail
         ctx = super().get_context_data(**kwargs)
         ctx["members"] = self.object.memberships.select_related("user").order_by("user__username")
         ctx["partnerships"] = self.object.partnerships.all()
+        from samverkan.core.two_factor import may_set_policy
+
+        ctx["may_set_two_factor"] = may_set_policy(self.request.user, self.object)
         if rules.has_perm("core.view_auditlog", self.request.user):
             from samverkan.core.accounts import locked_usernames, may_unlock
 

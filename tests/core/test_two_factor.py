@@ -344,3 +344,26 @@ def _verified(client, user):
 
     client.force_login(user)
     verify_second_factor(client, user)
+
+
+@pytest.mark.parametrize(("amr", "reaches"), [(["pwd", "mfa"], True), (["pwd"], False)])
+def test_second_factor_at_the_identity_provider_counts(client, officer, amr, reaches):
+    from samverkan.core.oidc import AMR_KEY
+
+    client.force_login(officer)
+    # What the single sign-on callback keeps from the provider's ID token.
+    session = client.session
+    session[AMR_KEY] = amr
+    session.save()
+    response = client.get(CASES)
+    assert (response.status_code == 200) is reaches
+
+
+def test_organisation_page_links_admins_to_the_policy(client, world):
+    link = reverse("two-factor-policy", kwargs={"pk": world.kommun.pk})
+    page = reverse("organisation-detail", kwargs={"pk": world.kommun.pk})
+    _verified(client, world.users["org_admin"])
+    assert link in client.get(page).content.decode()
+    client.force_login(world.users["coordinator"])
+    response = client.get(page)
+    assert response.status_code == 200 and link not in response.content.decode()
