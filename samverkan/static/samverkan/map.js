@@ -54,12 +54,15 @@
     return (data.features || []).filter(isArea).length;
   }
 
-  function labelArea(feature, lyr, many) {
+  function labelArea(feature, lyr, many, labelled) {
     var p = feature.properties || {};
     if (p.name && isArea(feature)) {
-      lyr.bindTooltip(textNode(p.name), many ? {} : { permanent: true, direction: "center", className: "area-label" });
+      if (many) { lyr.bindTooltip(textNode(p.name)); return; }
+      labelled.push(SamverkanLabels.label(lyr, SamverkanLabels.shortName(p.name)));
     }
   }
+
+
 
   /* Outlines of the areas around what the map shows (data-areas: a GeoJSON URL), drawn
      under it, named, and not clickable, so that a tap still reaches the map. */
@@ -69,11 +72,13 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         var many = areaCount(data) > MAX_LABELS;
+        var labelled = [];
         var layer = L.geoJSON(data, {
           interactive: false,
           style: function () { return { color: "#57606a", weight: 1, fill: false, dashArray: "4" }; },
-          onEachFeature: function (feature, lyr) { labelArea(feature, lyr, many); }
+          onEachFeature: function (feature, lyr) { labelArea(feature, lyr, many, labelled); }
         }).addTo(map);
+        map.whenReady(function () { SamverkanLabels.declutter(map, labelled); });
         el.dataset.areasLoaded = String(layer.getLayers().length);
         return layer;
       })
@@ -95,6 +100,7 @@
     load(el)
       .then(function (data) {
         var many = areaCount(data) > MAX_LABELS;
+        var labelled = [];
         var layer = L.geoJSON(data, {
           style: function () {
             return { color: "#1d4f91", weight: 1, fillColor: "#7fa7d9", fillOpacity: 0.25 };
@@ -109,19 +115,22 @@
               a.textContent = p.name + (p.code ? " (" + p.code + ")" : "");
               if (p.url) { a.href = p.url; }
               lyr.bindPopup(a);
-              if (isArea(feature)) { labelArea(feature, lyr, many); } else { lyr.bindTooltip(textNode(p.name)); }
+              if (isArea(feature)) { labelArea(feature, lyr, many, labelled); } else { lyr.bindTooltip(textNode(p.name)); }
             } else if (el.dataset.nopopup) {
-              labelArea(feature, lyr, many);
+              labelArea(feature, lyr, many, labelled);
             }
           }
         }).addTo(map);
         if (layer.getLayers().length) {
-          map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+          // No closer than a neighbourhood: a few points close together would otherwise
+          // fill the map with one street corner, and no area outline would be in sight.
+          map.fitBounds(layer.getBounds(), { padding: [10, 10], maxZoom: 14 });
         } else {
           around.then(function (outer) {
             if (outer && outer.getLayers().length) { map.fitBounds(outer.getBounds(), { padding: [10, 10] }); }
           });
         }
+        SamverkanLabels.declutter(map, labelled);
         el.dataset.loaded = String(layer.getLayers().length);
         el.dispatchEvent(new CustomEvent("map:loaded", { detail: { map: map, layer: layer } }));
       })

@@ -46,7 +46,7 @@
         if (!map) { status.textContent = MESSAGES[2]; return; }
         var latlng = L.latLng(pos.coords.latitude, pos.coords.longitude);
         place(map, latlng);
-        map.setView(latlng, Math.max(map.getZoom(), 16));
+        map.setView(latlng, Math.max(map.getZoom(), 15));
         var metres = Math.round(pos.coords.accuracy || 0);
         status.textContent = metres
           ? "Platsen är satt till din position (ungefär ±" + metres + " m). Tryck på kartan för att flytta den."

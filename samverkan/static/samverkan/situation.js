@@ -68,6 +68,7 @@
         var order = ["area", "child_area", "hotspot_cell", "near_repeat_zone", "repeat_place", "incident"];
         var bounds = null;
         var drawn = 0;
+        var labelled = [];
         order.forEach(function (kind) {
           var subset = feats.filter(function (f) { return f.properties.kind === kind && f.geometry; });
           if (!subset.length) { return; }
@@ -98,10 +99,14 @@
               // Area names stay on the map, so a reader knows where they are without tiles;
               // the whole area only when it has no child areas to name instead.
               var named = kind === "child_area" || (kind === "area" && !counts.length);
-              if (text) {
-                var span = document.createElement("span");
-                span.textContent = text;
-                lyr.bindTooltip(span, named ? { permanent: true, direction: "center", className: "area-label" } : {});
+              if (named && p.name) {
+                var name = SamverkanLabels.shortName(p.name);
+                var shown = p.count !== undefined && p.count !== null ? name + ": " + p.count : name;
+                labelled.push(SamverkanLabels.label(lyr, shown, num(p.count)));
+              } else if (text) {
+                var plain = document.createElement("span");
+                plain.textContent = text;
+                lyr.bindTooltip(plain);
               }
               if (kind === "child_area" && links[p.code]) {
                 lyr.on("click", function () { window.location.assign(links[p.code]); });
@@ -114,6 +119,7 @@
           }
         });
         if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+        SamverkanLabels.declutter(map, labelled);
         el.dataset.loaded = String(drawn);
       })
       .catch(function (err) {
