@@ -213,16 +213,19 @@ def run_schedule(
             locked.last_period = period.label
             locked.last_report = report
             locked.save(update_fields=["last_run", "last_period", "last_report"])
+            # In the draft's transaction: a worker killed after the commit must not leave
+            # a draft without its audit event, which no rerun would write (the period is
+            # built by then). The e-mail follows the commit, so it is at most once.
+            audit.record(
+                "situation.scheduled",
+                obj=report,
+                details={
+                    "schedule": schedule.pk,
+                    "period": period.label,
+                    "recipients": coordinators_of(locked.partnership).count(),
+                },
+            )
     except IntegrityError:
         return None
-    sent = _notify(report, schedule)
-    audit.record(
-        "situation.scheduled",
-        obj=report,
-        details={
-            "schedule": schedule.pk,
-            "period": period.label,
-            "recipients": sent,
-        },
-    )
+    _notify(report, schedule)
     return report.pk

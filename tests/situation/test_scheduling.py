@@ -176,3 +176,20 @@ def test_schedule_page_orders_pauses_and_deletes(coordinators, client_for):
         "situation.schedule_pause",
         "situation.schedule_delete",
     } <= actions
+
+
+def test_a_run_killed_after_its_commit_leaves_the_draft_with_its_audit_event(schedule, monkeypatch):
+    # The worker dies between the draft's commit and the e-mail; the task is reclaimed
+    # and run again (docs/operations.md, Faults).
+    def killed(report, schedule):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(scheduling, "_notify", killed)
+    with pytest.raises(SystemExit):
+        scheduling.run_schedule(schedule.pk, "2025-03")
+    assert SituationReport.objects.count() == 1
+    assert AuditEvent.objects.filter(action="situation.scheduled").count() == 1
+    monkeypatch.undo()
+    assert scheduling.run_schedule(schedule.pk, "2025-03") is None
+    assert SituationReport.objects.count() == 1
+    assert AuditEvent.objects.filter(action="situation.scheduled").count() == 1
