@@ -29,6 +29,8 @@ logger = logging.getLogger("samverkan.worker")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 DATABASE_DOWN_PATHS = {f"{cls.__module__}.{cls.__qualname__}" for cls in DATABASE_DOWN}
+# A task cut off by a forced stop (a second SIGTERM, Ctrl-C) did nothing wrong.
+INTERRUPTED_PATHS = {"builtins.SystemExit", "builtins.KeyboardInterrupt"}
 
 HEARTBEAT_SECONDS = 15
 # Every this many heartbeats a running worker also looks for tasks of dead workers, so
@@ -172,26 +174,32 @@ class Heartbeat(threading.Thread):
 
 
 class ResilientWorker(Worker):
-    """django-tasks-db's worker, but a task failed by a database outage runs again."""
+    """django-tasks-db's worker, but a task failed by a database outage or cut off by a
+    forced stop runs again instead of being marked failed."""
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)
-        if (
-            db_task_result.status == TaskResultStatus.FAILED
-            and db_task_result.exception_class_path in DATABASE_DOWN_PATHS
-        ):
-            DBTaskResult.objects.filter(pk=db_task_result.pk).update(
-                status=TaskResultStatus.READY,
-                started_at=None,
-                finished_at=None,
-                run_after=timezone.now() + REQUEUE_DELAY,
-            )
-            logger.warning(
-                "Uppgiften %s avbröts av databasen (%s); den körs igen om %d s.",
-                db_task_result.pk,
-                db_task_result.exception_class_path,
-                REQUEUE_DELAY.total_seconds(),
-            )
+        if db_task_result.status != TaskResultStatus.FAILED:
+            return
+        cause = db_task_result.exception_class_path
+        if cause in DATABASE_DOWN_PATHS:
+            delay = REQUEUE_DELAY
+        elif cause in INTERRUPTED_PATHS:
+            delay = timedelta(0)
+        else:
+            return
+        DBTaskResult.objects.filter(pk=db_task_result.pk).update(
+            status=TaskResultStatus.READY,
+            started_at=None,
+            finished_at=None,
+            run_after=timezone.now() + delay,
+        )
+        logger.warning(
+            "Uppgiften %s avbröts (%s); den körs igen om %d s.",
+            db_task_result.pk,
+            cause,
+            delay.total_seconds(),
+        )
 
 
 def run_resilient(worker: ResilientWorker) -> None:

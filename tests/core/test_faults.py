@@ -286,6 +286,17 @@ def test_task_failed_by_an_outage_runs_again():
     assert row.status == TaskResultStatus.SUCCESSFUL and CALLS == [5]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_task_cut_off_by_a_forced_stop_runs_again():
+    # A second SIGTERM makes django-tasks-db's signal handler call sys.exit in the task.
+    FAIL_FIRST.append(SystemExit(1))
+    result = remember.enqueue(8)
+    run_worker()
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == TaskResultStatus.SUCCESSFUL and CALLS == [8]
+    assert row.worker_ids == ["test-worker", "test-worker"]
+
+
 def test_task_failed_otherwise_stays_failed(transactional_db):
     FAIL_FIRST.append(ValueError("a bug, not an outage"))
     result = remember.enqueue(5)

@@ -68,8 +68,10 @@ class Command(DBWorkerCommand):
         finally:
             pulse.stop()
             pulse.join(timeout=5)
-            # A worker that stops cleanly says so at once instead of going stale.
             try:
+                # Nothing runs any more: a task still RUNNING under this worker's name
+                # goes back in the queue now, then the worker says it is gone.
+                runner.reclaim_abandoned_tasks(worker_id)
                 runner.WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
             except runner.DATABASE_DOWN:
                 pass
