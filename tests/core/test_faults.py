@@ -197,6 +197,15 @@ def test_healthz_needs_database_and_a_fresh_heartbeat(db, database_down):
     assert client.get("/healthz").status_code == 200
 
 
+def test_health_checks_answer_plain_http_behind_the_ssl_redirect(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = error_client()
+    assert client.get("/konto/logga-in/").status_code == 301
+    runner.beat("w1", timezone.now())
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/halsa/").status_code == 200
+
+
 def test_halsa_checks_the_database(db, database_down):
     client = error_client()
     assert client.get(reverse("health")).status_code == 200
