@@ -114,66 +114,16 @@ def _wgs84(xy):
 def link_point_incidents(areas) -> int:
     """Link the point incidents that lie in ``areas`` and are not yet linked to them.
 
-    Incidents stored before an area existed have no link to it (links are computed at
-    ingestion): without this, a demo database that predates the districts would show them
-    empty. Returns the number of links created.
+    ``import_areas`` relinks the areas it creates or moves; this also covers districts whose
+    borders did not change but whose links are missing (a database restored or edited by
+    hand), so that a rerun of the demo always leaves the districts counted in full.
+    Returns the number of links created.
     """
     # Imported here: core imports no domain app at module level.
-    from samverkan.core.geo import AreaIndex
-    from samverkan.incidents.models import POINT_PRECISIONS, Incident, IncidentArea, Status
+    from samverkan.incidents.area_links import relink_areas
 
-    areas = [a for a in areas if a.geometry]
-    if not areas:
-        return 0
-    index = AreaIndex((a.pk, a.geometry) for a in areas)
-    rows = list(
-        Incident.objects.filter(
-            precision__in=list(POINT_PRECISIONS),
-            lon__isnull=False,
-            lat__isnull=False,
-            lon__gte=min(a.min_lon for a in areas),
-            lon__lte=max(a.max_lon for a in areas),
-            lat__gte=min(a.min_lat for a in areas),
-            lat__lte=max(a.max_lat for a in areas),
-        ).values_list(
-            "id",
-            "lon",
-            "lat",
-            "occurred_from",
-            "category_id",
-            "is_summary",
-            "organisation_id",
-            "visibility",
-            "status",
-        )
-    )
-    if not rows:
-        return 0
-    linked = set(
-        IncidentArea.objects.filter(area_id__in=[a.pk for a in areas]).values_list(
-            "incident_id", "area_id"
-        )
-    )
-    point_idx, area_ids = index.pairs([r[1] for r in rows], [r[2] for r in rows])
-    new = []
-    for p, area_id in zip(point_idx.tolist(), area_ids.tolist()):
-        iid, _, _, occurred, category, summary, org, visibility, status = rows[p]
-        if (iid, area_id) in linked:
-            continue
-        new.append(
-            IncidentArea(
-                incident_id=iid,
-                area_id=area_id,
-                occurred_from=occurred,
-                category_id=category,
-                is_summary=summary,
-                organisation_id=org,
-                visibility=visibility,
-                is_duplicate=status == Status.DUPLICATE,
-            )
-        )
-    IncidentArea.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    return len(new)
+    added, _removed = relink_areas([a.pk for a in areas if a.geometry])
+    return added
 
 
 def load_districts(partnership_name: str | None = None, log=print) -> list[Area]:
