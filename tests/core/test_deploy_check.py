@@ -62,7 +62,8 @@ def test_without_them_the_deploy_check_warns(tmp_path):
         assert warning in output
 
 
-def test_https_behind_the_proxy_is_recognised(client, settings):
+def test_https_behind_the_proxy_is_recognised(client, settings, db):
+    # /halsa/ checks the database, and the login page reads the session: both need it.
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_SSL_REDIRECT = True
     plain = client.get("/konto/logga-in/")
