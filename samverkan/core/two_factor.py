@@ -10,8 +10,7 @@ platform's rules on top:
   says so;
 * :class:`TwoFactorMiddleware`: a signed-in session that is not verified reaches only the
   enrolment and code pages (and sign-out) when the user must use a second factor or has
-  enrolled one; a single sign-on whose provider says it checked a second factor
-  (``oidc.second_factor_by_idp``) counts as verified;
+  enrolled one (a single sign-on too: the provider's sign-in is the first factor);
 * the pages: enrolment (QR code and manual secret, confirmed with a code; ten recovery
   codes shown once), the code step after the password, the user's own page, and the
   organisation admin's policy page with a reset per member;
@@ -49,7 +48,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.core import audit
 from samverkan.core.models import Membership, Organisation, OrganisationSecurityPolicy
-from samverkan.core.oidc import second_factor_by_idp
 from samverkan.core.permissions import is_system_admin_user, org_ids
 from samverkan.core.roles import Role
 
@@ -282,7 +280,6 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and request.path not in self.exempt_paths()
-            and not second_factor_by_idp(request)
         ):
             if enrolled(user):
                 target = "two-factor-verify"
