@@ -410,6 +410,12 @@ def callback_view(request):
     return redirect(target)
 
 
+# Signing in is open to anyone; what a user may reach afterwards follows from the roles
+# that the provider's claims map to.
+login_view.permission_required = "public"
+callback_view.permission_required = "public"
+
+
 def _claims_options() -> dict:
     # Authlib checks the audience only through ``azp`` unless told to: a token for another
     # client that names us as its authorised party would pass. Both claims are required.
