@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test lint bench serve worker messages clean
+.PHONY: demo test install install-test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
