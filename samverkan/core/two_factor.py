@@ -169,9 +169,14 @@ def verify(request, code: str) -> tuple[bool, str]:
     code = "".join(code.split()).lower()
     recovery = not TOTP_FORM.match(code)
     model = StaticDevice if recovery else TOTPDevice
-    devices = list(model.objects.filter(user=user, confirmed=True))
-    for device in devices:
-        if not device.verify_is_allowed()[0]:
+    for pk in model.objects.filter(user=user, confirmed=True).values_list("pk", flat=True):
+        # Locked while checked, so two requests with one code cannot both be let in (a
+        # code's time step, and a recovery code, are used up by the first).
+        with transaction.atomic():
+            device = model.objects.select_for_update().get(pk=pk)
+            allowed = device.verify_is_allowed()[0]
+            accepted = allowed and device.verify_token(code)
+        if not allowed:
             audit.record(
                 "auth.2fa_failed",
                 actor=user,
@@ -179,7 +184,7 @@ def verify(request, code: str) -> tuple[bool, str]:
                 details={"step": "verify", "throttled": True, "recovery_code": recovery},
             )
             return False, _("För många felaktiga koder i rad. Vänta en stund och försök igen.")
-        if device.verify_token(code):
+        if accepted:
             otp_login(request, device)
             if recovery:
                 audit.record(
