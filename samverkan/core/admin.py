@@ -102,3 +102,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _drop_unaudited_device_admins():
+    # django-otp registers its devices in the admin, where a deletion would bypass the
+    # audited reset (samverkan.core.two_factor.reset) and a TOTP secret could be read.
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_drop_unaudited_device_admins()

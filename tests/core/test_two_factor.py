@@ -366,3 +366,12 @@ def test_organisation_page_links_admins_to_the_policy(client, world):
     client.force_login(world.users["coordinator"])
     response = client.get(page)
     assert response.status_code == 200 and link not in response.content.decode()
+
+
+def test_devices_are_not_in_the_admin():
+    # Removal goes through the audited reset only; the admin would also show the secret.
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
