@@ -38,6 +38,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -316,7 +317,16 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-class EnrolView(LoginRequiredMixin, View):
+class NoStoreMixin:
+    """The pages show a TOTP secret or recovery codes: no browser or proxy may keep them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+class EnrolView(NoStoreMixin, LoginRequiredMixin, View):
     """Connect an authenticator app: QR code and secret, confirmed with the app's code."""
 
     permission_required = "authenticated"
@@ -362,7 +372,7 @@ class EnrolView(LoginRequiredMixin, View):
         )
 
 
-class VerifyView(LoginRequiredMixin, View):
+class VerifyView(NoStoreMixin, LoginRequiredMixin, View):
     """The second step of signing in: a code from the app or a recovery code."""
 
     permission_required = "authenticated"
@@ -386,7 +396,7 @@ class VerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, context, status=400)
 
 
-class AccountView(LoginRequiredMixin, View):
+class AccountView(NoStoreMixin, LoginRequiredMixin, View):
     """The user's own second factor: status, and new recovery codes."""
 
     permission_required = "authenticated"

@@ -62,10 +62,12 @@ def enrol(client, username):
     )
     page = client.get(response["Location"])
     assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
     secret = secret_of(page)
     assert 'src="data:image/svg+xml' in page.content.decode()
     done = client.post(response["Location"], {"code": totp(secret), "next": CASES})
     assert done.status_code == 200
+    assert "no-store" in done["Cache-Control"]
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", done.content.decode())
     return secret, codes
 
