@@ -13,6 +13,7 @@ from samverkan.analysis.change import (
     exact_poisson_test,
     flag_threshold,
     poisson_z,
+    two_sample_z,
 )
 
 
@@ -84,12 +85,13 @@ def test_flag_threshold_adapts_to_number_of_series():
 
 def test_compare_flags_and_exact_p():
     r = compare(40, [16, 16, 16])
-    assert r.z == pytest.approx(2 * (math.sqrt(40) - 4))
+    # Two-sample square-root Z (Huffman 1984): the three baseline months are noisy too.
+    assert r.z == pytest.approx((math.sqrt(40) - 4) / math.sqrt(0.25 + 0.25 / 3))
     assert r.flag == "increase"
     assert r.p == pytest.approx(stats.binomtest(40, 88, 0.25).pvalue)
     assert compare(16, [16, 16]).flag is None
     assert compare(4, [16, 16]).flag == "decrease"
-    # Z = 2(sqrt(30) - 4) = 2.95: flagged alone, not among many series.
+    # Z = (sqrt(30) - 4) / sqrt(1/2) = 2.09: flagged alone, not among many series.
     assert compare(30, [16], n_series=1).flag == "increase"
     assert compare(30, [16], n_series=10).flag is None
     assert compare(30, [16]).to_dict()["flag"] == "increase"
@@ -106,3 +108,22 @@ def test_compare_many_equals_compare_in_a_loop():
         assert many.z[i] == pytest.approx(one.z)
         assert many.p[i] == pytest.approx(one.p)
         assert many.flags[i] == one.flag
+
+
+def test_a_pooled_baseline_equals_its_periods():
+    """Pooled count over m periods gives the same Z and p as the m counts themselves."""
+    split = compare(25, [10, 14, 12])
+    pooled = compare(25, [36], baseline_periods=3)
+    assert pooled.z == pytest.approx(split.z) and pooled.p == pytest.approx(split.p)
+    assert pooled.baseline_mean == pytest.approx(12.0)
+    many = compare_many([25, 3], [36, 9], baseline_periods=3)
+    assert many.z[0] == pytest.approx(split.z)
+    assert many.baseline_mean[1] == pytest.approx(3.0)
+
+
+def test_baseline_noise_widens_the_z():
+    """One baseline period: the difference of two roots has variance 1/4 + 1/4 (Huffman 1984)."""
+    one = two_sample_z(30, 16, 1)
+    assert one.z == pytest.approx((math.sqrt(30) - 4) / math.sqrt(0.5))
+    # Many baseline periods: the baseline mean is nearly known, Z tends to Wheeler's.
+    assert two_sample_z(30, 16 * 10_000, 10_000).z == pytest.approx(poisson_z(30, 16).z, rel=1e-3)
