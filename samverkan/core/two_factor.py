@@ -147,6 +147,8 @@ def confirm_enrolment(request, device, code: str) -> list[str] | None:
         audit.record("auth.2fa_failed", actor=user, request=request, details={"step": "enrol"})
         return None
     with transaction.atomic():
+        earlier = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+        replaced = earlier.count()
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -155,7 +157,7 @@ def confirm_enrolment(request, device, code: str) -> list[str] | None:
             "auth.2fa_enrol",
             actor=user,
             request=request,
-            details={"recovery_codes": len(codes)},
+            details={"recovery_codes": len(codes), "replaced_apps": replaced},
         )
     otp_login(request, device)
     return codes

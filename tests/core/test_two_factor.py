@@ -166,6 +166,15 @@ def test_enrolment_then_code_at_next_sign_in(client, officer, settings):
     assert len(codes) == 10 and len(set(codes)) == 10
     assert "auth.2fa_enrol" in actions(officer)
     assert client.get(CASES).status_code == 200
+    # A new phone: enrolling again from the verified session replaces the app, audited.
+    page = client.get(reverse("two-factor-enrol"))
+    new_secret = secret_of(page)
+    assert new_secret != secret
+    assert client.post(reverse("two-factor-enrol"), {"code": totp(new_secret)}).status_code == 200
+    assert TOTPDevice.objects.filter(user=officer, confirmed=True).count() == 1
+    event = AuditEvent.objects.filter(actor=officer, action="auth.2fa_enrol").first()
+    assert event.details == {"recovery_codes": 10, "replaced_apps": 1}
+    secret = new_secret
 
     client.post(reverse("logout"))
     response = sign_in(client, "handlaggare")
