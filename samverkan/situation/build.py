@@ -52,6 +52,12 @@ AUDIENCES = (INTERNAL, SHARED, PUBLIC)
 REGIONAL_LEVELS = {"country", "county", "police_region", "police_area"}
 SUPPRESS_K = 3
 TREND_PERIODS = 13
+# The baseline of the change test (docs/methods/change-temporal-hotspots-suppression.md):
+# the same period in up to three earlier years, else the mean of the previous periods.
+BASELINE_YEARS = 3
+SEASONAL_TYPES = (periods.WEEK, periods.MONTH, periods.TERTIAL)
+ROLLING_PERIODS = {periods.WEEK: 12, periods.MONTH: 12, periods.TERTIAL: 3, periods.YEAR: 3}
+ROLLING_DEFAULT = 3
 HOTSPOT_RESOLUTION = 9
 # Analytical z (normal p) with Benjamini-Hochberg, as ArcGIS's Hot Spot Analysis: the
 # conditional permutations cost seconds for a municipality's few thousand cells, which a
@@ -279,6 +285,7 @@ class _Builder:
         self.suppressed: list[dict] = []
         self.previous = period.previous()
         self.last_year = period.same_last_year()
+        self.base_candidates = self._base_candidates()
         self._current: dict[str, np.ndarray] | None = None
         self._sources: list[currency.Source] | None = None
 
@@ -298,25 +305,41 @@ class _Builder:
         ranges = {f"p{i}": p for i, p in enumerate(trend_periods)}
         ranges["previous_period"] = self.previous
         ranges["last_year"] = self.last_year
-        agg = {
-            name: _count_expr(self.distinct, _span(p.start, p.end)) for name, p in ranges.items()
-        }
+        # Every candidate baseline period gets its own FILTER aggregate in the same grouped
+        # scan (a trend period already counted is reused).
+        self.base_names = {p.label: name for name, p in ranges.items() if name.startswith("p")}
         span = _span(trend_periods[0].start, self.period.end) | _span(
             self.last_year.start, self.last_year.end
         )
+        for p in chain.from_iterable(self.base_candidates.values()):
+            if p.label not in self.base_names:
+                name = f"b{len(self.base_names)}"
+                self.base_names[p.label] = name
+                ranges[name] = p
+                span |= _span(p.start, p.end)
+        agg = {
+            name: _count_expr(self.distinct, _span(p.start, p.end)) for name, p in ranges.items()
+        }
         sums = dict.fromkeys(ranges, 0)
         by_group: dict[int, dict[str, int]] = {}
+        self.group_sums: dict[int, dict[str, int]] = {}
         current = f"p{TREND_PERIODS - 1}"
         for row in self.rows().filter(span).values("category_id").annotate(**agg):
             for name in ranges:
                 sums[name] += row[name]
-            if not (row[current] or row["previous_period"] or row["last_year"]):
+            # by_category lists only the groups with a count in a published column or in
+            # the chosen baseline; the rest are dropped there.
+            if not any(row[name] for name in ranges):
                 continue
             group = self.cats.group_of[row["category_id"]]
             slot = by_group.setdefault(group, {"count": 0, "previous": 0, "last_year": 0})
             slot["count"] += row[current]
             slot["previous"] += row["previous_period"]
             slot["last_year"] += row["last_year"]
+            per = self.group_sums.setdefault(group, dict.fromkeys(ranges, 0))
+            for name in ranges:
+                per[name] += row[name]
+        self.period_sums = sums
         # A period some source has not reported through yet is a gap, not a low count.
         trend = [
             {
@@ -405,8 +428,8 @@ class _Builder:
         """Sources with no data before the baseline period ended: left out of the change test."""
         return [s for s in self.sources() if not s.began_by(base_period.last_day)]
 
-    def counts_of(self, sources, base_period: Period) -> dict[int, dict[str, int]]:
-        """Counts by category group of ``sources`` in the period and in ``base_period``."""
+    def counts_of(self, sources, base_periods: list[Period]) -> dict[int, dict[str, int]]:
+        """Counts by category group of ``sources`` in the period and in ``base_periods`` (pooled)."""
         if not sources:
             return {}
         # A new source has few rows: they are read and counted here, which keeps the
@@ -414,35 +437,38 @@ class _Builder:
         which = Q(pk__in=[])
         for s in sources:
             which |= Q(organisation_id=s.organisation_id, incident__source=s.source)
-        spans = {
-            "count": (self.period.start, self.period.end),
-            "base": (base_period.start, base_period.end),
-        }
+        spans = [("count", self.period.start, self.period.end)] + [
+            ("base", p.start, p.end) for p in base_periods
+        ]
         out: dict[int, dict[str, int]] = {}
-        seen: set[tuple[str, int]] = set()
-        rows = self.rows().filter(which, _span(*spans["count"]) | _span(*spans["base"]))
+        seen: set[tuple[int, int]] = set()
+        within = Q(pk__in=[])
+        for _, lo, hi in spans:
+            within |= _span(lo, hi)
+        rows = self.rows().filter(which, within)
         for pk, cat, when in rows.values_list("incident_id", "category_id", "occurred_from"):
             slot = out.setdefault(self.cats.group_of[cat], {"count": 0, "base": 0})
-            for name, (lo, hi) in spans.items():
-                if lo <= when < hi and (name, pk) not in seen:
-                    seen.add((name, pk))
+            for i, (name, lo, hi) in enumerate(spans):
+                if lo <= when < hi and (i, pk) not in seen:
+                    seen.add((i, pk))
                     slot[name] += 1
         return out
 
-    def change_test(self, baseline: str) -> dict:
+    def change_test(self, base_periods: list[Period]) -> dict:
         """Whether change is tested, and which sources' counts it leaves out (and why).
 
         Never on a period or baseline that a source does not fully cover; a source that
         began after the baseline started is left out of both sides (like with like).
         """
-        base_period = self.last_year if baseline == "last_year" else self.previous
+        # Like with like: a source must have begun by the earliest baseline period.
+        base_period = min(base_periods, key=lambda p: p.first_day)
         names = dict(
             Organisation.objects.filter(
                 pk__in={s.organisation_id for s in self.sources()} - {None}
             ).values_list("pk", "name")
         )
         out = {"tested": True, "reason": None, "excluded_sources": [], "excluded": {}}
-        for p in (self.period, base_period):
+        for p in (self.period, *base_periods):
             lagging = self.lagging(p)
             if lagging:
                 through = [s for s in lagging if s is not None]
@@ -461,7 +487,7 @@ class _Builder:
         new = self.new_sources(base_period)
         if new:
             out["excluded_sources"] = [self.source_label(s, names) for s in new]
-            out["excluded"] = self.counts_of(new, base_period)
+            out["excluded"] = self.counts_of(new, base_periods)
             if len(new) == len(self.sources()):
                 out["tested"] = False
                 out["reason"] = (
@@ -474,10 +500,70 @@ class _Builder:
                 )
         return out
 
+    # ------------------------------------------------------------------ baseline
+    def _base_candidates(self) -> dict[str, list[Period]]:
+        window = ROLLING_PERIODS.get(self.period.type, ROLLING_DEFAULT)
+        out = {"rolling": [self.period.shifted(-k) for k in range(1, window + 1)]}
+        if self.period.type in SEASONAL_TYPES:
+            back, seasonal = self.period, []
+            for _ in range(BASELINE_YEARS):
+                back = back.same_last_year()
+                seasonal.append(back)
+            out["seasonal"] = seasonal
+        return out
+
+    def _usable(self, p: Period) -> bool:
+        # The data must reach back to the period (a source of the picture had begun by its
+        # end, the rule new_sources uses) and the period must be complete: an empty year
+        # before the data began is missing, not zero.
+        return any(s.began_by(p.last_day) for s in self.sources()) and not self.lagging(p)
+
+    def choose_baseline(self) -> tuple[str, list[Period]]:
+        """The baseline kind and periods: seasonal if any year is usable, else rolling.
+
+        ``"seasonal"``: the same period in each of the last ``BASELINE_YEARS`` years that
+        the data covers completely. ``"rolling"``: the previous periods that it covers
+        (12 months or weeks, 3 tertials or years), their mean scaled to one period.
+        ``"previous"``: nothing usable; the change test then says why it is not run.
+        """
+        seasonal = [p for p in self.base_candidates.get("seasonal", []) if self._usable(p)]
+        if seasonal:
+            return "seasonal", seasonal
+        rolling = [p for p in self.base_candidates["rolling"] if self._usable(p)]
+        if rolling:
+            return "rolling", rolling
+        return "previous", [self.previous]
+
+    def comparison_key(self, kind: str, base_periods: list[Period]) -> str:
+        """``"last_year"``/``"previous"`` when the baseline is that one period, else the kind."""
+        if base_periods == [self.last_year]:
+            return "last_year"
+        if base_periods == [self.previous]:
+            return "previous"
+        return kind
+
+    def base_total(self, sums: dict[str, int], base_periods: list[Period]) -> int:
+        return int(sum(sums.get(self.base_names[p.label], 0) for p in base_periods))
+
+    def baseline_info(self, kind: str, base_periods: list[Period], mean) -> dict:
+        return {
+            "kind": kind,
+            "n_periods": len(base_periods),
+            "periods": [p.to_dict(self.language) for p in base_periods],
+            "mean": mean,
+            "text": baseline_text(kind, len(base_periods), self.period.type),
+        }
+
     # ------------------------------------------------------------------ changes
     def by_category(
-        self, counts: dict[int, dict[str, int]], baseline: str, test: dict | None = None
+        self,
+        counts: dict[int, dict[str, int]],
+        base_periods: list[Period],
+        test: dict | None = None,
     ) -> list[dict]:
+        m = len(base_periods)
+        for g, c in counts.items():
+            c["baseline_total"] = self.base_total(self.group_sums.get(g, {}), base_periods)
         groups = sorted(
             (g for g, c in counts.items() if any(c.values())),
             key=lambda g: (-counts[g]["count"], self.cats.by_id[g]["sort_order"]),
@@ -493,11 +579,14 @@ class _Builder:
                 dtype=float,
             )
             base = np.array(
-                [counts[g][baseline] - excluded.get(g, nothing)["base"] for g in groups],
+                [counts[g]["baseline_total"] - excluded.get(g, nothing)["base"] for g in groups],
                 dtype=float,
             )
             result = change.compare_many(
-                current, base, labels=[self.cats.by_id[g]["code"] for g in groups]
+                current,
+                base,
+                labels=[self.cats.by_id[g]["code"] for g in groups],
+                baseline_periods=m,
             )
             threshold = float(result.threshold)
         else:
@@ -512,6 +601,8 @@ class _Builder:
                     "count": counts[g]["count"],
                     "previous": counts[g]["previous"],
                     "last_year": counts[g]["last_year"],
+                    "baseline_total": counts[g]["baseline_total"],
+                    "baseline_mean": _float(counts[g]["baseline_total"] / m, 2),
                     "z": _float(result.z[i], 3) if result else None,
                     "p": _float(result.p[i], 5) if result else None,
                     "flag": _confirmed(result.flags[i], result.p[i]) if result else None,
@@ -907,15 +998,18 @@ class _Builder:
     # ------------------------------------------------------------------ all
     def build(self) -> dict:
         counts, totals, trend = self.period_counts()
-        seasonal = self.period.type in (periods.WEEK, periods.MONTH, periods.TERTIAL)
-        baseline = "last_year" if seasonal and totals["last_year"] > 0 else "previous"
-        test = self.change_test(baseline)
-        by_cat = self.by_category(counts, baseline, test)
+        kind, base_periods = self.choose_baseline()
+        baseline = self.comparison_key(kind, base_periods)
+        test = self.change_test(base_periods)
+        by_cat = self.by_category(counts, base_periods, test)
+        totals["baseline_total"] = self.base_total(self.period_sums, base_periods)
+        totals["baseline_mean"] = _float(totals["baseline_total"] / len(base_periods), 2)
         if test["tested"]:
             left_out = test["excluded"].values()
             total_change = change.compare(
                 totals["count"] - sum(c["count"] for c in left_out),
-                [totals[baseline] - sum(c["base"] for c in left_out)],
+                [totals["baseline_total"] - sum(c["base"] for c in left_out)],
+                baseline_periods=len(base_periods),
             )
             totals.update(
                 {
@@ -953,6 +1047,7 @@ class _Builder:
             "audience": self.audience,
             "composed_from_children": self.composed,
             "comparison": baseline,
+            "baseline": self.baseline_info(kind, base_periods, totals["baseline_mean"]),
             "flag_threshold": self.threshold,
             "categories_tested": self.n_tested,
             "totals": totals,
@@ -982,6 +1077,28 @@ class _Builder:
         figures["summary"] = summarise(figures, self.language)
         figures["summary_language"] = self.language
         return figures
+
+
+_UNITS = {
+    periods.WEEK: ("vecka", "veckorna"),
+    periods.MONTH: ("månad", "månaderna"),
+    periods.TERTIAL: ("tertial", "tertialen"),
+    periods.YEAR: ("år", "åren"),
+}
+_NUMBERS = {2: "två", 3: "tre", 4: "fyra", 12: "tolv"}
+
+
+def baseline_text(kind: str, n: int, period_type: str) -> str:
+    """Swedish phrase for the baseline, e.g. "snittet för samma månad de tre senaste åren"."""
+    one, many = _UNITS.get(period_type, ("period", "perioderna"))
+    number = _NUMBERS.get(n, str(n))
+    if kind == "seasonal":
+        if n == 1:
+            return f"samma {one} förra året"
+        return f"snittet för samma {one} de {number} senaste åren"
+    if kind == "rolling" and n > 1:
+        return f"snittet för de {number} föregående {many}"
+    return "föregående period" if one == "period" else f"föregående {one}"
 
 
 def build_figures(

@@ -113,7 +113,9 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
     """
     s = _System()
     totals = figures["totals"]
-    t = {f: s.add(totals, f, cost=TOTAL_COST, meta=("totals", None, f)) for f in totals_fields()}
+    # Pictures frozen before the pooled baseline was published have no baseline_total.
+    fields = [f for f in totals_fields() if f in totals]
+    t = {f: s.add(totals, f, cost=TOTAL_COST, meta=("totals", None, f)) for f in fields}
 
     period_vars = {}
     for field, period_key in (
@@ -124,6 +126,7 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         label = (figures.get(period_key) or {}).get("label")
         if label is not None:
             period_vars.setdefault(label, (t[field], totals[field]))
+    by_label = {label: var for label, (var, _) in period_vars.items()}
     for point in figures.get("trend") or []:
         if point.get("count") is None:  # a gap: no data, nothing to protect
             continue
@@ -131,16 +134,33 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         if linked is not None and linked[1] == point["count"]:
             s.refs[linked[0]].append((point, "count"))
         else:
-            s.add(point, "count", meta=("trend", point.get("label"), "count"))
+            var = s.add(point, "count", meta=("trend", point.get("label"), "count"))
+            by_label.setdefault(point.get("label"), var)
 
     rows = figures.get("by_category") or []
     columns = []
-    for field in totals_fields():
+    for field in fields:
         cells = [s.add(r, field, meta=("by_category", r["code"], field)) for r in rows]
         s.close(t[field], cells)
         columns.append(cells)
-    # A category is listed only if it had an incident in one of the three periods: the
-    # reader knows its three counts sum to at least 1.
+    if "baseline_total" in t:
+        # The pooled baseline holds whole published periods (last year, the previous
+        # period, trend months): it is at least their sum, equal when they are all of it.
+        base_labels = {p["label"] for p in (figures.get("baseline") or {}).get("periods") or []}
+        s.close(t["baseline_total"], [v for lab, v in by_label.items() if lab in base_labels])
+        in_base = [
+            fields.index(field)
+            for field, period_key in (
+                ("previous", "previous_period"),
+                ("last_year", "last_year_period"),
+            )
+            if (figures.get(period_key) or {}).get("label") in base_labels
+        ]
+        base_col = columns[fields.index("baseline_total")]
+        for i, cell in enumerate(base_col):
+            s.close(cell, [columns[j][i] for j in in_base])
+    # A category is listed only if it had an incident in one of its periods (or baseline):
+    # the reader knows its counts sum to at least 1.
     one = s.constant(1)
     for row_cells in zip(*columns):
         s.at_least(list(row_cells), one)
@@ -226,20 +246,28 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
     return hidden
 
 
-def totals_fields() -> tuple[str, str, str]:
-    return ("count", "previous", "last_year")
+def totals_fields() -> tuple[str, ...]:
+    return ("count", "previous", "last_year", "baseline_total")
 
 
 def _drop_derived(figures: dict) -> None:
     """Withdraw every figure computed from a hidden count."""
     baseline = figures.get("comparison", "previous")
     totals = figures["totals"]
-    if isinstance(totals["count"], str) or isinstance(totals.get(baseline), str):
+    # The baseline mean is the pooled count over a published number of periods.
+    for r in [totals, *(figures.get("by_category") or [])]:
+        if isinstance(r.get("baseline_total"), str):
+            r["baseline_mean"] = None
+    if isinstance(totals.get("baseline_total"), str) and figures.get("baseline"):
+        figures["baseline"]["mean"] = None
+    hidden_base = (totals.get(baseline), totals.get("baseline_total"))
+    if isinstance(totals["count"], str) or any(isinstance(v, str) for v in hidden_base):
         totals["z"] = totals["p"] = totals["flag"] = None
     if isinstance(totals["count"], str):
         totals["rate_per_100k"] = None
     for r in figures.get("by_category") or []:
-        if isinstance(r["count"], str) or isinstance(r.get(baseline), str):
+        hidden_base = (r.get(baseline), r.get("baseline_total"))
+        if isinstance(r["count"], str) or any(isinstance(v, str) for v in hidden_base):
             r["z"] = r["p"] = r["flag"] = None
     for r in figures.get("by_child_area") or []:
         if isinstance(r["count"], str):

@@ -135,6 +135,17 @@ def _num(value, t: dict, k: int) -> str:
     return str(value)
 
 
+def _mean(row: dict, t: dict, k: int) -> str:
+    """The baseline mean of ``row`` with one decimal; hidden if its pooled count is."""
+    if isinstance(row.get("baseline_total"), str):
+        return _num(row["baseline_total"], t, k)
+    mean = row.get("baseline_mean")
+    if mean is None:
+        return t["hidden"]
+    text = f"{mean:.1f}".removesuffix(".0")
+    return text if t is _TEXT["en"] else text.replace(".", ",")
+
+
 def _join(items: list[str], t: dict) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -154,6 +165,57 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A baseline of several periods is named by its mean (build.choose_baseline).
+_AVERAGE = {
+    "sv": {
+        "seasonal": "snittet för samma {one} de {n} senaste åren",
+        "rolling": "snittet för de {n} föregående {many}",
+        "units": {
+            "week": ("vecka", "veckorna"),
+            "month": ("månad", "månaderna"),
+            "tertial": ("tertial", "tertialen"),
+            "year": ("år", "åren"),
+            "custom": ("period", "perioderna"),
+        },
+        "numbers": {2: "två", 3: "tre", 4: "fyra", 12: "tolv"},
+    },
+    "nb": {
+        "seasonal": "snittet for samme {one} de {n} siste årene",
+        "rolling": "snittet for de {n} foregående {many}",
+        "units": {
+            "week": ("uke", "ukene"),
+            "month": ("måned", "månedene"),
+            "tertial": ("tertial", "tertialene"),
+            "year": ("år", "årene"),
+            "custom": ("periode", "periodene"),
+        },
+        "numbers": {2: "to", 3: "tre", 4: "fire", 12: "tolv"},
+    },
+    "en": {
+        "seasonal": "the average of the same {one} in the last {n} years",
+        "rolling": "the average of the previous {n} {many}",
+        "units": {
+            "week": ("week", "weeks"),
+            "month": ("month", "months"),
+            "tertial": ("tertial", "tertials"),
+            "year": ("year", "years"),
+            "custom": ("period", "periods"),
+        },
+        "numbers": {2: "two", 3: "three", 4: "four", 12: "twelve"},
+    },
+}
+
+
+def _base_name(figures: dict, t: dict, lang: str, ptype: str) -> str:
+    baseline = figures.get("comparison", "previous")
+    if (baseline, ptype) in t["base"]:
+        return t["base"][(baseline, ptype)]
+    words = _AVERAGE[lang]
+    n = (figures.get("baseline") or {}).get("n_periods") or 1
+    one, many = words["units"].get(ptype, words["units"]["custom"])
+    return words[baseline].format(one=one, many=many, n=words["numbers"].get(n, str(n)))
+
+
 def summarise(figures: dict, language: str = "sv") -> str:
     """The summary text of ``figures`` (as returned by ``build_figures``) in ``language``.
 
@@ -164,7 +226,7 @@ def summarise(figures: dict, language: str = "sv") -> str:
     k = figures.get("suppression_k") or 3
     ptype = figures["period"]["type"]
     baseline = figures.get("comparison", "previous")
-    base_name = t["base"][(baseline, ptype)]
+    base_name = _base_name(figures, t, lang, ptype)
     totals = figures["totals"]
     count = totals["count"]
     word = t["incidents"][0 if count == 1 else 1]
@@ -219,7 +281,7 @@ def summarise(figures: dict, language: str = "sv") -> str:
                 label=_capital(label),
                 base=base_name,
                 n=_num(r["count"], t, k),
-                b=_num(r[baseline], t, k),
+                b=_num(r[baseline], t, k) if baseline in r else _mean(r, t, k),
             )
         )
     if figures.get("by_category"):

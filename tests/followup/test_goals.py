@@ -1,6 +1,7 @@
 """Effect goal status is computed with the change test (analysis.change), never from a bare
 percentage. Each case is a worked example: the Poisson Z of Wheeler (2016) is
-Z = 2 (sqrt(current) - sqrt(baseline mean)), flagged at |Z| >= 2 for one series."""
+Z = (sqrt(current) - sqrt(B / m)) / sqrt(1/4 + 1/(4 m)) against the m baseline blocks
+(two-sample square-root Z, Huffman 1984), flagged at |Z| >= 2 for one series."""
 
 from __future__ import annotations
 
@@ -62,12 +63,12 @@ TODAY = date(2025, 7, 15)
 def test_reached_worked_example(series):
     # Baseline 2024: 10 a month (120). First half of 2025: 5 a month. The six latest
     # months (30) are compared with the baseline in blocks of six months (60, 60):
-    # Z = 2 (sqrt 30 - sqrt 60) = -4.5375, a significant decrease; the yearly level
+    # Z = (sqrt 30 - sqrt 60) / sqrt(3/8) = -3.705, a significant decrease; the yearly level
     # 30 * 12 / 6 = 60 meets the target 80.
     ind = series({**months(2024, [10] * 12), **months(2025, [5] * 6)})
     status, d = services.goal_status(goal(ind, target_value=80), TODAY)
-    assert d["z"] == pytest.approx(2 * (math.sqrt(30) - math.sqrt(60)))
-    assert d["z"] == pytest.approx(-4.5375, abs=1e-4)
+    assert d["z"] == pytest.approx((math.sqrt(30) - math.sqrt(60)) / math.sqrt(3 / 8))
+    assert d["z"] == pytest.approx(-3.7049, abs=1e-4)
     assert d["baseline_blocks"] == [60, 60]
     assert d["current"] == pytest.approx(60)
     assert status == GoalStatus.REACHED
@@ -81,26 +82,26 @@ def test_significant_but_target_not_met_is_on_track(series):
 
 
 def test_moving_the_right_way_not_yet_significant(series):
-    # 9 a month: Z = 2 (sqrt 54 - sqrt 60) = -0.795, not significant: on track.
+    # 9 a month: Z = (sqrt 54 - sqrt 60) / sqrt(3/8) = -0.65, not significant: on track.
     ind = series({**months(2024, [10] * 12), **months(2025, [9] * 6)})
     status, d = services.goal_status(goal(ind), TODAY)
-    assert d["z"] == pytest.approx(2 * (math.sqrt(54) - math.sqrt(60)))
+    assert d["z"] == pytest.approx((math.sqrt(54) - math.sqrt(60)) / math.sqrt(3 / 8))
     assert d["flag"] is None
     assert status == GoalStatus.ON_TRACK
 
 
 def test_wrong_way_is_off_track(series):
-    # 15 a month: Z = 2 (sqrt 90 - sqrt 60) = 3.48, a significant increase.
+    # 15 a month: Z = (sqrt 90 - sqrt 60) / sqrt(3/8) = 2.84, a significant increase.
     ind = series({**months(2024, [10] * 12), **months(2025, [15] * 6)})
     status, d = services.goal_status(goal(ind), TODAY)
-    assert d["z"] == pytest.approx(2 * (math.sqrt(90) - math.sqrt(60)))
+    assert d["z"] == pytest.approx((math.sqrt(90) - math.sqrt(60)) / math.sqrt(3 / 8))
     assert d["flag"] == "increase"
     assert status == GoalStatus.OFF_TRACK
 
 
 def test_bare_percentage_is_not_enough(series):
-    # A 20 % fall over a tertial (8 vs 10 a month) is no significant change: Z = 2
-    # (sqrt 32 - sqrt 40) = -1.33; the goal is "on track", not "reached", although the
+    # A 20 % fall over a tertial (8 vs 10 a month) is no significant change: Z =
+    # (sqrt 32 - sqrt 40) / sqrt(3/8) = -1.09; the goal is "on track", not "reached", although the
     # target of a 20 % cut is met on paper.
     ind = series({**months(2024, [10] * 12), **months(2025, [8] * 4)})
     status, d = services.goal_status(goal(ind, target_value=96), TODAY)
@@ -125,7 +126,8 @@ def test_typed_baseline_value_without_baseline_data(series):
     ind = series(months(2025, [5] * 6))
     status, d = services.goal_status(goal(ind, baseline_value=120.0), TODAY)
     assert d["baseline_blocks"] == [60.0]
-    assert d["z"] == pytest.approx(2 * (math.sqrt(30) - math.sqrt(60)))
+    # One typed block: its noise counts as one period's (sqrt(1/4 + 1/4)).
+    assert d["z"] == pytest.approx((math.sqrt(30) - math.sqrt(60)) / math.sqrt(0.5))
     assert status == GoalStatus.REACHED
 
 

@@ -116,9 +116,9 @@ def test_tertial_snapshot(world, followed):
     assert (snap["first_day"], snap["last_day"]) == ("2025-05-01", "2025-08-31")
     ind = snap["indicators"][0]
     # The tertial (May-August 2025: 16) against the same tertial of 2024 (40):
-    # Z = 2 (sqrt 16 - sqrt 40) = -4.649, a clear decrease.
+    # Z = (sqrt 16 - sqrt 40) / sqrt(1/2) = -3.29, a clear decrease (Huffman 1984).
     assert ind["tertial"]["count"] == 16 and ind["tertial"]["same_tertial_last_year"] == 40
-    assert ind["tertial"]["z"] == pytest.approx(2 * (16**0.5 - 40**0.5))
+    assert ind["tertial"]["z"] == pytest.approx((16**0.5 - 40**0.5) / 0.5**0.5)
     assert ind["tertial"]["flag"] == "decrease"
     goal = snap["goals"][0]
     assert goal["status"] == "reached" and goal["baseline_value"] == 120

@@ -112,16 +112,66 @@ def test_local_time_boundaries(world, make):
 def test_flags_only_for_real_changes(scene):
     f = build_for_period(scene.m1, MARCH, partnership=scene.p1)
     by = {r["code"]: r for r in f["by_category"]}
+    # The data begins in 2024: the baseline is the one earlier March there is.
     assert f["comparison"] == "last_year"
-    assert by["vandalism"]["flag"] == "increase"  # 21 -> 42
+    assert f["baseline"]["kind"] == "seasonal" and f["baseline"]["n_periods"] == 1
+    assert [p["label"] for p in f["baseline"]["periods"]] == ["2024-03"]
+    # 21 -> 42 against ONE baseline month: Z = (sqrt 42 - sqrt 21) / sqrt(1/4 + 1/4) = 2.68,
+    # below 3 for several categories once the baseline's own noise is counted.
+    assert by["vandalism"]["z"] == pytest.approx(2.684, abs=1e-3)
+    assert by["vandalism"]["flag"] is None
     assert by["fire"]["flag"] is None  # 5 -> 7
     assert by["vandalism"]["p"] < 0.05 < by["fire"]["p"]
     assert f["flag_threshold"] == 3.0 and f["categories_tested"] == len(by)
+    assert "ökade tydligt" not in f["summary"]
+
+
+@pytest.fixture
+def seasons(world, make):
+    """Vandalism and fire in March of four years: 2025 doubles vandalism's usual 21."""
+    kommun, bostad = world.kommun.pk, world.bostad.pk
+    for year, vandalism, fire in ((2022, 20, 5), (2023, 22, 6), (2024, 21, 4), (2025, 42, 7)):
+        make("vandalism", local(year, 3, 5, 12), n=vandalism, organisation_id=kommun)
+        make("fire", local(year, 3, 10, 20), n=fire, organisation_id=bostad)
+    return world
+
+
+def test_the_baseline_is_the_same_month_of_the_last_three_years(seasons):
+    w = seasons
+    f = build_for_period(w.m1, MARCH, partnership=w.p1)
+    assert f["comparison"] == "seasonal"
+    assert [p["label"] for p in f["baseline"]["periods"]] == ["2024-03", "2023-03", "2022-03"]
+    by = {r["code"]: r for r in f["by_category"]}
+    assert by["vandalism"]["baseline_total"] == 63 and by["vandalism"]["baseline_mean"] == 21
+    assert f["totals"]["baseline_total"] == 78 and f["baseline"]["mean"] == 26
+    # Three baseline months: Z = (sqrt 42 - sqrt 21) / sqrt(1/4 + 1/12) = 3.29 >= 3.
+    assert by["vandalism"]["z"] == pytest.approx(3.288, abs=1e-3)
+    assert by["vandalism"]["flag"] == "increase" and by["fire"]["flag"] is None
+    assert f["baseline"]["text"] == "snittet för samma månad de tre senaste åren"
     assert (
-        "Skadegörelse ökade tydligt jämfört med samma månad förra året (42 mot 21)."
-        in (f["summary"])
+        "Skadegörelse ökade tydligt jämfört med snittet för samma månad de tre senaste åren "
+        "(42 mot 21)." in f["summary"]
     )
-    assert "Brand" not in f["summary"]
+
+
+def test_without_seasonal_history_the_baseline_is_the_last_twelve_months(world, make):
+    """Data from April 2024 on: no earlier March, so the mean of the 12 previous months."""
+    kommun = world.kommun.pk
+    for k in range(11):
+        make(
+            "vandalism",
+            local(2024, 4 + k, 5, 12) if k < 9 else local(2025, k - 8, 5, 12),
+            n=2,
+            organisation_id=kommun,
+        )
+    make("vandalism", local(2025, 3, 5, 12), n=3, organisation_id=kommun)
+    f = build_for_period(world.m1, MARCH, partnership=world.p1)
+    assert f["comparison"] == "rolling"
+    labels = [p["label"] for p in f["baseline"]["periods"]]
+    # March 2024 lies before the data began: eleven months, not a zero twelfth.
+    assert labels[0] == "2025-02" and labels[-1] == "2024-04" and len(labels) == 11
+    assert f["totals"]["baseline_total"] == 22 and f["totals"]["baseline_mean"] == 2
+    assert "snittet för de 11 föregående månaderna" in f["baseline"]["text"]
 
 
 def test_point_sections_never_use_centroid_incidents(scene):
@@ -283,13 +333,23 @@ def test_summary_languages(scene):
 
     f = build_for_period(scene.m1, MARCH, partnership=scene.p1)
     assert summarise(f, "nb").startswith("I mars 2025 ble det registrert 62 hendelser i Norrby")
-    assert "Skadeverk økte tydelig sammenlignet med samme måned i fjor (42 mot 21)." in summarise(
-        f, "nb"
-    )
+    assert "sammenlignet med samme måned i fjor." in summarise(f, "nb")
     en = summarise(f, "en")
     assert en.startswith("In March 2025, 62 incidents were recorded in Norrby")
+    assert "compared with the same month last year." in en
+
+
+def test_summary_names_a_baseline_of_several_years(seasons):
+    from samverkan.situation.summary import summarise
+
+    f = build_for_period(seasons.m1, MARCH, partnership=seasons.p1)
     assert (
-        "Vandalism increased clearly compared with the same month last year (42 against 21)." in en
+        "Skadeverk økte tydelig sammenlignet med snittet for samme måned de tre siste årene "
+        "(42 mot 21)." in summarise(f, "nb")
+    )
+    assert (
+        "Vandalism increased clearly compared with the average of the same month in the last "
+        "three years (42 against 21)." in summarise(f, "en")
     )
 
 
@@ -309,15 +369,15 @@ def test_hotspot_cells_are_capped_to_the_significant_and_busiest(scene, monkeypa
 
 
 def test_small_counts_against_zero_are_not_flagged():
-    """3 against 0 passes Wheeler's Z (3.46 >= 3) but the exact conditional test gives
-    p = 0.25 (binomial, 3 of 3 with p = 1/2, two-sided): no flag."""
+    """3 against 0 passes the Z of one series (sqrt(3) / sqrt(1/2) = 2.45 >= 2) but the
+    exact conditional test gives p = 0.25 (binomial, 3 of 3 with p = 1/2): no flag."""
     from samverkan.analysis import change
     from samverkan.situation.build import _confirmed
 
-    result = change.compare(3, [0], n_series=5)
+    result = change.compare(3, [0], n_series=1)
     assert result.flag == "increase" and result.p > 0.2
     assert _confirmed(result.flag, result.p) is None
-    strong = change.compare(42, [21], n_series=5)
+    strong = change.compare(42, [21, 20, 22], n_series=5)
     assert _confirmed(strong.flag, strong.p) == "increase"
 
 

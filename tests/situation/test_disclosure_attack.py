@@ -8,6 +8,7 @@ program (:mod:`tests.lp_attack`). No hidden figure may be narrowed below the rul
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -87,34 +88,76 @@ def small_world(world, make):
     return world
 
 
+def two_sample_z(a: Attack, count: str, base: str, m: int, z, digits: int = 3) -> None:
+    """A published ``z = (sqrt(c) - sqrt(B / m)) / sqrt(1/4 + 1/(4 m))`` bounds the hidden one."""
+    if z is None:
+        return
+    half, scale = 0.5 * 10**-digits, math.sqrt(0.25 + 0.25 / m)
+    if count in a.known and base in a.hidden:
+        c = math.sqrt(a.known[count])
+        lo, hi = c - (z + half) * scale, c - (z - half) * scale
+        a.between(base, m * max(lo, 0) ** 2 - 1e-9, m * max(hi, 0) ** 2 + 1e-9)
+    elif base in a.known and count in a.hidden:
+        b = math.sqrt(a.known[base] / m)
+        lo, hi = b + (z - half) * scale, b + (z + half) * scale
+        a.between(count, max(lo, 0) ** 2 - 1e-9, max(hi, 0) ** 2 + 1e-9)
+    else:
+        assert not (count in a.hidden and base in a.hidden), f"z of two hidden {count}, {base}"
+
+
 def attack_picture(f: dict, *, children_cover: bool = True) -> Attack:
     """Every published figure of ``f`` and every relation a reader knows between them."""
     a = Attack(f["suppression_k"])
     totals = f["totals"]
-    t = {fld: a.figure(f"totals.{fld}", totals[fld]) for fld in ("count", "previous", "last_year")}
+    fields = ("count", "previous", "last_year", "baseline_total")
+    t = {fld: a.figure(f"totals.{fld}", totals[fld]) for fld in fields}
     a.rate(t["count"], totals.get("rate_per_100k"), f["area"]["population"])
-    base = f["comparison"]
-    a.wheeler_z(t["count"], t[base], totals.get("z"))
+    m = f["baseline"]["n_periods"]
+    two_sample_z(a, t["count"], t["baseline_total"], m, totals.get("z"))
+    # The baseline mean is the pooled count over m periods.
+    a.rate(t["baseline_total"], totals.get("baseline_mean"), 100_000 * m, digits=2)
 
     same_period = {
         f["period"]["label"]: t["count"],
         f["previous_period"]["label"]: t["previous"],
         f["last_year_period"]["label"]: t["last_year"],
     }
+    base_labels = {p["label"] for p in f["baseline"]["periods"]}
+    in_base = []
     for p in f["trend"]:
         name = a.figure(f"trend.{p['label']}", p["count"])
         if p["label"] in same_period:
             a.same(name, same_period[p["label"]])
+        if p["label"] in base_labels and p["count"] is not None:
+            in_base.append(name)
+    # The pooled baseline is at least its published periods, equal when they are all of it.
+    if in_base:
+        if len(in_base) == len(base_labels):
+            a.total(t["baseline_total"], in_base)
+        else:
+            a.at_most(in_base, t["baseline_total"])
 
-    for fld in ("count", "previous", "last_year"):
+    for fld in fields:
         cells = [a.figure(f"cat.{r['code']}.{fld}", r[fld]) for r in f["by_category"]]
         a.total(t[fld], cells)
     for r in f["by_category"]:
         # A category is listed only if it had an incident in one of its three periods.
-        names = [f"cat.{r['code']}.{fld}" for fld in ("count", "previous", "last_year")]
+        names = [f"cat.{r['code']}.{fld}" for fld in fields]
         a.at_least(names, 1)
+    cat_in_base = [
+        fld
+        for fld, key in (("previous", "previous_period"), ("last_year", "last_year_period"))
+        if f[key]["label"] in base_labels
+    ]
     for r in f["by_category"]:
-        a.wheeler_z(f"cat.{r['code']}.count", f"cat.{r['code']}.{base}", r.get("z"))
+        code = r["code"]
+        two_sample_z(a, f"cat.{code}.count", f"cat.{code}.baseline_total", m, r.get("z"))
+        a.rate(f"cat.{code}.baseline_total", r.get("baseline_mean"), 100_000 * m, digits=2)
+        parts = [f"cat.{code}.{fld}" for fld in cat_in_base]
+        if parts and len(parts) == len(base_labels):
+            a.total(f"cat.{code}.baseline_total", parts)
+        elif parts:
+            a.at_most(parts, f"cat.{code}.baseline_total")
 
     for fld in ("count", "previous"):
         cells = [a.figure(f"child.{r['code']}.{fld}", r[fld]) for r in f["by_child_area"]]
