@@ -33,6 +33,7 @@ demo: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install-test lint
 	$(BIN)/python tools/run_tests.py

@@ -394,8 +394,8 @@ def run_backend(n: int, backend: str, database_url: str | None) -> dict:
         setup_django(tmp, database_url)
         from django.db import connection
 
+        from samverkan.core import periods
         from samverkan.core.models import Area
-        from samverkan.situation import periods
         from samverkan.situation.build import build_for_period
         from samverkan.situation.exports import export
 

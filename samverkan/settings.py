@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "samverkan.cases",
     "samverkan.plans",
     "samverkan.followup",
+    # The load_demo command; top of the layers, since it fills every app.
+    "samverkan.demo",
     # After the project's apps, so the audit receivers of samverkan.core see a failed
     # sign-in before axes flags the request as locked (samverkan/core/signin.py).
     "axes",

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from samverkan.incidents.masking import fnr_checksum_ok, luhn_ok
+from samverkan.core.personal_numbers import fnr_checksum_ok, luhn_ok
 
 
 class InvalidIdentityNumber(ValueError):

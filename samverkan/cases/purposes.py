@@ -33,7 +33,7 @@ def _key(case_pk: int) -> str:
 
 
 def text_for(code: str, note: str = "") -> str:
-    from samverkan.incidents.masking import mask_text
+    from samverkan.core.masking import mask_text
 
     text = PURPOSES[code][0]
     note = mask_text((note or "").strip())[:150]

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from samverkan import demo_data
-from samverkan.core import demo_districts
 from samverkan.core.area_import import import_areas
 from samverkan.core.models import Area, Membership, Organisation, Partnership
 from samverkan.core.roles import Role
+from samverkan.demo import districts as demo_districts
 
 if TYPE_CHECKING:
     from samverkan.incidents.ingest import IncidentRow
@@ -384,7 +384,7 @@ def load_situation(partnership, area, users, log=print):
     Internal audience only: a shared (aggregate) version would also reach Länsstyrelsen,
     but its suppressed small counts ("<3") break the findings list on /planer/ today.
     """
-    from samverkan.situation import periods
+    from samverkan.core import periods
     from samverkan.situation import services as situation
     from samverkan.situation.build import INTERNAL
     from samverkan.situation.models import SituationReport

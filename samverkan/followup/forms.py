@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core import periods
 from samverkan.core.models import Area
 from samverkan.followup.importers import FORMATS
 from samverkan.followup.models import (
@@ -16,7 +17,6 @@ from samverkan.followup.models import (
     Indicator,
 )
 from samverkan.incidents.models import Category, PlaceType
-from samverkan.situation import periods
 
 
 def category_choices():

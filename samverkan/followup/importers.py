@@ -329,7 +329,7 @@ def _column(fieldnames: list[str], key: str) -> str | None:
 
 def parse_survey(data: bytes | str, country: str = "SE") -> ParseResult:
     """A safety survey: share of respondents (percent) with the sample size."""
-    from samverkan.situation import periods
+    from samverkan.core import periods
 
     reader = _reader(data)
     cols = {key: _column(reader.fieldnames, key) for key in SURVEY_COLUMNS}

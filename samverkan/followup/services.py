@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from samverkan.analysis import change, evaluation
-from samverkan.core import audit
+from samverkan.core import audit, periods
 from samverkan.core.models import Area, Partnership
 from samverkan.followup import search
 from samverkan.followup.importers import ImportFileError, ParseResult
@@ -32,8 +32,8 @@ from samverkan.followup.models import (
     TertialReport,
 )
 from samverkan.incidents.models import Category, IncidentArea
-from samverkan.situation import currency, periods
-from samverkan.situation.build import row_filter
+from samverkan.situation import currency
+from samverkan.situation.counting import row_filter
 
 DEFAULT_MONTHS = 24
 SIGNIFICANCE = 0.05

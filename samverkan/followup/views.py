@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, periods
 from samverkan.core.models import Area, Partnership
 from samverkan.core.permissions import is_system_admin_user, scope
 from samverkan.followup import charts, pdf, search, services
@@ -41,7 +41,6 @@ from samverkan.followup.models import (
 )
 from samverkan.followup.permissions import reader_partnerships
 from samverkan.incidents.models import Category
-from samverkan.situation import periods
 
 
 def partnership_areas(partnership: Partnership):

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samverkan.core.masking import likely_names, mask_text
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.incidents.masking import likely_names, mask_text
 from samverkan.incidents.models import Category, PlaceType, Status
 from samverkan.incidents.report_scope import area_problem, report_areas
 from samverkan.incidents.validation import point_problem, time_problem

@@ -51,8 +51,8 @@ from django.db import IntegrityError, connection, transaction
 from h3.api import basic_int as h3_int
 
 from samverkan.core.geo import AreaIndex, project
+from samverkan.core.masking import mask_text
 from samverkan.core.models import Area
-from samverkan.incidents.masking import mask_text
 from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps

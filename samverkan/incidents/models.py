@@ -116,7 +116,7 @@ class Incident(models.Model):
 
     Times are stored in UTC; ``occurred_to`` is set when only a period is known (aoristic
     analysis spreads such incidents over their window). The description is masked for
-    personal data before it is stored (:mod:`samverkan.incidents.masking`).
+    personal data before it is stored (:mod:`samverkan.core.masking`).
     """
 
     # Indexes cost every import: only the ones that queries use are kept (the partial

@@ -89,7 +89,7 @@ def bulk_set_status(incidents, status: str, user, *, request=None) -> tuple[int,
 @transaction.atomic
 def give_feedback(incident: Incident, text: str, user, *, request=None) -> Incident:
     """Feedback to the reporter: the thing evaluations say is missing most."""
-    from samverkan.incidents.masking import mask_text
+    from samverkan.core.masking import mask_text
 
     incident.feedback = mask_text(text.strip())
     incident.feedback_at = timezone.now()

@@ -28,23 +28,24 @@ from itertools import chain
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q
+from django.db.models import Count, FloatField, Func, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from samverkan.analysis import change, hotspots, nearrepeat, repeats, temporal
+from samverkan.core import periods
 from samverkan.core.geo import PROJECTED_CRS, to_wgs84
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.core.periods import Period
 from samverkan.incidents.models import (
     POINT_PRECISIONS,
     Category,
     IncidentArea,
-    Visibility,
 )
 from samverkan.incidents.taxonomy import BURGLARY_LIKE, police_code
-from samverkan.situation import currency, periods
+from samverkan.situation import currency
+from samverkan.situation.counting import row_filter
 from samverkan.situation.disclosure import protect_figures
-from samverkan.situation.periods import Period
 
 INTERNAL, SHARED, PUBLIC = "internal", "shared", "public"
 AUDIENCES = (INTERNAL, SHARED, PUBLIC)
@@ -159,35 +160,6 @@ def _float(value, digits: int = 4):
 
 def _span(start: datetime, end: datetime) -> Q:
     return Q(occurred_from__gte=start, occurred_from__lt=end)
-
-
-def _area_chain(area: Area) -> set[int]:
-    return {area.pk} | {a.pk for a in area.ancestors()}
-
-
-def row_filter(area: Area, partnership: Partnership | None) -> Q:
-    """Which IncidentArea rows of ``area`` (or its children) count, as a Q.
-
-    Equivalent to :func:`samverkan.incidents.permissions.partnership_filter` applied to
-    the rows' incidents, written against the join table's own copies of the incident's
-    organisation, visibility and duplicate status, so that the database walks the
-    (area, occurred_from) index without joining the incident table. When the area lies
-    inside one of the partnership's areas, every incident of the area is inside it too
-    (ingestion links incidents to all ancestors), so the EXISTS test is dropped.
-    """
-    q = Q(is_summary=False, is_duplicate=False)
-    shared_vis = [Visibility.PARTNERSHIP, Visibility.PUBLIC]
-    if partnership is None:
-        return q & (Q(organisation__isnull=True) | Q(visibility__in=shared_vis))
-    orgs = list(partnership.organisations.values_list("id", flat=True))
-    p_areas = list(partnership.areas.values_list("id", flat=True))
-    shared = Q(organisation_id__in=orgs, visibility__in=shared_vis)
-    public = Q(organisation__isnull=True)
-    if not (_area_chain(area) & set(p_areas)):
-        public &= Exists(
-            IncidentArea.objects.filter(incident_id=OuterRef("incident_id"), area_id__in=p_areas)
-        )
-    return q & (shared | public)
 
 
 def _children(area: Area, period: Period) -> list[Area]:
@@ -1118,7 +1090,7 @@ def build_figures(
     ----------
     area : Area
     start, end : datetime
-        Aware period bounds (local midnights, as :class:`~samverkan.situation.periods.Period`
+        Aware period bounds (local midnights, as :class:`~samverkan.core.periods.Period`
         gives them); ``end`` is exclusive.
     period_type : {"week", "month", "tertial", "year", "custom"}
         Sets the previous period, the same period last year and the trend's step.
@@ -1141,7 +1113,7 @@ def build_figures(
 
 
 def build_for_period(area: Area, period: Period, **kwargs) -> dict:
-    """:func:`build_figures` for a :class:`~samverkan.situation.periods.Period`."""
+    """:func:`build_figures` for a :class:`~samverkan.core.periods.Period`."""
     return build_figures(area, period.start, period.end, period.type, **kwargs)
 
 

@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import Area
 from samverkan.incidents.models import Category
-from samverkan.situation import periods
 from samverkan.situation.build import INTERNAL
 
 

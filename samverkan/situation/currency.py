@@ -28,8 +28,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from samverkan.core import periods
 from samverkan.incidents.models import Incident
-from samverkan.situation import periods
 
 REPORT_SOURCE = "rapport"
 # Days after a report for which an organisation is taken to be reporting still.

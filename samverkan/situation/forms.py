@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core import periods
 from samverkan.core.models import Area, Partnership
-from samverkan.situation import periods
 from samverkan.situation.models import Audience, ScheduleType
 from samverkan.situation.services import MAX_ASSESSMENT
 

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.core import audit
+from samverkan.core import audit, periods
 from samverkan.core.models import Area, Membership, Partnership
 from samverkan.core.permissions import (
     has_role,
@@ -32,7 +32,7 @@ from samverkan.core.permissions import (
     partnership_ids,
 )
 from samverkan.core.roles import Role
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.models import ReportSchedule, SituationReport
 
 SCHEDULE_TYPES = (periods.WEEK, periods.MONTH)

@@ -20,14 +20,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from samverkan.core import audit
+from samverkan.core.masking import mask_text
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.core.periods import Period, from_bounds
 from samverkan.core.permissions import in_grant, is_system_admin_user, org_ids, partnership_ids
 from samverkan.core.roles import Role
-from samverkan.incidents.masking import mask_text
 from samverkan.situation import workflow
 from samverkan.situation.build import AUDIENCES, INTERNAL, build_for_period
 from samverkan.situation.models import FrozenError, SituationReport
-from samverkan.situation.periods import Period, from_bounds
 from samverkan.situation.permissions import in_regional_scope
 
 OVERALL = "overall"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from samverkan.situation.periods import Period
+from samverkan.core.periods import Period
 
 LANGUAGES = ("sv", "nb", "en")
 

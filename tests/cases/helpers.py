@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from samverkan.incidents.masking import luhn_ok
+from samverkan.core.personal_numbers import luhn_ok
 
 
 def personnummer(birth: date, serial: str = "123", *, coordination: bool = False) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from samverkan.cases.identity import InvalidIdentityNumber, parse
-from samverkan.incidents.masking import fnr_checksum_ok
+from samverkan.core.personal_numbers import fnr_checksum_ok
 from tests.cases.helpers import personnummer
 
 TODAY = date(2026, 6, 1)

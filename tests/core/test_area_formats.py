@@ -295,7 +295,7 @@ def test_reimport_with_a_moved_border_keeps_history_and_relinks_incidents(world,
 
 @pytest.mark.django_db
 def test_district_lagesbild_counts_exactly_the_incidents_inside(world, tmp_path):
-    from samverkan.situation import periods
+    from samverkan.core import periods
     from samverkan.situation.build import build_for_period
 
     lon, lat = _points(300, seed=7)
@@ -333,7 +333,8 @@ def test_area_imported_before_border_history_keeps_its_old_border(world, tmp_pat
 
 @pytest.mark.django_db
 def test_frozen_lagesbild_keeps_the_border_it_was_counted_in(world, tmp_path, monkeypatch):
-    from samverkan.situation import periods, services
+    from samverkan.core import periods
+    from samverkan.situation import services
     from samverkan.situation.exports import charts, geojson, html
 
     _points(200, seed=3)

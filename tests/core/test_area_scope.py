@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from samverkan.core import demo
+from samverkan.core import periods
 from samverkan.core.models import Area, Membership
 from samverkan.core.permissions import area_ids, grant_filter, in_grant, partnership_grants
 from samverkan.core.roles import Role
-from samverkan.situation import periods, services
+from samverkan.demo import loader as demo
+from samverkan.situation import services
 from tests.conftest import square
 
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from samverkan import demo_data
 from samverkan.cases.models import PreventiveCase
-from samverkan.core import demo, demo_districts
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation
 from samverkan.core.roles import Role
+from samverkan.demo import districts as demo_districts
+from samverkan.demo import loader as demo
 from samverkan.followup.models import (
     EffectGoal,
     Evaluation,

@@ -6,12 +6,13 @@ import shapely
 from django.core.management import call_command
 from shapely.geometry import shape
 
-from samverkan.core import demo, demo_districts
 from samverkan.core.models import Area, Partnership
+from samverkan.core.periods import parse
+from samverkan.demo import districts as demo_districts
+from samverkan.demo import loader as demo
 from samverkan.incidents.models import IncidentArea
 from samverkan.incidents.services import REPORT_SOURCE
 from samverkan.situation.build import build_for_period
-from samverkan.situation.periods import parse
 from tests.core.test_demo import small_events  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

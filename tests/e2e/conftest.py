@@ -68,8 +68,8 @@ def demo_world(transactional_db, settings):
     """Demo areas (Sweden), organisations and users, without the police events."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from samverkan import demo_data
-    from samverkan.core import demo
     from samverkan.core.area_import import import_areas
+    from samverkan.demo import loader as demo
     from samverkan.incidents.models import Category, SourceMapping
     from samverkan.incidents.taxonomy import load_default
 

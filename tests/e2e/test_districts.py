@@ -11,12 +11,14 @@ import shapely
 from django.apps import apps
 from shapely.geometry import shape
 
-from samverkan.core import demo, demo_districts
+from samverkan.core import periods
 from samverkan.core.models import Area, Partnership
+from samverkan.demo import districts as demo_districts
+from samverkan.demo import loader as demo
 from samverkan.incidents.models import Category, Incident
 from samverkan.incidents.points import category_ids
 from samverkan.incidents.services import REPORT_SOURCE
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.build import INTERNAL
 from tests.e2e.conftest import ARTIFACTS, login, screenshot
 

@@ -81,12 +81,13 @@ def poison_every_free_text_field() -> int:
 
 @pytest.fixture
 def hostile_world(transactional_db, world):
+    from samverkan.core import periods
     from samverkan.core.models import Area
     from samverkan.incidents.ingest import IncidentRow, ingest
     from samverkan.incidents.models import Category, Incident, SourceMapping
     from samverkan.incidents.services import give_feedback
     from samverkan.incidents.taxonomy import load_default
-    from samverkan.situation import periods, services
+    from samverkan.situation import services
     from tests.conftest import square
 
     # A live-server test flushes the database, data migrations included.

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from samverkan.core import periods
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Category, SourceMapping
 from samverkan.incidents.taxonomy import load_default
 from samverkan.plans.models import CauseAnalysis, CitizenPromise, Measure, Problem
-from samverkan.situation import periods
 from samverkan.situation import services as situation_services
 from tests.e2e.conftest import ARTIFACTS, login, screenshot
 

@@ -143,7 +143,7 @@ def test_indicator_refreshes_after_new_incidents(
 
 
 def test_demo_goal_target_is_the_titles_percentage_of_its_baseline(world, police):
-    from samverkan.core import demo
+    from samverkan.demo import loader as demo
 
     # Seven acts of vandalism in 2025: a whole-number target (6) would be a cut of 14 %.
     police(2025, 3, 4)

@@ -1,4 +1,4 @@
-"""Labelled corpus for :mod:`samverkan.incidents.masking`.
+"""Labelled corpus for :mod:`samverkan.core.masking`.
 
 Each case is ``(text, items)``: ``items`` lists, in order of appearance, the
 ``(kind, substring)`` pairs that must be masked; everything else must stay. The texts

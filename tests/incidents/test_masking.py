@@ -1,4 +1,4 @@
-"""Tests for :mod:`samverkan.incidents.masking`.
+"""Tests for :mod:`samverkan.core.masking`.
 
 Quality is measured over the labelled corpus in ``masking_corpus.py`` at the level of
 masked items (one span of personal data): an item counts as correct only if both the
@@ -18,19 +18,18 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from samverkan.incidents.masking import (
+from samverkan.core.masking import (
     KINDS,
     TOKENS,
     MaskResult,
     first_names,
-    fnr_checksum_ok,
     is_fodselsnummer,
     is_personnummer,
     likely_names,
-    luhn_ok,
     mask,
     mask_text,
 )
+from samverkan.core.personal_numbers import fnr_checksum_ok, luhn_ok
 from tests.incidents.masking_corpus import (
     CORPUS,
     NAME,

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import AuditEvent
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Category
 from samverkan.plans.models import ActionPlan, CauseAnalysis, CitizenPromise, Measure, Problem
-from samverkan.situation import periods
 from samverkan.situation import services as situation_services
 from tests.plans.conftest import audit_actions
 

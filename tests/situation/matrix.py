@@ -37,7 +37,8 @@ MATRIX: dict[str, tuple] = {
 
 def extend_world(world):
     """An approved March 2025 lägesbild of Norrby and a monthly schedule for it."""
-    from samverkan.situation import periods, scheduling, services
+    from samverkan.core import periods
+    from samverkan.situation import scheduling, services
 
     coordinator = world.users["coordinator"]
     report = services.create_report(world.m1, periods.parse("2025-03"), world.p1, coordinator)

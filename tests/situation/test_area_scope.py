@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import Area, Membership
 from samverkan.core.permissions import scope
 from samverkan.core.roles import Role
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.models import SituationReport
 from tests.conftest import square
 

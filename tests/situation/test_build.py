@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from samverkan.core import periods
 from samverkan.incidents.models import Incident
 from samverkan.incidents.permissions import partnership_filter
 from samverkan.incidents.taxonomy import police_code
-from samverkan.situation import periods
 from samverkan.situation.build import build_for_period
 from tests.situation.conftest import local
 

@@ -15,9 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import Area
 from samverkan.incidents.models import Incident, Status
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.build import build_for_period
 from tests.conftest import square
 from tests.situation.conftest import local

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from samverkan.situation import periods
+from samverkan.core import periods
 from samverkan.situation.build import build_for_period
 from samverkan.situation.exports import charts, xlsx
 from tests.situation.conftest import local

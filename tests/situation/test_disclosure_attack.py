@@ -13,8 +13,8 @@ import random
 
 import pytest
 
+from samverkan.core import periods
 from samverkan.core.models import Area
-from samverkan.situation import periods
 from samverkan.situation.build import build_for_period
 from samverkan.situation.exports import html
 from tests.conftest import square

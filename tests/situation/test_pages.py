@@ -9,9 +9,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import AuditEvent
 from samverkan.incidents.models import Incident
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.models import SituationReport
 from tests.situation.conftest import local
 

@@ -7,7 +7,8 @@ import logging
 
 from django.urls import reverse
 
-from samverkan.situation import periods, services
+from samverkan.core import periods
+from samverkan.situation import services
 from tests.situation.conftest import local
 
 

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from samverkan.situation import periods
-from samverkan.situation.periods import PeriodError, parse
+from samverkan.core import periods
+from samverkan.core.periods import PeriodError, parse
 
 
 def test_parse_each_type():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from samverkan.core import periods
 from samverkan.core.permissions import scope
-from samverkan.situation import periods, services
+from samverkan.situation import services
 from samverkan.situation.models import SituationReport
 
 MARCH = periods.parse("2025-03")

@@ -9,12 +9,12 @@ import json
 import pytest
 
 from samverkan import demo_data
+from samverkan.core import periods
 from samverkan.core.area_import import import_areas
 from samverkan.core.models import Area
 from samverkan.incidents.importers import polisen
 from samverkan.incidents.importers.base import run_import
 from samverkan.incidents.models import Incident
-from samverkan.situation import periods
 from samverkan.situation.build import build_for_period
 
 

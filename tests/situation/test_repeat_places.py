@@ -13,7 +13,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from samverkan.situation import periods, services
+from samverkan.core import periods
+from samverkan.situation import services
 from samverkan.situation.build import build_for_period
 from tests.situation.conftest import local
 

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
+from samverkan.core import periods
 from samverkan.core.models import AuditEvent
-from samverkan.situation import periods, scheduling
+from samverkan.situation import scheduling
 from samverkan.situation.models import ReportSchedule, SituationReport
 from samverkan.situation.tasks import build_scheduled_report
 from tests.situation.conftest import local

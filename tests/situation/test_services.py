@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from samverkan.core import periods
 from samverkan.core.models import AuditEvent
-from samverkan.situation import periods, services, workflow
+from samverkan.situation import services, workflow
 from samverkan.situation.models import FrozenError, SituationReport
 from tests.situation.conftest import local
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
+from samverkan.core import periods
 from samverkan.core.models import Partnership
-from samverkan.situation import periods
 from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from samverkan.core import demo
+from samverkan.demo import loader as demo
 
 
 class Command(BaseCommand):

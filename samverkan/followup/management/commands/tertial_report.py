@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.core.models import Partnership
+from samverkan.core.periods import PeriodError
 from samverkan.followup import pdf, services
-from samverkan.situation.periods import PeriodError
 
 
 class Command(BaseCommand):

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from samverkan.core import audit
+from samverkan.core import audit, periods
 from samverkan.core.models import Area, Partnership
-from samverkan.situation import periods
 from samverkan.situation.build import AUDIENCES, build_for_period
 from samverkan.situation.exports import FORMATS, export
 

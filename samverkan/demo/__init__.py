@@ -1,0 +1,1 @@
+"""The demo loader: sits at the top of the house because it fills every app with examples."""
