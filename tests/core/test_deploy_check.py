@@ -28,7 +28,10 @@ def documented_production_env() -> dict[str, str]:
 
 
 def check_deploy(tmp_path, extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    # The browser tests allow Django's async-unsafe calls in this process (Playwright runs
+    # an event loop); a production server never has that switch.
+    unset = ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(SAMVERKAN_DATA=str(tmp_path), **extra)
     return subprocess.run(
         [str(BIN), "check", "--deploy"],
