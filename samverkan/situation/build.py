@@ -488,7 +488,13 @@ class _Builder:
         # The data must reach back to the period (a source of the picture had begun by its
         # end, the rule new_sources uses) and the period must be complete: an empty year
         # before the data began is missing, not zero.
-        return any(s.began_by(p.last_day) for s in self.sources()) and not self.lagging(p)
+        # A feed or register whose first incident falls inside the period began partway
+        # through it (the archive starts there): that period is partly missing, not low.
+        began = [s for s in self.sources() if s.began_by(p.last_day)]
+        partial = any(
+            s.first_day > p.first_day for s in began if s.source != currency.REPORT_SOURCE
+        )
+        return bool(began) and not partial and not self.lagging(p)
 
     def choose_baseline(self) -> tuple[str, list[Period]]:
         """The baseline kind and periods: seasonal if any year is usable, else rolling.

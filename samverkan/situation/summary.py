@@ -284,7 +284,8 @@ def summarise(figures: dict, language: str = "sv") -> str:
                 b=_num(r[baseline], t, k) if baseline in r else _mean(r, t, k),
             )
         )
-    if figures.get("by_category"):
+    if figures.get("by_category") and test.get("tested", True):
+        # Only a tested period has categories that are "unchanged".
         parts.append(t["rest_same"] if flagged else t["no_flags"])
 
     silent = (figures.get("coverage") or {}).get("silent_organisations") or []

@@ -67,6 +67,8 @@ def test_month_after_last_police_event_is_incomplete(police_through_october):
     assert "Data t.o.m. 2025-10-03." in f["summary"]
     assert "minskning" not in f["summary"] and "oförändrat" not in f["summary"]
     assert "inte komplett" in f["summary"]
+    # Nothing was tested, so no category is called unchanged either.
+    assert "förändrades tydligt" not in f["summary"] and "oförändrade" not in f["summary"]
     # The workbook leaves the gap empty instead of writing 0.
     book = load_workbook(io.BytesIO(xlsx.render(f)))
     trend = {row[0]: row[1] for row in book["Trend"].iter_rows(min_row=2, values_only=True)}
@@ -209,3 +211,22 @@ def test_currency_reads_each_source_through_its_index(police_through_october):
                 plan = " ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "incident_source_currency" in plan, plan
                 assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_month_the_feed_began_partway_through_is_no_baseline(world, make):
+    """The archive starts on 15 January 2024: January 2024 is partly missing, not low."""
+    make(
+        "vandalism",
+        local(2024, 1, 15, 12),
+        n=5,
+        source="polisen",
+        visibility="public",
+        area_ids=[world.m1.pk],
+    )
+    _police_months(make, world, "2024-02", "2025-10")
+    f = build_for_period(
+        world.m1, periods.parse("2025-01"), partnership=world.p1, now=local(2025, 12, 5, 9)
+    )
+    assert f["change_test"]["tested"] is True
+    assert "2024-01" not in f["baseline"]["periods"]
+    assert f["baseline"]["kind"] == "rolling"
