@@ -49,30 +49,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from samverkan import demo_data
+from samverkan.core.periods import MONTH_NAMES
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 POLISEN_BASE_URL = "https://polisen.se"
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES["sv"], start=1)}
 
 #: Every summary type seen in the archive 2022-09 .. 2026-08; any type starting with
 #: "Sammanfattning" counts as a summary too, so a new period name needs no code change.
