@@ -1,0 +1,261 @@
+"""Names of people in free text: a common first name, optionally followed by further
+capitalised words, unless a place or organisation word follows.
+
+References
+----------
+Statistiska centralbyrån (SCB), "Namn och namnsdagar"; Statistisk sentralbyrå (SSB),
+"Navn" (the most common first names, from which the name list is compiled).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from samverkan.core.masking.rules import _PRIORITY, NAMN
+
+_NAMES_FILE = Path(__file__).parent.parent / "data" / "first_names.txt"
+
+_UPPER = "A-ZÅÄÖÆØÉÜ"
+_LOWER = "a-zåäöæøéèüáß"
+# A capitalised word, hyphenated parts capitalised too ("Per-Olof", "Svensson-Berg"); a
+# word glued to a hyphen and a lower-case part ("Palme-skolan") is a compound, not a name.
+_CAP_WORD = re.compile(
+    # The capital comes before the lookbehind (which then includes it) so that the engine
+    # skips quickly to capitals instead of testing every position.
+    rf"[{_UPPER}](?<![\w-].)[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w-])(?!\.[{_LOWER}])"
+)
+_QUICK_WORD = re.compile(rf"[{_UPPER}][{_LOWER}]+")
+# Between the parts of one name: a single space, or a nobiliary particle.
+_NAME_GAP = re.compile(r"[ \u00a0](?:(?:af|av|von|van|der|de|la|di|da|el|al|bin|ibn)[ \u00a0])?")
+# Words after a name that make it the name of a place or an organisation. After a genitive
+# ("Olof Palmes gata") any of them; after a bare name only those that cannot be a verb or
+# an everyday word after a person ("Eva bad om hjälp": bad = asked, not a bath house).
+_INSTITUTION_WORDS = frozenset(
+    [
+        "gata",
+        "gatan",
+        "gate",
+        "gaten",
+        "väg",
+        "vägen",
+        "vei",
+        "veien",
+        "veg",
+        "vegen",
+        "torg",
+        "torget",
+        "plats",
+        "platsen",
+        "plass",
+        "plassen",
+        "park",
+        "parken",
+        "skola",
+        "skolan",
+        "skole",
+        "skolen",
+        "förskola",
+        "förskolan",
+        "barnehage",
+        "barnehagen",
+        "gymnasium",
+        "gymnasiet",
+        "allé",
+        "allén",
+        "kyrka",
+        "kyrkan",
+        "kirke",
+        "kirken",
+        "kapell",
+        "sjukhus",
+        "sjukhuset",
+        "sykehus",
+        "församling",
+        "menighet",
+        "stiftelse",
+        "stiftelsen",
+        "institut",
+        "institutet",
+        "bibliotek",
+        "biblioteket",
+        "teater",
+        "teatern",
+        "museum",
+        "museet",
+        "centrum",
+        "senter",
+        "stadion",
+        "kvarter",
+        "kvarteret",
+    ]
+)
+_PLACE_WORDS = _INSTITUTION_WORDS | frozenset(
+    [
+        "gt",
+        "stig",
+        "stigen",
+        "gränd",
+        "gränden",
+        "backe",
+        "backen",
+        "bakke",
+        "bakken",
+        "bro",
+        "bron",
+        "brua",
+        "brygga",
+        "bryggan",
+        "brygge",
+        "bryggen",
+        "minne",
+        "plan",
+        "planen",
+        "gård",
+        "gården",
+        "hage",
+        "hagen",
+        "holme",
+        "holmen",
+        "udde",
+        "udden",
+        "hall",
+        "hallen",
+        "center",
+        "bad",
+        "badet",
+        "kaj",
+        "kajen",
+        "strand",
+        "stranden",
+        "höjd",
+        "höjden",
+        "äng",
+        "ängen",
+        "lund",
+        "lunden",
+    ]
+)
+_ORG_AFTER = re.compile(r"[ \u00a0]+(?:AB|AS|ASA|HB|KB|SA|Aktiebolag|& ?Co)\b")
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
+_NEXT_COMPOUND = re.compile(r"[ \u00a0]+([^\W\d_]+-[^\W\d_]+)")
+# Street and place names written as one word with a person's name in front ("Lars
+# Kaggsgatan"): the last part of the name ends in one of these.
+_STREET_SUFFIXES = (
+    "gatan",
+    "gata",
+    "vägen",
+    "väg",
+    "gränd",
+    "gränden",
+    "allén",
+    "allé",
+    "torget",
+    "torg",
+    "platsen",
+    "plan",
+    "backen",
+    "parken",
+    "skolan",
+    "gården",
+    "stigen",
+    "bron",
+    "kyrkan",
+    "gate",
+    "gaten",
+    "veien",
+    "vegen",
+    "plass",
+    "plassen",
+    "skolen",
+    "kirke",
+    "kirken",
+    "parken",
+    "torget",
+    "hallen",
+    "huset",
+    "senteret",
+)
+_SENTENCE_END = ".!?\n\r\u2022"
+
+
+@cache
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The first-name list: ``(all names, names that are also ordinary words)``."""
+    names: set[str] = set()
+    ambiguous: set[str] = set()
+    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        name = entry.removesuffix("*").strip()
+        names.add(name)
+        if entry.endswith("*"):
+            ambiguous.add(name)
+    return frozenset(names), frozenset(ambiguous)
+
+
+def _first_name(word: str, names: frozenset[str]) -> bool:
+    """A listed first name, a hyphenated one ("Per-Olof") or its genitive ("Kalles")."""
+    head = word.split("-", 1)[0]
+    return head in names or (word.endswith("s") and word[:-1] in names)
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\u00a0\"'«»“”‘’(-–")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _ends_in_place_word(word: str) -> bool:
+    """A compound such as "Kaggsgatan", "Dahlbergsallén" or "Anka-parken"."""
+    word = word.lower()
+    if not word.endswith(_STREET_SUFFIXES):
+        return False
+    return any(word.endswith(end) and len(word) > len(end) + 2 for end in _STREET_SUFFIXES)
+
+
+def _place_or_organisation_follows(text: str, end: int, genitive: bool) -> bool:
+    if _ORG_AFTER.match(text, end):
+        return True
+    m = _NEXT_COMPOUND.match(text, end)
+    if m is not None and _ends_in_place_word(m.group(1)):
+        return True
+    m = _NEXT_WORD.match(text, end)
+    words = _PLACE_WORDS if genitive else _INSTITUTION_WORDS
+    return m is not None and m.group(1).lower() in words
+
+
+def _find_names(text: str) -> list[tuple[int, int, int, str]]:
+    """Spans of likely person names: a first name and the capitalised words after it."""
+    names, ambiguous = first_names()
+    # Cheap pre-check: most texts hold no listed first name at all.
+    quick = _QUICK_WORD.findall(text)
+    if names.isdisjoint(quick) and names.isdisjoint(w[:-1] for w in quick if w[-1] == "s"):
+        return []
+    words = list(_CAP_WORD.finditer(text))
+    out: list[tuple[int, int, int, str]] = []
+    k = 0
+    while k < len(words):
+        first = words[k]
+        if not _first_name(first.group(), names):
+            k += 1
+            continue
+        i = last = k
+        # Middle names and surnames: capitalised words joined by a space or a particle.
+        while last + 1 < len(words) and last - k < 3:
+            gap = _NAME_GAP.fullmatch(text, words[last].end(), words[last + 1].start())
+            if gap is None:
+                break
+            last += 1
+        start, end = first.start(), words[last].end()
+        k = last + 1
+        if _ends_in_place_word(words[last].group()) and last > i:
+            continue
+        if _place_or_organisation_follows(text, end, text[end - 1] == "s"):
+            continue
+        # Alone, a name that is also a word is a name only where a capital is unusual.
+        if last == i and first.group() in ambiguous and _at_sentence_start(text, start):
+            continue
+        out.append((_PRIORITY[NAMN], start, end, NAMN))
+    return out
