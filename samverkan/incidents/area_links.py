@@ -8,20 +8,104 @@ answers it.
 
 Only point incidents (point and address precision) are relinked: incidents placed by a named
 area keep that area and its ancestors whatever the borders, exactly as at ingestion.
+
+The prepared point-in-area index of all areas is kept per process (:func:`area_index`): a
+one-off report would otherwise parse and prepare every border inside its transaction. Its
+key is the stamp in :class:`~samverkan.incidents.models.AreaIndexVersion` plus the areas'
+and borders' counts and highest ids, read in one query per use, so a change made in another
+process or on another server is seen at the next report. :func:`invalidate_area_index`
+renews the stamp; it runs on every saved or deleted area or border and after an import.
 """
 
 from __future__ import annotations
 
+import secrets
+import threading
 from collections.abc import Iterable
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 
 from samverkan.core.geo import AreaIndex
-from samverkan.core.models import Area
-from samverkan.incidents.models import POINT_PRECISIONS, Incident, IncidentArea, Status
+from samverkan.core.models import Area, AreaBorder
+from samverkan.incidents.models import (
+    POINT_PRECISIONS,
+    AreaIndexVersion,
+    Incident,
+    IncidentArea,
+    Status,
+)
 
 _BATCH = 2000
+
+# country (or None for all) -> (key it was built under, index)
+_indexes: dict[str | None, tuple[tuple, AreaIndex]] = {}
+_build_lock = threading.Lock()
+
+
+def area_version() -> tuple:
+    """What the cached index is keyed on; one cheap query.
+
+    The stamp catches every change that goes through :func:`invalidate_area_index`; the
+    counts and highest ids also catch rows written in bulk (no signals) by code that forgot
+    to call it.
+    """
+    q = connection.ops.quote_name
+    area, border = q(Area._meta.db_table), q(AreaBorder._meta.db_table)
+    stamp = q(AreaIndexVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {stamp} WHERE id = 1),"
+            f" (SELECT COUNT(*) FROM {area}), (SELECT MAX(id) FROM {area}),"
+            f" (SELECT COUNT(*) FROM {border}), (SELECT MAX(id) FROM {border})"
+        )
+        return tuple(cursor.fetchone())
+
+
+def area_index(country: str | None = None) -> AreaIndex:
+    """The prepared index of all areas (of ``country``), built once per process and change."""
+    key = area_version()
+    found = _indexes.get(country)
+    if found is not None and found[0] == key:
+        return found[1]
+    with _build_lock:
+        found = _indexes.get(country)
+        if found is not None and found[0] == key:
+            return found[1]
+        qs = Area.objects.all()
+        if country:
+            qs = qs.filter(country=country)
+        index = AreaIndex.from_queryset(qs)
+        _indexes[country] = (key, index)
+        return index
+
+
+def invalidate_area_index() -> None:
+    """Call after changing areas or borders: every process rebuilds its index at next use.
+
+    The new stamp is random rather than counted up, so a stamp written in a transaction
+    that was rolled back is never reused for different borders by a later change.
+    """
+    _indexes.clear()
+    stamp = secrets.randbits(62)
+    if AreaIndexVersion.objects.filter(pk=1).update(version=stamp):
+        return
+    try:
+        with transaction.atomic():
+            AreaIndexVersion.objects.create(pk=1, version=stamp)
+    except IntegrityError:
+        # Another process created the row meanwhile (a flushed database).
+        AreaIndexVersion.objects.filter(pk=1).update(version=stamp)
+
+
+def _on_area_saved(sender, **kwargs) -> None:
+    invalidate_area_index()
+
+
+for _model in (Area, AreaBorder):
+    post_save.connect(_on_area_saved, sender=_model, dispatch_uid=f"area-index-save-{_model}")
+    post_delete.connect(_on_area_saved, sender=_model, dispatch_uid=f"area-index-del-{_model}")
 
 
 def _link(incident: dict, area_id: int) -> IncidentArea:
@@ -118,5 +202,6 @@ def _collect(index: AreaIndex, batch, inside: dict[int, set[int]], rows: dict) -
 
 def on_borders_changed(sender, area_ids, **kwargs) -> str:
     """Receiver of ``area_borders_changed``: relink now, inside the caller's transaction."""
+    invalidate_area_index()
     added, removed = relink_areas(area_ids)
     return f"Händelsekopplingar: {added} tillagda, {removed} borttagna."

@@ -50,9 +50,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from h3.api import basic_int as h3_int
 
-from samverkan.core.geo import AreaIndex, project
+from samverkan.core.geo import project
 from samverkan.core.masking import mask_text
 from samverkan.core.models import Area
+from samverkan.incidents.area_links import area_index
 from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
@@ -183,10 +184,7 @@ class AreaResolver:
     """Area lookups for a batch: containing areas of points and ancestors of named areas."""
 
     def __init__(self, country: str | None = None):
-        qs = Area.objects.all()
-        if country:
-            qs = qs.filter(country=country)
-        self.index = AreaIndex.from_queryset(qs)
+        self.index = area_index(country)
         self.parent = dict(Area.objects.values_list("id", "parent_id"))
         self._cache: dict[tuple[int, ...], tuple[int, ...]] = {}
 

@@ -311,3 +311,14 @@ class ImportRun(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+
+
+class AreaIndexVersion(models.Model):
+    """One row whose counter goes up whenever areas or their borders change.
+
+    Every web process keeps the prepared point-in-area index in memory
+    (:func:`samverkan.incidents.area_links.area_index`); reading this one row tells it,
+    cheaply and across processes and servers, whether its copy is stale.
+    """
+
+    version = models.BigIntegerField(default=0)
