@@ -712,16 +712,13 @@ def load_plan(partnership, area, problem, indicator, users, log=print):
                 "start": m.start.isoformat(),
                 "end": m.end.isoformat(),
                 "resources": m.resources,
-                "indicators_text": "",
+                "indicators": [indicator.pk] if m.indicator else [],
             },
             plan=plan,
         )
         if not form.is_valid():
             raise ValueError(f"Demoåtgärden {m.title}: {form.errors.as_text()}")
-        refs = [{"app": "followup", "id": indicator.pk, "label": indicator.name}]
-        measure = plans.save_form(
-            form, coordinator, "measure.create", indicator_refs=refs if m.indicator else []
-        )
+        measure = plans.save_form(form, coordinator, "measure.create")
         for status in m.statuses:
             plans.set_measure_status(measure, status, coordinator)
     if problem.status == workflow.ANALYSED:

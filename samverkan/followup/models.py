@@ -24,7 +24,9 @@ class Indicator(models.Model):
     ``kind`` says where the values come from: a query over the partnership's incidents
     (``categories`` with their subcategories, ``area``, ``place_types``, counted per local
     calendar month), or an external series imported from a file (Brå's or SSB's
-    reported-crime statistics, a safety survey) or typed in by hand.
+    reported-crime statistics, a safety survey) or typed in by hand. ``area`` may be any
+    area of the partnership at any level: the municipality, a district, an own drawn area.
+    ``measures`` are the measures of action plans whose effect the indicator follows.
     """
 
     class Kind(models.TextChoices):
@@ -67,6 +69,13 @@ class Indicator(models.Model):
         "incidents.Category", blank=True, related_name="+", verbose_name=_("kategorier")
     )
     place_types = models.JSONField(_("platstyper"), default=list, blank=True)
+    # Declared here, not on Measure: follow-up reads plans, never the reverse (docs/plans.md).
+    measures = models.ManyToManyField(
+        "plans.Measure",
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("åtgärder som indikatorn följer upp"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -598,18 +598,8 @@ def create_goal(indicator: Indicator, user, *, request=None, **fields) -> Effect
 
 
 def linked_indicators(measure) -> list[Indicator]:
-    """The indicators a measure names in its ``indicator_refs`` (the plans app's extension
-    point: ``[{"app": "followup", "id": 7}, ...]``; free-text references are ignored)."""
-    ids = [
-        r.get("id")
-        for r in (measure.indicator_refs or [])
-        if isinstance(r, dict) and r.get("app") == "followup" and str(r.get("id", "")).isdigit()
-    ]
-    if not ids:
-        return []
-    return list(
-        Indicator.objects.filter(pk__in=[int(i) for i in ids], partnership=measure.plan.partnership)
-    )
+    """The indicators that follow a measure up, of the measure's own partnership."""
+    return list(measure.indicators.filter(partnership_id=measure.plan.partnership_id))
 
 
 def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=None) -> dict:

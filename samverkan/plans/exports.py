@@ -20,10 +20,6 @@ HEADER = [
 ]
 
 
-def _indicator(ref) -> str:
-    return str(ref.get("label", ref)) if isinstance(ref, dict) else str(ref)
-
-
 def measure_rows(measures):
     for m in measures:
         yield [
@@ -38,10 +34,12 @@ def measure_rows(measures):
             m.end,
             m.resources,
             str(m.get_status_display()),
-            "; ".join(_indicator(r) for r in m.indicator_refs or []),
+            "; ".join(i.name for i in m.indicators.all()),
         ]
 
 
 def plan_xlsx(plan) -> bytes:
-    measures = plan.measures.select_related("owner").prefetch_related("problems", "partners")
+    measures = plan.measures.select_related("owner").prefetch_related(
+        "problems", "partners", "indicators"
+    )
     return to_xlsx(HEADER, measure_rows(measures), title="Åtgärdsplan")

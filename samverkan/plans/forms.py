@@ -256,12 +256,22 @@ class AdoptForm(forms.Form):
     adopted_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
 
 
+def indicator_model():
+    """The follow-up app's indicator, reached through the relation it declares on measures.
+
+    Plans never imports follow-up (the layers of docs/operations.md); the relation
+    ``measure.indicators`` is the one place the two meet.
+    """
+    return Measure._meta.get_field("indicators").related_model
+
+
 class MeasureForm(forms.ModelForm):
-    indicators_text = forms.CharField(
+    indicators = forms.ModelMultipleChoiceField(
         label=_("Indikatorer"),
+        queryset=Measure.objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("En indikator per rad. Kopplas till uppföljningen när den finns."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Samverkansgruppens indikatorer som följer upp åtgärdens effekt."),
     )
 
     class Meta:
@@ -296,10 +306,14 @@ class MeasureForm(forms.ModelForm):
         orgs = perms.partnership_organisations(pids)
         self.fields["owner"].queryset = orgs
         self.fields["partners"].queryset = orgs
-        self.fields["indicators_text"].initial = "\n".join(
-            str(r.get("label", r)) if isinstance(r, dict) else str(r)
-            for r in (self.instance.indicator_refs or [])
+        self.fields["indicators"].queryset = (
+            indicator_model().objects.filter(partnership_id__in=pids).select_related("area")
         )
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.name} ({i.area.name})"
+        if self.instance.pk:
+            self.fields["indicators"].initial = list(
+                self.instance.indicators.values_list("pk", flat=True)
+            )
 
     def clean(self):
         data = super().clean()
@@ -309,10 +323,13 @@ class MeasureForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        lines = (self.cleaned_data.get("indicators_text") or "").splitlines()
-        self.instance.indicator_refs = [{"label": x.strip()} for x in lines if x.strip()]
         self.instance.plan = self.plan
         return super().save(commit)
+
+    def _save_m2m(self):
+        # The relation is declared on the indicator, so ModelForm does not save it itself.
+        super()._save_m2m()
+        self.instance.indicators.set(self.cleaned_data.get("indicators") or [])
 
 
 class PromiseForm(PartnershipFormMixin, forms.ModelForm):

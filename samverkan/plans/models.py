@@ -224,9 +224,8 @@ class ActionPlan(Tracked):
 class Measure(models.Model):
     """One measure (åtgärd) of an action plan, aimed at one side of the triangle.
 
-    ``indicator_refs`` is the extension point for follow-up: a JSON list of indicator
-    references (``[{"app": "followup", "id": 7}]`` or free text) that the ``followup`` app
-    will resolve into its own indicators.
+    The indicators that follow a measure up are ``measure.indicators``: the relation is
+    declared by ``followup.Indicator.measures``, since follow-up builds on plans.
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
@@ -256,7 +255,6 @@ class Measure(models.Model):
         default=workflow.PLANNED,
         db_index=True,
     )
-    indicator_refs = models.JSONField(_("indikatorer"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -417,7 +417,9 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 def _plan_measures(plan):
-    return plan.measures.select_related("owner").prefetch_related("problems", "partners")
+    return plan.measures.select_related("owner").prefetch_related(
+        "problems", "partners", "indicators"
+    )
 
 
 class PlanDetailView(ObjectView, TemplateView):

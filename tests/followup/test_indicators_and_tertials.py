@@ -89,7 +89,7 @@ def followed(world, add_incidents):
     plan = ActionPlan.objects.create(
         partnership=world.p1, title="Plan 2025", start_year=2025, end_year=2025
     )
-    Measure.objects.create(
+    walks = Measure.objects.create(
         plan=plan,
         title="Trygghetsvandringar",
         target_side="place",
@@ -97,8 +97,8 @@ def followed(world, add_incidents):
         start=date(2025, 5, 1),
         end=date(2025, 12, 31),
         status="ongoing",
-        indicator_refs=[{"app": "followup", "id": ind.pk}, "Polisens lägesbild"],
     )
+    ind.measures.add(walks)
     Measure.objects.create(
         plan=plan,
         title="Gammal åtgärd",
@@ -124,7 +124,7 @@ def test_tertial_snapshot(world, followed):
     assert goal["status"] == "reached" and goal["baseline_value"] == 120
     assert [m["title"] for m in snap["measures"]] == ["Trygghetsvandringar"]
     assert snap["measures"][0]["status_label"] == "Pågår"
-    # The measure's indicator_refs (the plans app's extension point) resolve to indicators.
+    # The indicators that follow the measure up are named with it.
     assert snap["measures"][0]["indicators"] == ["Skadegörelse i Norrby"]
     assert AuditEvent.objects.filter(action="followup.tertial.create").exists()
 

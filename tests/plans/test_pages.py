@@ -220,25 +220,35 @@ def test_plan_measures_status_and_timeline(pw, client_for):
         },
     )
     assert "Slutdatum kan inte komma före startdatum." in response.content.decode()
-    response = client.post(
-        reverse("measure-create", args=[pw.plan.pk]),
-        {
-            "title": "Grannsamverkan",
-            "target_side": "guardian",
-            "owner": pw.polis.pk,
-            "partners": [pw.kommun.pk],
-            "problems": [pw.problem.pk],
-            "start": "2025-05-01",
-            "end": "2026-04-01",
-            "indicators_text": "Anmälda bostadsinbrott\nAndel trygga i enkäten",
-        },
-    )
+    from samverkan.followup.models import Indicator
+
+    burglary = Indicator.objects.create(partnership=pw.p1, name="Anmälda inbrott", area=pw.m1)
+    foreign = Indicator.objects.create(partnership=pw.p2, name="Söderbys indikator", area=pw.m2)
+    data = {
+        "title": "Grannsamverkan",
+        "target_side": "guardian",
+        "owner": pw.polis.pk,
+        "partners": [pw.kommun.pk],
+        "problems": [pw.problem.pk],
+        "start": "2025-05-01",
+        "end": "2026-04-01",
+        "indicators": [foreign.pk],
+    }
+    # Another partnership's indicator is not offered and not accepted.
+    response = client.post(reverse("measure-create", args=[pw.plan.pk]), data)
+    assert response.status_code == 200 and "Söderbys indikator" not in response.content.decode()
+    assert not Measure.objects.filter(title="Grannsamverkan").exists()
+    data["indicators"] = [burglary.pk]
+    response = client.post(reverse("measure-create", args=[pw.plan.pk]), data)
     assert response.status_code == 302
     measure = Measure.objects.get(title="Grannsamverkan")
-    assert measure.indicator_refs == [
-        {"label": "Anmälda bostadsinbrott"},
-        {"label": "Andel trygga i enkäten"},
-    ]
+    assert list(measure.indicators.all()) == [burglary]
+    assert (
+        "Anmälda inbrott" in client.get(reverse("plan-detail", args=[pw.plan.pk])).content.decode()
+    )
+    # A deleted indicator leaves no dangling reference behind.
+    burglary.delete()
+    assert not measure.indicators.exists()
     client.post(reverse("measure-status", args=[measure.pk]), {"status": "ongoing"})
     measure.refresh_from_db()
     assert measure.status == "ongoing"
