@@ -356,10 +356,10 @@ def test_summary_names_a_baseline_of_several_years(seasons):
 def test_hotspot_cells_are_capped_to_the_significant_and_busiest(scene, monkeypatch):
     """A county-year has tens of thousands of cells; only the busiest and the significant
     ones are kept, and the totals still say how many points and cells there were."""
-    from samverkan.situation import build
+    from samverkan.situation.build import hot_spots
 
     full = build_for_period(scene.m1, MARCH, partnership=scene.p1)["hotspots"]
-    monkeypatch.setattr(build, "HOTSPOT_MAX_CELLS", 1)
+    monkeypatch.setattr(hot_spots, "HOTSPOT_MAX_CELLS", 1)
     capped = build_for_period(scene.m1, MARCH, partnership=scene.p1)["hotspots"]
     significant = [c for c in full["cells"] if c["hot"]]
     assert len(capped["cells"]) <= 1 + len(significant) < len(full["cells"])
