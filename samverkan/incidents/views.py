@@ -31,8 +31,8 @@ from samverkan.incidents.permissions import partnership_filter
 
 def partnership_areas(user):
     """Areas of the user's partnerships and all areas below them."""
-    roots = Area.objects.filter(partnerships__in=partnership_ids(user)).distinct()
-    ids = set(roots.values_list("id", flat=True))
+    roots = Partnership.areas.through.objects.filter(partnership_id__in=partnership_ids(user))
+    ids = set(roots.values_list("area_id", flat=True))
     frontier = set(ids)
     while frontier:
         frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
@@ -124,15 +124,33 @@ def outline_url(area: Area | None) -> str:
     return f"{reverse('area-geojson')}?id={area.pk}"
 
 
-def filter_incidents(request):
-    """The triage filters, applied to what the user may see. Returns (queryset, form)."""
+def visible_sources(visible, wanted: str | None = None) -> list[str]:
+    """The sources offered in the filter: those of incidents the user may see.
+
+    Without the model's ordering, so the database does not sort the whole scope to drop
+    repeats. With ``wanted`` (a request that only applies the filter, such as the map's)
+    only that source is checked, by ``EXISTS``.
+    """
+    rows = visible.order_by().values_list("source", flat=True)
+    if wanted is not None:
+        return [wanted] if rows.filter(source=wanted).exists() else []
+    return sorted(rows.distinct())
+
+
+def filter_incidents(request, *, offer_sources: bool = True):
+    """The triage filters, applied to what the user may see. Returns (queryset, form).
+
+    ``offer_sources=False`` where the form is never shown (the map, the export): the
+    source filter is then checked alone instead of listing every visible source.
+    """
     user = request.user
     areas = partnership_areas(user)
-    orgs = Organisation.objects.filter(
-        Q(pk__in=org_ids(user)) | Q(partnerships__in=partnership_ids(user))
-    ).distinct()
+    members = Partnership.organisations.through.objects.filter(
+        partnership_id__in=partnership_ids(user)
+    ).values("organisation_id")
+    orgs = Organisation.objects.filter(Q(pk__in=org_ids(user)) | Q(pk__in=members))
     visible = scope(Incident.objects.all(), user)
-    sources = sorted(set(visible.values_list("source", flat=True).distinct()))
+    sources = visible_sources(visible, None if offer_sources else request.GET.get("source") or None)
     form = TriageFilterForm(
         request.GET or None,
         areas=areas,
@@ -236,7 +254,7 @@ class IncidentGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, View):
     limit = 5000
 
     def get(self, request):
-        qs, _form = filter_incidents(request)
+        qs, _form = filter_incidents(request, offer_sources=False)
         qs = qs.filter(precision__in=[Precision.POINT, Precision.ADDRESS], lon__isnull=False)
         features = [
             {
@@ -444,7 +462,7 @@ class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "incidents.export"
 
     def get(self, request, fmt):
-        qs, _form = filter_incidents(request)
+        qs, _form = filter_incidents(request, offer_sources=False)
         n = qs.count()
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if fmt == "csv":

@@ -1,0 +1,79 @@
+"""The incident list and map read the user's scope without sorting it for a DISTINCT.
+
+A ``DISTINCT`` over incidents carries the model's ordering into the select list, so the
+database sorts the whole scope (every incident the user may see) on each page view: under
+load this was the slowest query of the list and the map (issue 15, item 8).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samverkan.incidents.ingest import IncidentRow, ingest
+from samverkan.incidents.models import Category
+
+
+@pytest.fixture
+def incidents(world):
+    cat = Category.objects.get(code="vandalism")
+    rows = [
+        IncidentRow(
+            source=source,
+            occurred_from=datetime(2025, 3, 5, 12, i, tzinfo=UTC),
+            category_id=cat.pk,
+            lon=15.5,
+            lat=59.5,
+            organisation_id=world.kommun.pk,
+            description=f"händelse {i}",
+        )
+        for i, source in enumerate(["rapport", "rapport", "import-a", "import-b"])
+    ]
+    ingest(rows)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("incident-triage"),
+        reverse("incident-geojson"),
+        reverse("incident-triage") + "?source=import-a",
+        reverse("incident-geojson") + "?source=import-a",
+    ],
+)
+def test_no_distinct_over_the_scope(world, incidents, client, url):
+    client.force_login(world.users["coordinator"])
+    _response, sql = _queries(client, url)
+    for statement in sql:
+        if "DISTINCT" not in statement.upper():
+            continue
+        # One column, no ordering: the list of sources in the filter, nothing else.
+        select = statement.upper().split(" FROM ")[0]
+        assert select.count(",") == 0 and "ORDER BY" not in statement.upper(), statement
+    assert sum("DISTINCT" in s.upper() for s in sql) <= 1
+
+
+def test_filters_still_offer_and_apply_the_sources(world, incidents, client):
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("incident-triage"))
+    choices = [c[0] for c in page.context["filter_form"].fields["source"].choices]
+    assert choices == ["", "import-a", "import-b", "rapport"]
+    assert page.context["paginator"].count == 4
+    filtered = client.get(reverse("incident-triage") + "?source=import-a")
+    assert filtered.context["paginator"].count == 1
+    features = client.get(reverse("incident-geojson") + "?source=rapport").json()["features"]
+    assert len(features) == 2
+    # A source the user cannot see is refused by the form, as before: the filter is ignored.
+    features = client.get(reverse("incident-geojson") + "?source=okänd").json()["features"]
+    assert len(features) == 4
