@@ -1,0 +1,43 @@
+"""PostgreSQL connections switch JIT compilation off (issue 15, item 8; docs/operations.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+)
+
+
+def _options(url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "samverkan.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@127.0.0.1:5432/samverkan", "-c jit=off"),
+        (
+            "postgres://u:p@127.0.0.1/samverkan?options=-c%20statement_timeout%3D5000",
+            "-c statement_timeout=5000 -c jit=off",
+        ),
+        # An operator who wants JIT back names it in the URL.
+        ("postgres://u:p@127.0.0.1/samverkan?options=-c%20jit%3Don", "-c jit=on"),
+    ],
+)
+def test_postgresql_connections_run_without_jit(url, expected):
+    assert _options(url)["options"] == expected
+
+
+def test_sqlite_options_untouched(tmp_path):
+    assert "options" not in _options(f"sqlite:///{tmp_path / 'db.sqlite3'}")
