@@ -82,8 +82,6 @@ INSTALLED_APPS = [
     "rules",
     "rest_framework",
     "rest_framework.authtoken",
-    # FilterSets of the API (samverkan/core/api.py); its templates serve the browsable API.
-    "django_filters",
     "drf_spectacular",
     "django_htmx",
     "django_tasks",
@@ -92,8 +90,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Passkeys (WebAuthn) as a second factor: same module, OTP_WEBAUTHN_* below.
-    "django_otp_webauthn",
     "samverkan.core",
     # The background worker's heartbeat and outage handling (docs/operations.md, Faults).
     "samverkan.worker",
@@ -241,14 +237,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # The name authenticator apps show beside the account (samverkan/core/two_factor.py).
 OTP_TOTP_ISSUER = "Samverkan"
-# Passkeys (django-otp-webauthn). A passkey is bound to the relying party id, the site's
-# domain (never an IP address), and accepted only from the listed origins; the demo's
-# default is http://localhost:8000 (browsers count localhost as a secure context).
-OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "localhost")
-OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", "Samverkan")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
-# A passkey is the second factor after the password, never a sign-in on its own.
-OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Idle sessions end: after SESSION_IDLE_TIMEOUT seconds, or SESSION_IDLE_TIMEOUT_CASES for
 # users who see preventive cases.
@@ -336,28 +324,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Samverkan API",
-    "DESCRIPTION": (
-        "Samverkan's REST API for local crime prevention. Read: areas, organisations, "
-        "incidents, situation reports (lägesbilder, each version's figures exactly as stored "
-        "and approved, small counts already suppressed in shared and public pictures), "
-        "problems, action plans, measures, citizen promises, indicators and their values. "
-        "Write: incident reports (POST /api/incidents/) and the values of external "
-        "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period). "
-        "Every answer is scoped like the pages; sign in with a session or a token "
-        "(Authorization: Token <key>). Preventive cases have their own API under "
-        "/arenden/api/."
-    ),
+    "DESCRIPTION": "Incidents, areas and situation pictures for local crime prevention.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # Several models have a "status" with their own choices: one named enum each.
-    "ENUM_NAME_OVERRIDES": {
-        "SituationReportStatusEnum": "samverkan.situation.models.Status",
-        "ProblemStatusEnum": "samverkan.plans.workflow.PROBLEM_STATUSES",
-        "ActionPlanStatusEnum": "samverkan.plans.workflow.PLAN_STATUSES",
-        "MeasureStatusEnum": "samverkan.plans.workflow.MEASURE_STATUSES",
-        "PromiseStatusEnum": "samverkan.plans.models.PromiseStatus",
-    },
 }
 
 
