@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.permissions import scope
+from samverkan.core.permissions import descendant_ids, scope
 from samverkan.incidents.models import Category, Incident
 from samverkan.plans import permissions as perms
 from samverkan.plans.models import (
@@ -46,7 +46,7 @@ class PartnershipFormMixin:
             pids = set(qs.values_list("id", flat=True))
         self.partnership_ids = pids
         if "area" in self.fields:
-            self.fields["area"].queryset = perms.partnership_areas(pids)
+            self.fields["area"].queryset = perms.reachable_areas(user, pids)
         for name in ("owner", "partners", "parties"):
             if name in self.fields:
                 self.fields[name].queryset = perms.partnership_organisations(pids)
@@ -60,8 +60,14 @@ class PartnershipFormMixin:
 
     def check_area(self, data):
         area, pid = data.get("area"), self.chosen_partnership_id(data)
-        if area and pid and not perms.partnership_areas([pid]).filter(pk=area.pk).exists():
+        if not pid or "area" in self.errors:
+            return
+        if area and not perms.reachable_areas(self.user, [pid]).filter(pk=area.pk).exists():
             self.add_error("area", _("Området hör inte till den valda samverkansgruppen."))
+        elif not perms.can_edit_area(self.user, pid, area.pk if area else None):
+            # Without an area the object is the whole partnership's, which a membership
+            # limited to some areas does not reach: it would vanish from its own author.
+            self.add_error("area", _("Välj ett av dina områden: ditt uppdrag gäller bara dem."))
 
 
 def parse_ids(text: str) -> list[int]:
@@ -279,6 +285,7 @@ class MeasureForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "area",
             "problems",
             "target_side",
             "owner",
@@ -298,10 +305,17 @@ class MeasureForm(forms.ModelForm):
             "end": DATE,
         }
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         pids = [plan.partnership_id]
+        areas = (
+            perms.reachable_areas(user, pids) if user is not None else perms.partnership_areas(pids)
+        )
+        if plan.area_id:
+            # A measure works inside its plan's area: the area itself or one below it.
+            areas = areas.filter(pk__in=descendant_ids([plan.area_id]))
+        self.fields["area"].queryset = areas
         self.fields["problems"].queryset = Problem.objects.filter(partnership_id__in=pids)
         orgs = perms.partnership_organisations(pids)
         self.fields["owner"].queryset = orgs

@@ -225,7 +225,9 @@ class Measure(models.Model):
     """One measure (åtgärd) of an action plan, aimed at one side of the triangle.
 
     The indicators that follow a measure up are ``measure.indicators``: the relation is
-    declared by ``followup.Indicator.measures``, since follow-up builds on plans.
+    declared by ``followup.Indicator.measures``, since follow-up builds on plans. ``area``
+    is where the measure is done (a district, an own drawn area) when that is narrower
+    than the plan's; who may see the measure follows its plan.
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
@@ -233,6 +235,15 @@ class Measure(models.Model):
     description = models.TextField(_("beskrivning"), blank=True)
     problems = models.ManyToManyField(
         Problem, blank=True, related_name="measures", verbose_name=_("problem som åtgärden möter")
+    )
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("område"),
+        help_text=_("Där åtgärden görs, om den gäller en del av planens område."),
     )
     target_side = models.CharField(_("riktas mot"), max_length=10, choices=Side.choices)
     owner = models.ForeignKey(
@@ -265,6 +276,12 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def where(self):
+        """The area the measure works in: its own, else its plan's (None: the whole
+        partnership)."""
+        return self.area or self.plan.area
 
 
 class PromiseStatus(models.TextChoices):
@@ -382,6 +399,21 @@ class FollowUpDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement.title} {self.date:%Y-%m-%d}"
+
+
+def area_id_of(obj) -> int | None:
+    """The area id that decides who reaches an object (None: the whole partnership).
+
+    Objects with a partnership carry their own area; the rest (measures, analyses,
+    updates, follow-up dates) follow the object they belong to.
+    """
+    if hasattr(obj, "partnership_id"):
+        return getattr(obj, "area_id", None)
+    for path in ("problem", "plan", "promise", "agreement", "analysis"):
+        value = getattr(obj, path, None)
+        if value is not None:
+            return area_id_of(value)
+    return None
 
 
 def partnership_of(obj) -> int | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.core import audit
@@ -77,10 +78,20 @@ def save_form(form, user, action: str, *, request=None, **attrs):
     return obj
 
 
+def measures_in(measures, area_ids):
+    """The measures done in these areas: by their own area, else by their plan's."""
+    ids = sorted(area_ids)
+    return (
+        measures.filter(Q(area_id__in=ids) | Q(area__isnull=True, plan__area_id__in=ids))
+        .select_related("plan", "area", "plan__area")
+        .order_by("start", "title")
+    )
+
+
 # ---------------------------------------------------------------- problems
 @transaction.atomic
 def set_problem_status(problem: Problem, status: str, user, *, request=None) -> Problem:
-    workflow.check_transition("problem", problem.status, status)
+    workflow.PROBLEM.check(problem.status, status)
     old = problem.status
     problem.status = status
     problem.save(update_fields=["status", "updated_at"])
@@ -169,7 +180,7 @@ def set_plan_status(
     request=None,
 ) -> ActionPlan:
     """Change a plan's status; adopting needs the adopting body and the date."""
-    workflow.check_transition("plan", plan.status, status)
+    workflow.PLAN.check(plan.status, status)
     if status == workflow.ADOPTED:
         adopted_by = (adopted_by or plan.adopted_by).strip()
         adopted_on = adopted_on or plan.adopted_on
@@ -185,7 +196,7 @@ def set_plan_status(
 
 @transaction.atomic
 def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
-    workflow.check_transition("measure", measure.status, status)
+    workflow.MEASURE.check(measure.status, status)
     old = measure.status
     measure.status = status
     measure.save(update_fields=["status", "updated_at"])

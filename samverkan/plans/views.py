@@ -23,7 +23,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
 from samverkan.core.params import parse_int_param
-from samverkan.core.permissions import scope
+from samverkan.core.permissions import descendant_ids, scope
 from samverkan.incidents.models import Category
 from samverkan.plans import exports, pdf, services, timeline, workflow
 from samverkan.plans import permissions as perms
@@ -153,16 +153,35 @@ def findings_for(user, limit_reports: int = 5):
 
 
 class HomeView(PlansView, TemplateView):
+    """Everything of the user's partnerships; ``?omrade=<id>`` narrows every list to one
+    area and the areas below it (a district with its own drawn areas, say)."""
+
     template_name = "plans/home.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        areas = perms.reachable_areas(user, perms.readable_partnerships(user), perms.READER_ROLES)
+        chosen = parse_int_param(self.request.GET, "omrade")
+        area = areas.filter(pk=chosen).first() if chosen is not None else None
+        if chosen is not None and area is None:
+            raise Http404
+        lists = {
+            "problems": scope(Problem.objects.all(), user).select_related("area", "partnership"),
+            "plans": scope(ActionPlan.objects.all(), user).select_related("area"),
+            "promises": scope(CitizenPromise.objects.all(), user).select_related("area"),
+            "agreements": scope(Agreement.objects.all(), user).select_related("area"),
+        }
+        measures = None
+        if area is not None:
+            below = descendant_ids([area.pk])
+            lists = {k: qs.filter(area_id__in=below) for k, qs in lists.items()}
+            measures = services.measures_in(scope(Measure.objects.all(), user), below)
         ctx.update(
-            problems=scope(Problem.objects.all(), user).select_related("area", "partnership"),
-            plans=scope(ActionPlan.objects.all(), user).select_related("area"),
-            promises=scope(CitizenPromise.objects.all(), user).select_related("area"),
-            agreements=scope(Agreement.objects.all(), user).select_related("area"),
+            **lists,
+            measures=measures,
+            areas=areas,
+            area=area,
             findings=findings_for(user) if user.has_perm("plans.add") else [],
             can_add=user.has_perm("plans.add"),
         )
@@ -417,7 +436,7 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 def _plan_measures(plan):
-    return plan.measures.select_related("owner").prefetch_related(
+    return plan.measures.select_related("owner", "area").prefetch_related(
         "problems", "partners", "indicators"
     )
 
@@ -532,11 +551,11 @@ class MeasureCreateView(ObjectView, View):
     template_name = "plans/measure_form.html"
 
     def get(self, request, pk):
-        form = MeasureForm(plan=self.object)
+        form = MeasureForm(plan=self.object, user=request.user)
         return render(request, self.template_name, {"form": form, "plan": self.object})
 
     def post(self, request, pk):
-        form = MeasureForm(request.POST, plan=self.object)
+        form = MeasureForm(request.POST, plan=self.object, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "plan": self.object})
         services.save_form(form, request.user, "measure.create", request=request)
@@ -557,7 +576,7 @@ class MeasureEditView(ObjectEditView):
         return Measure.objects.select_related("plan")
 
     def form_kwargs(self):
-        return {"plan": self.object.plan}
+        return {"plan": self.object.plan, "user": self.request.user}
 
     def context(self, form):
         return {**super().context(form), "plan": self.object.plan}
