@@ -91,7 +91,7 @@ def measures_in(measures, area_ids):
 # ---------------------------------------------------------------- problems
 @transaction.atomic
 def set_problem_status(problem: Problem, status: str, user, *, request=None) -> Problem:
-    workflow.PROBLEM.check(problem.status, status)
+    workflow.check_transition("problem", problem.status, status)
     old = problem.status
     problem.status = status
     problem.save(update_fields=["status", "updated_at"])
@@ -180,7 +180,7 @@ def set_plan_status(
     request=None,
 ) -> ActionPlan:
     """Change a plan's status; adopting needs the adopting body and the date."""
-    workflow.PLAN.check(plan.status, status)
+    workflow.check_transition("plan", plan.status, status)
     if status == workflow.ADOPTED:
         adopted_by = (adopted_by or plan.adopted_by).strip()
         adopted_on = adopted_on or plan.adopted_on
@@ -196,7 +196,7 @@ def set_plan_status(
 
 @transaction.atomic
 def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
-    workflow.MEASURE.check(measure.status, status)
+    workflow.check_transition("measure", measure.status, status)
     old = measure.status
     measure.status = status
     measure.save(update_fields=["status", "updated_at"])
