@@ -176,7 +176,7 @@ def update_case(case, user, *, purpose, request=None, **fields) -> PreventiveCas
 @transaction.atomic
 def set_status(case, status, user, *, purpose, request=None, now=None) -> PreventiveCase:
     _editable(case)
-    workflow.check_transition(case.status, status)
+    workflow.CASE.check(case.status, status)
     old = case.status
     case.status = status
     case.closed_at = (now or timezone.now()) if status == workflow.CLOSED else None
@@ -372,7 +372,7 @@ def decide_request(
     """The asked organisation approves (with the legal basis) or denies (with the reason)."""
     _editable(req.case)
     target = workflow.APPROVED if approve else workflow.DENIED
-    workflow.check_transition(req.status, target, workflow.REQUEST_TRANSITIONS)
+    workflow.REQUEST.check(req.status, target)
     if approve:
         check_legal_basis(req.case, basis, statute, timezone.now())
     elif not (statute or "").strip():
@@ -400,7 +400,7 @@ def decide_request(
 @transaction.atomic
 def record_disclosure(req, content, user, *, occurred_at=None, purpose, request=None):
     """The asked organisation records what it gave; it lands in the case's exchange log."""
-    workflow.check_transition(req.status, workflow.DISCLOSED, workflow.REQUEST_TRANSITIONS)
+    workflow.REQUEST.check(req.status, workflow.DISCLOSED)
     exchange = record_exchange(
         req.case,
         direction=InformationExchange.Direction.RECEIVED,

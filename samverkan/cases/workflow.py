@@ -1,12 +1,16 @@
 """Workflows of preventive cases and information requests as data tables.
 
-One table of allowed transitions per workflow, checked in one place:
-:func:`check_transition`. An anonymised case has no transitions at all.
+One table of allowed transitions per workflow, checked by the one workflow module
+(:mod:`samverkan.core.workflow`). An anonymised case has no transitions at all.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.workflow import TransitionError, Workflow
+
+__all__ = ["CASE", "REQUEST", "TransitionError"]
 
 # Case status (ärendestatus).
 OPEN, ACTIVE, PAUSED, CLOSED = "open", "active", "paused", "closed"
@@ -42,11 +46,5 @@ REQUEST_TRANSITIONS: dict[str, set[str]] = {
     DISCLOSED: set(),
 }
 
-
-class TransitionError(ValueError):
-    """A status change that the workflow table does not allow."""
-
-
-def check_transition(current: str, target: str, table: dict[str, set[str]] = TRANSITIONS) -> None:
-    if target not in table.get(current, set()):
-        raise TransitionError(f"Status kan inte ändras från '{current}' till '{target}'.")
+CASE = Workflow(TRANSITIONS, STATUS_CHOICES)
+REQUEST = Workflow(REQUEST_TRANSITIONS, REQUEST_STATUS_CHOICES, subject="Begärans")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from samverkan.core.pdf import html_to_pdf
 from samverkan.followup import charts
 
 
@@ -34,23 +35,9 @@ def evaluation_html(evaluation, *, language: str = "sv") -> str:
         )
 
 
-def to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
-
-
 def tertial_pdf(report, **kwargs) -> bytes:
-    return to_pdf(tertial_html(report, **kwargs))
+    return html_to_pdf(tertial_html(report, **kwargs))
 
 
 def evaluation_pdf(evaluation, **kwargs) -> bytes:
-    return to_pdf(evaluation_html(evaluation, **kwargs))
-
-
-def _no_fetch(url, *args, **kwargs):
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"Rapportens PDF hämtar inget utifrån ({url}).")
+    return html_to_pdf(evaluation_html(evaluation, **kwargs))

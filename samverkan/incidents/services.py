@@ -55,7 +55,7 @@ def report_incident(user, row: IncidentRow, *, request=None) -> Incident:
 
 @transaction.atomic
 def set_status(incident: Incident, status: str, user, *, request=None) -> Incident:
-    workflow.check_transition(incident.status, status)
+    workflow.INCIDENT.check(incident.status, status)
     old = incident.status
     incident.status = status
     if status != workflow.DUPLICATE:
@@ -114,7 +114,7 @@ def mark_duplicate(incident: Incident, original: Incident, user, *, request=None
         raise ValueError("En händelse kan inte vara dubblett av sig själv.")
     if original.status == workflow.DUPLICATE:
         raise ValueError("Originalet är självt markerat som dubblett.")
-    workflow.check_transition(incident.status, workflow.DUPLICATE)
+    workflow.INCIDENT.check(incident.status, workflow.DUPLICATE)
     incident.status = workflow.DUPLICATE
     incident.duplicate_of = original
     incident.save(update_fields=["status", "duplicate_of"])

@@ -1,9 +1,14 @@
 """Incident status workflow as a data table (the Signalen pattern).
 
-One table of allowed transitions, checked in one place: :func:`check_transition`.
+One table of allowed transitions, checked by the one workflow module
+(:mod:`samverkan.core.workflow`).
 """
 
 from __future__ import annotations
+
+from samverkan.core.workflow import TransitionError, Workflow
+
+__all__ = ["INCIDENT", "TransitionError"]
 
 NEW, REVIEWED, DUPLICATE, CLOSED = "new", "reviewed", "duplicate", "closed"
 
@@ -14,11 +19,4 @@ TRANSITIONS: dict[str, set[str]] = {
     CLOSED: {REVIEWED},
 }
 
-
-class TransitionError(ValueError):
-    """A status change that the workflow table does not allow."""
-
-
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, set()):
-        raise TransitionError(f"Status kan inte ändras från '{current}' till '{target}'.")
+INCIDENT = Workflow(TRANSITIONS)

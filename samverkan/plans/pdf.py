@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from samverkan.core.pdf import template_to_pdf
+
 
 def render_pdf(template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context, request=request)
-    return HTML(string=html).write_pdf()
+    return template_to_pdf(template, context, request=request)
 
 
 def public_url(area_code: str, request=None) -> str:

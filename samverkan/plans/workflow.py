@@ -1,12 +1,16 @@
 """Status workflows of problems, action plans and measures, as data tables.
 
-One table of allowed transitions per kind of object, checked in one place:
-:func:`check_transition`. The services call it before every status change.
+One table of allowed transitions per kind of object, checked by the one workflow module
+(:mod:`samverkan.core.workflow`). The services check before every status change.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.workflow import TransitionError, Workflow
+
+__all__ = ["MEASURE", "PLAN", "PROBLEM", "WORKFLOWS", "TransitionError"]
 
 # Problems: from the first sighting in a lägesbild to a closed problem.
 IDENTIFIED, PRIORITISED, ANALYSED, ADDRESSED, CLOSED = (
@@ -65,19 +69,11 @@ TABLES = {
     "measure": MEASURE_TRANSITIONS,
 }
 
-
-class TransitionError(ValueError):
-    """A status change that the workflow table does not allow."""
+PROBLEM = Workflow(PROBLEM_TRANSITIONS, PROBLEM_STATUSES)
+PLAN = Workflow(PLAN_TRANSITIONS, PLAN_STATUSES)
+MEASURE = Workflow(MEASURE_TRANSITIONS, MEASURE_STATUSES)
+WORKFLOWS = {"problem": PROBLEM, "plan": PLAN, "measure": MEASURE}
 
 
 def allowed(kind: str, current: str) -> set[str]:
-    return TABLES[kind].get(current, set())
-
-
-def check_transition(kind: str, current: str, target: str) -> None:
-    if target not in allowed(kind, current):
-        labels = dict(PROBLEM_STATUSES + PLAN_STATUSES + MEASURE_STATUSES)
-        raise TransitionError(
-            f"Status kan inte ändras från '{labels.get(current, current)}' "
-            f"till '{labels.get(target, target)}'."
-        )
+    return WORKFLOWS[kind].allowed(current)

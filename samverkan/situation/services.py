@@ -181,7 +181,7 @@ def approve(report: SituationReport, user, *, now: datetime | None = None) -> Si
     _require(user, "situation.approve_report", report)
     with transaction.atomic():
         current = _locked(report)
-        workflow.check_transition(current.status, workflow.APPROVED)
+        workflow.REPORT.check(current.status, workflow.APPROVED)
         current.status = workflow.APPROVED
         current.approved_by = user
         current.approved_at = now or timezone.now()
@@ -202,7 +202,7 @@ def share(report: SituationReport, user, *, now: datetime | None = None) -> Situ
     _require(user, "situation.share_report", report)
     with transaction.atomic():
         current = _locked(report)
-        workflow.check_transition(current.status, workflow.SHARED)
+        workflow.REPORT.check(current.status, workflow.SHARED)
         current.status = workflow.SHARED
         current.shared_at = now or timezone.now()
         current.save(update_fields=["status", "shared_at"])

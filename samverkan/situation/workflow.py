@@ -1,4 +1,4 @@
-"""Status workflow of a lägesbild as a data table, checked in one place.
+"""Status workflow of a lägesbild as a data table, checked by :mod:`samverkan.core.workflow`.
 
 A draft is worked on by the partnership's coordinators; approval freezes its figures and
 assessment for good; sharing makes an approved picture visible to reporters and, for the
@@ -7,6 +7,10 @@ transition: :func:`samverkan.situation.services.recompute` makes a new draft ver
 """
 
 from __future__ import annotations
+
+from samverkan.core.workflow import TransitionError, Workflow
+
+__all__ = ["FROZEN", "REPORT", "TransitionError"]
 
 DRAFT, APPROVED, SHARED = "draft", "approved", "shared"
 
@@ -19,13 +23,4 @@ TRANSITIONS: dict[str, set[str]] = {
 # Statuses whose snapshot and assessments may never change again.
 FROZEN = {APPROVED, SHARED}
 
-
-class TransitionError(ValueError):
-    """A status change that the workflow table does not allow."""
-
-
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, set()):
-        raise TransitionError(
-            f"Lägesbildens status kan inte ändras från '{current}' till '{target}'."
-        )
+REPORT = Workflow(TRANSITIONS, subject="Lägesbildens")

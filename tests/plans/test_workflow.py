@@ -28,7 +28,7 @@ def test_every_status_has_a_row_and_targets_are_statuses(kind):
 
 def test_transition_refused_with_swedish_message():
     with pytest.raises(workflow.TransitionError, match="från 'Genomförd' till 'Planerad'"):
-        workflow.check_transition("measure", workflow.DONE, workflow.PLANNED)
+        workflow.MEASURE.check(workflow.DONE, workflow.PLANNED)
 
 
 def test_measure_status_changes_are_audited(pw):

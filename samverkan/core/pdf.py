@@ -1,0 +1,88 @@
+"""The one way to turn HTML into a PDF: WeasyPrint with the network shut out.
+
+Every printable document (the lägesbild, tertial reports and evaluations, the cause
+analysis, the action plan, the promise poster, the access log of a person's cases) is an
+HTML page rendered by :func:`html_to_pdf`. Its URL fetcher answers ``data:`` URIs and the
+project's own static files (read from disk through the static-file finders) and refuses
+everything else, so a PDF renders the same on a closed network and a URL in a template or
+in user text can never make the server call out (server-side request forgery).
+
+WeasyPrint logs every CSS property it does not support ("Ignored property ...") as a
+warning; ``LOGGING`` in ``samverkan/settings.py`` holds the ``weasyprint`` logger at ERROR
+so those lines, hundreds per document, stay out of the logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in a template ("/static/...") are resolved against this address, which can
+# never be reached (RFC 2606 ".invalid"); the fetcher maps its static path to files on disk.
+BASE_URL = "https://samverkan.invalid/"
+
+
+class FetchRefused(ValueError):
+    """A PDF asked for something outside ``data:`` URIs and our static files."""
+
+
+def _static_file(url: str) -> Path | None:
+    """The file on disk behind one of our static URLs, or None."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.netloc != urlsplit(BASE_URL).netloc:
+        return None
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if not parts.path.startswith(prefix):
+        return None
+    from django.contrib.staticfiles import finders
+
+    try:
+        found = finders.find(unquote(parts.path[len(prefix) :]))
+    except SuspiciousFileOperation:
+        # "/static/../settings.py": a path that climbs out of the static folders.
+        return None
+    return Path(found) if found else None
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class OfflineFetcher(URLFetcher):
+        """Answers ``data:`` URIs and our static files; refuses every other URL."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = _static_file(url)
+            if path is not None:
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind}
+                )
+            logger.warning("PDF: hämtar inte %s (bara data: och statiska filer)", url)
+            raise FetchRefused(f"PDF-dokumentet hämtar inget utifrån ({url}).")
+
+    return OfflineFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML document (a full page with its CSS inline) as PDF bytes."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+
+
+def template_to_pdf(template: str, context: dict, request=None) -> bytes:
+    """Render a Django template to HTML and that HTML to PDF."""
+    return html_to_pdf(render_to_string(template, context, request=request))

@@ -1,0 +1,151 @@
+"""Every PDF of every app goes through the one renderer, which never touches the network.
+
+Each app's document is rendered through its own entry point with a reference to
+``http://example.invalid/x.png`` slipped into its HTML (as a template or a user's text that
+reached the markup could put it there). The renderer must refuse the URL, and no name lookup
+or connection may happen: a socket call fails the test.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import socket
+from types import SimpleNamespace
+
+import pytest
+import weasyprint
+
+from samverkan.core import pdf as core_pdf
+
+OUTSIDE = "http://example.invalid/x.png"
+# A 1×1 transparent PNG.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail on any name lookup or connection; return the list of attempts."""
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network is closed in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    return attempts
+
+
+@pytest.fixture
+def outside_reference(monkeypatch):
+    """Insert ``<img src=OUTSIDE>`` into every HTML document WeasyPrint is given."""
+    original = weasyprint.HTML
+    documents: list[str] = []
+
+    def html(*args, string=None, **kwargs):
+        string = string.replace("<body>", f'<body><img src="{OUTSIDE}" alt="">', 1)
+        if OUTSIDE not in string:
+            string = f'<img src="{OUTSIDE}" alt="">' + string
+        documents.append(string)
+        return original(*args, string=string, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", html)
+    return documents
+
+
+def _cases():
+    from samverkan.cases import pdf
+
+    user = SimpleNamespace(get_full_name="Ada Admin", username="ada")
+    return pdf.render({"cases": [], "events": [], "organisations": [], "user": user})
+
+
+def _plans_poster():
+    from samverkan.plans import pdf
+
+    return pdf.render_pdf(
+        "plans/pdf/poster.html",
+        {
+            "promise": SimpleNamespace(title="Tryggare källare", text="", area=None, year=2025),
+            "url": "https://trygg.example.se/",
+            "qr": pdf.qr_svg("https://trygg.example.se/"),
+        },
+    )
+
+
+def _followup_tertial():
+    from samverkan.followup import pdf
+
+    report = SimpleNamespace(snapshot={"indicators": [], "goals": []}, tertial="2025:1")
+    return pdf.tertial_pdf(report)
+
+
+def _followup_evaluation():
+    from samverkan.followup import pdf
+
+    return pdf.evaluation_pdf(SimpleNamespace(title="Utvärdering", results={}))
+
+
+def _situation(world):
+    from samverkan.core import periods
+    from samverkan.situation import services
+    from samverkan.situation.exports import export_report
+
+    report = services.create_report(
+        world.m1, periods.parse("2025-03"), world.p1, world.users["coordinator"]
+    )
+    return export_report(report, "pdf")
+
+
+DOCUMENTS = {
+    "cases": _cases,
+    "plans": _plans_poster,
+    "followup-tertial": _followup_tertial,
+    "followup-evaluation": _followup_evaluation,
+    "situation": _situation,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_apps_pdf_refuses_the_network(name, world, no_network, outside_reference, caplog):
+    caplog.set_level(logging.WARNING, logger="samverkan.core.pdf")
+    render = DOCUMENTS[name]
+    body = render(world) if name == "situation" else render()
+    assert body.startswith(b"%PDF")
+    assert outside_reference and OUTSIDE in outside_reference[-1]
+    assert no_network == [], f"{name}: the PDF tried the network"
+    refused = [r.getMessage() for r in caplog.records if r.name == "samverkan.core.pdf"]
+    assert any(OUTSIDE in m for m in refused), f"{name}: the core fetcher did not refuse"
+
+
+def test_data_uris_and_our_static_files_are_allowed(no_network, settings, tmp_path):
+    (tmp_path / "pixel.png").write_bytes(PIXEL)
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(tmp_path)]
+    fetch = core_pdf._fetcher()
+    inline = "data:image/png;base64," + base64.b64encode(PIXEL).decode()
+    assert fetch(inline).read() == PIXEL
+    static = fetch(core_pdf.BASE_URL + settings.STATIC_URL.strip("/") + "/pixel.png")
+    assert static.read() == PIXEL and static.content_type == "image/png"
+    for url in (
+        OUTSIDE,
+        "https://samverkan.invalid/media/secret.pdf",
+        "https://samverkan.invalid/static/../settings.py",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(core_pdf.FetchRefused):
+            fetch(url)
+    assert no_network == []
+
+
+def test_a_relative_static_url_renders_from_disk(no_network, settings, tmp_path, caplog):
+    (tmp_path / "pixel.png").write_bytes(PIXEL)
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(tmp_path)]
+    caplog.set_level(logging.WARNING, logger="samverkan.core.pdf")
+    body = core_pdf.html_to_pdf('<html><body><img src="/static/pixel.png"></body></html>')
+    assert body.startswith(b"%PDF") and no_network == []
+    assert not [r for r in caplog.records if r.name == "samverkan.core.pdf"]
