@@ -8,46 +8,31 @@ external id, or without one the same content hash and the same occurrence of tha
 within this call, so that identical rows of one file are all kept and a second import of
 the file adds nothing.
 
-It does not open a transaction of its own: callers wrap the whole import in one, so an
-import that is killed leaves none of its rows behind and a rerun completes it.
+Everything happens in one transaction (a savepoint inside the caller's), so an import that
+fails or is killed leaves none of its rows behind and a rerun completes it.
 
-Rows are written in bulk per table and batch (``executemany`` on PostgreSQL, multi-row
-statements on SQLite), not through model instances: building a million ``Incident`` objects would cost more than the insert itself
-(see ``benchmarks/bench_import.py`` and docs/importing.md, "Performance"). Incident ids
-are reserved up front (PostgreSQL: from the table's sequence; SQLite: above the highest id
-ever used, inside the write transaction) so the area links can be written in the same pass.
+Rows are written in bulk, not through model instances: building a million ``Incident``
+objects would cost more than the insert itself (docs/importing.md, "Performance").
 
-On SQLite more is done for speed, all of it invisible in the result:
-
-- Rows are written a few hundred to a statement (``INSERT ... VALUES (...), (...)``).
-- Values that are the same in every row of a batch (source, organisation, defaults ...)
-  are written into the statement as literals instead of being bound per row: binding a
-  parameter costs about as much as SQLite's whole work for a narrow row.
-- An import that is large compared with the rows already stored ("bulk mode") drops the
-  secondary indexes of the incident and link tables inside its transaction and builds
-  them again, by sorting, before it returns. SQLite DDL is transactional, so an import
-  that fails or is killed leaves the indexes as they were. The duplicate check then runs
-  against the stored keys held in memory, and rebuilding the unique indexes checks it
-  again: a duplicate that slipped through aborts the whole import. In bulk mode a thread
-  executes the inserts (SQLite releases the GIL while it runs a statement) while the
-  next batch is prepared.
+- PostgreSQL: each batch is streamed with ``COPY`` into a temporary staging table; one
+  set-based statement at the end inserts the staged rows whose keys are not stored yet,
+  and their area links, and returns the new ids.
+- SQLite: per batch, one query per register finds the keys already stored, and the new
+  rows are written a few hundred to an ``INSERT ... VALUES (...), (...)`` statement.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
-from operator import itemgetter
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from h3.api import basic_int as h3_int
 
 from samverkan.core.geo import project
@@ -58,28 +43,10 @@ from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
 _POINT = frozenset({Precision.POINT, Precision.ADDRESS})
-SQLITE_CACHE_KIB = -262144  # negative: a cap in KiB (256 MiB), allocated only as pages are used
-# Bulk mode (SQLite): once an import has stored this many rows and at least this share of
-# the rows that were there before it, rebuilding the indexes at the end is cheaper than
-# keeping them up to date row by row (random B-tree inserts into indexes that no longer fit
-# the page cache).
-BULK_MIN_ROWS = 50_000
-BULK_SHARE = 0.5
-# Bulk mode keeps an index whose keys take at most this many values in the rows imported
-# so far, each repeated at least this often on average (see _SecondaryIndexes).
-KEEP_MAX_KEYS = 256
-KEEP_MIN_REPEATS = 20
 ROWS_PER_STATEMENT = 500  # rows in one multi-row INSERT (SQLite)
+SQLITE_CACHE_KIB = -262144  # negative: a cap in KiB (256 MiB), allocated only as pages are used
 MASK_CACHE_SIZE = 100_000  # distinct texts remembered per import (texts repeat in registers)
-ISO_CACHE_SIZE = 200_000  # time objects whose ISO text is remembered
-_INT64 = range(-(2**63), 2**63)
-# The references an import writes, checked by _Run.verify_references (Swedish: in errors).
-_REFERENCES = {
-    "category": "kategori",
-    "organisation": "organisation",
-    "reporter": "användare",
-    "area": "område",
-}
+STAGE = "ingest_stage"  # the temporary staging table (PostgreSQL)
 
 
 @dataclass(slots=True)
@@ -107,20 +74,9 @@ class IncidentRow:
     # For incidents placed by a named area (police events): that area; its ancestors are
     # added automatically. Point incidents get their areas from the geometry instead.
     area_ids: list[int] = field(default_factory=list)
-    # Filled in by :func:`precompute_iso` where the rows are read in another process
-    # (importers/child.py), so that the process storing them need not: occurred_from in
-    # ISO 8601 (formatting an aware datetime costs as much as hashing the row). Empty:
-    # computed at ingestion.
-    occurred_from_iso: str = ""
 
     def content_hash(self) -> str:
         return _content_hash(self, self.occurred_from.isoformat())
-
-
-def precompute_iso(rows: Iterable[IncidentRow]) -> None:
-    """Fill in each row's ``occurred_from_iso``."""
-    for r in rows:
-        r.occurred_from_iso = r.occurred_from.isoformat()
 
 
 def _content_hash(row: IncidentRow, occurred_from_iso: str) -> str:
@@ -177,7 +133,6 @@ class IngestReport:
     imported: int = 0
     duplicates: int = 0
     incident_ids: list[int] = field(default_factory=list)
-    bulk: bool = False  # whether the indexes were rebuilt (SQLite bulk mode)
 
 
 class AreaResolver:
@@ -216,7 +171,8 @@ def _chunks(rows: Iterable[IncidentRow], size: int) -> Iterator[list[IncidentRow
         yield chunk
 
 
-# Incident columns written by ingest, in insert order; every other column takes its default.
+# Incident columns written by ingest, in the order of _Run.prepare's values; every other
+# column takes its model default.
 _SET = (
     "source",
     "external_id",
@@ -240,329 +196,333 @@ _SET = (
     "visibility",
     "is_summary",
     "url",
-    "created_at",
 )
-_LINK_FIELDS = (
-    "incident",
-    "area",
-    "occurred_from",
-    "category",
-    "is_summary",
-    "organisation",
-    "visibility",
-    "is_duplicate",
-)
+# Link columns copied from the incident (by name), after incident_id and area_id.
+_COPIED = ("occurred_from", "category_id", "is_summary", "organisation_id", "visibility")
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    """What Django's SQLite backend stores for an aware datetime (naive UTC text), faster."""
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ")[:-6]  # drop "+00:00"
+def _sqlite_datetime(iso: str) -> str:
+    """What Django's SQLite backend stores for an aware UTC datetime, from its ISO text."""
+    return f"{iso[:10]} {iso[11:-6]}"
 
 
-def _sqlite_literal(value) -> str | None:
-    """SQL text that stores exactly what binding ``value`` stores, or None to bind it."""
-    if value is None:
-        return "NULL"
-    kind = type(value)
-    if kind is bool:
-        return "1" if value else "0"
-    if kind is int and value in _INT64:
-        return str(value)
-    if kind is str and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return None  # floats stay parameters: SQLite's own decimal parsing might round them
+class _Run:
+    """The state of one :func:`ingest` call: keys seen so far and the column layout."""
 
-
-def _constant(column) -> bool:
-    first = column[0]
-    if column.count(first) != len(column):
-        return False
-    # 1 == 1.0 == True: the same value of another type may store differently.
-    return type(first) is str or len(set(map(type, column))) == 1
-
-
-class _Writer:
-    """Raw inserts for incidents and their area links, with ids reserved in advance."""
-
-    def __init__(self, now: datetime):
-        ops = connection.ops
-        self.vendor = connection.vendor
-        self.adapt_dt = ops.adapt_datetimefield_value
-        if self.vendor == "sqlite" and connection.timezone == UTC:
-            self.adapt_dt = _sqlite_datetime
-        self.qn = ops.quote_name
-        self.incident_table = Incident._meta.db_table
-        self.link_table = IncidentArea._meta.db_table
+    def __init__(self, resolver: AreaResolver, now: datetime):
+        self.resolver = resolver
+        self.country = getattr(settings, "COUNTRY", "SE")
+        self.now = now
+        self.report = IngestReport()
+        self.seen: dict[Register, set[str]] = {}
+        # Per register: how often each content hash has occurred so far in this import,
+        # so that identical rows get keys of their own (see occurrence_key).
+        self.occurrences: dict[Register, dict[str, int]] = {}
+        self.masked: dict[str, str] = {}
+        self.iso: dict[datetime, str] = {}
         fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
-        # Plain values: psycopg would dump a choices enum (Status.NEW) by its member name.
-        self.defaults = tuple(
-            f.get_db_prep_save(f.get_default(), connection) for f in fields if f.attname not in _SET
-        )
-        self.defaults = tuple(str(v) if isinstance(v, str) else v for v in self.defaults)
-        self.incident_cols = ["id", *(by_attname[a].column for a in _SET)]
-        self.incident_cols += [f.column for f in fields if f.attname not in _SET]
-        self.link_cols = [IncidentArea._meta.get_field(n).column for n in _LINK_FIELDS]
-        self.now = self.adapt_dt(now)
-        self.background: _Background | None = None
-        self.next_id: int | None = None
+        self.fields = [by_attname[a] for a in _SET]
+        # The model's defaults for the columns ingest does not set, and created_at. Plain
+        # values: psycopg would dump a choices enum (Status.NEW) by its member name.
+        rest = [f for f in fields if f.attname not in _SET]
+        self.constant_fields = rest
+        self.constant_cols = [f.column for f in rest]
+        self.constants = [
+            now if f.attname == "created_at" else f.get_db_prep_save(f.get_default(), connection)
+            for f in rest
+        ]
+        self.constants = [str(v) if isinstance(v, str) else v for v in self.constants]
 
-    def insert(self, cursor, table: str, cols: list[str], columns: list) -> None:
-        """Insert rows given column by column (each a list or tuple of equal length)."""
-        names = ", ".join(self.qn(c) for c in cols)
-        if self.vendor != "sqlite":
-            sql = f"INSERT INTO {self.qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
-            cursor.executemany(sql, list(zip(*columns)))
+    def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str], list[str]]:
+        """The rows of ``chunk`` not seen earlier in this call, their keys and ISO times.
+
+        The key is the external id, or without one the content hash and occurrence
+        (:func:`occurrence_key`).
+        """
+        iso_of = self.iso
+        rows, keys, isos = [], [], []
+        for r in chunk:
+            iso = iso_of.get(r.occurred_from)
+            if iso is None:
+                iso = iso_of[r.occurred_from] = r.occurred_from.isoformat()
+            register = (r.source, r.organisation_id or 0)
+            key = r.external_id
+            if not key:
+                h = _content_hash(r, iso)
+                counts = self.occurrences.setdefault(register, {})
+                n = counts[h] = counts.get(h, 0) + 1
+                key = h if n == 1 else occurrence_key(h, n)
+            seen = self.seen.setdefault(register, set())
+            if key in seen:
+                self.report.duplicates += 1
+                continue
+            seen.add(key)
+            rows.append(r)
+            keys.append(key)
+            isos.append(iso)
+        if len(iso_of) > 200_000:
+            iso_of.clear()
+        return rows, keys, isos
+
+    def _mask(self, text: str) -> str:
+        if not text:
+            return ""
+        masked = self.masked.get(text)
+        if masked is None:
+            masked = mask_text(text)
+            if len(self.masked) < MASK_CACHE_SIZE:
+                self.masked[text] = masked
+        return masked
+
+    def prepare(self, rows: list[IncidentRow], keys: list[str], occurred: list, adapt) -> tuple:
+        """The values of ``_SET`` for each row, and the area ids to link each row to.
+
+        ``occurred`` is each row's ``occurred_from`` as the database driver takes it;
+        ``adapt`` makes the other times so.
+        """
+        n = len(rows)
+        resolver = self.resolver
+        lon = np.array([np.nan if r.lon is None else r.lon for r in rows], dtype=float)
+        lat = np.array([np.nan if r.lat is None else r.lat for r in rows], dtype=float)
+        has_xy = ~np.isnan(lon)
+        x = np.full(n, np.nan)
+        y = np.full(n, np.nan)
+        if has_xy.any():
+            x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], self.country)
+        xs = np.where(has_xy, x, None).tolist()  # NaN -> NULL
+        ys = np.where(has_xy, y, None).tolist()
+        is_point = np.array([r.precision in _POINT for r in rows], dtype=bool)
+        point_idx = np.flatnonzero(is_point & has_xy)
+        # Points are grouped by the set of areas they fall in; ancestors once per set.
+        area_sets, which = resolver.index.groups(lon[point_idx], lat[point_idx])
+        set_links = [resolver.links(a) for a in area_sets]
+        links: list[tuple[int, ...]] = [()] * n
+        cells = [""] * n
+        cell = h3_int.latlng_to_cell  # and hex by hand: the str API does that in Python
+        for i, k in zip(point_idx.tolist(), which.tolist()):
+            links[i] = set_links[k]
+            cells[i] = f"{cell(rows[i].lat, rows[i].lon, H3_RESOLUTION):x}"
+        mask, now = self._mask, adapt(self.now)
+        values = []
+        for i, r in enumerate(rows):
+            if r.area_ids:
+                links[i] = resolver.links(tuple(sorted(set(links[i]) | set(r.area_ids))))
+            ext = r.external_id
+            values.append(
+                (
+                    r.source,
+                    ext,
+                    "" if ext else keys[i],
+                    occurred[i],
+                    adapt(r.occurred_to),
+                    adapt(r.reported_at) if r.reported_at else now,
+                    r.reporter_id,
+                    r.organisation_id,
+                    r.category_id,
+                    r.place_type,
+                    mask(r.place_name)[:200],
+                    mask(r.description),
+                    r.perceived_insecurity,
+                    r.lon,
+                    r.lat,
+                    xs[i],
+                    ys[i],
+                    cells[i],
+                    str(r.precision),
+                    str(r.visibility),
+                    r.is_summary,
+                    r.url,
+                )
+            )
+        return values, links
+
+
+class _SQLite:
+    """Per batch: the stored keys looked up, the new rows inserted many to a statement."""
+
+    def __init__(self, run: _Run):
+        self.run = run
+        qn = connection.ops.quote_name
+        self.qn = qn
+        self.table = qn(Incident._meta.db_table)
+        self.link_table = qn(IncidentArea._meta.db_table)
+        self.cols = ["id", *(f.column for f in run.fields), *run.constant_cols]
+        self.link_cols = ["incident_id", "area_id", *_COPIED, "is_duplicate"]
+        self.copied = [_SET.index(c) for c in _COPIED]
+        self.adapt = connection.ops.adapt_datetimefield_value
+        run.constants = [self.adapt(v) if isinstance(v, datetime) else v for v in run.constants]
+        self.raw = connection.connection
+        # A big import touches many index pages; SQLite's default 2 MB page cache would
+        # spill them to the journal again and again inside the one transaction.
+        self.cache_size = self.raw.execute("PRAGMA cache_size").fetchone()[0]
+        self.raw.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+
+    def close(self) -> None:
+        self.raw.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
+
+    def stored(self, cursor, rows: list[IncidentRow], keys: list[str]) -> set[int]:
+        """Positions in ``rows`` whose key is already stored in the row's register."""
+        wanted: dict[tuple[str, Register], dict[str, int]] = {}
+        for i, (r, key) in enumerate(zip(rows, keys)):
+            column = "external_id" if r.external_id else "content_hash"
+            wanted.setdefault((column, register_of(r)), {})[key] = i
+        found: set[int] = set()
+        for (column, register), positions in wanted.items():
+            col = self.qn(column)
+            values = list(positions)
+            for start in range(0, len(values), 900):
+                part = values[start : start + 900]
+                # The unique indexes' own expressions and condition, so that they are used.
+                cursor.execute(
+                    f"SELECT {col} FROM {self.table} WHERE source = %s "
+                    f"AND COALESCE(organisation_id, 0) = %s AND NOT ({col} = '') "
+                    f"AND {col} IN ({', '.join(['%s'] * len(part))})",
+                    [*register, *part],
+                )
+                found.update(positions[v] for (v,) in cursor.fetchall())
+        return found
+
+    def write(self, cursor, rows: list[IncidentRow], keys: list[str], isos: list[str]) -> None:
+        run = self.run
+        stored = self.stored(cursor, rows, keys)
+        if stored:
+            run.report.duplicates += len(stored)
+            keep = [i for i in range(len(rows)) if i not in stored]
+            rows, keys, isos = (
+                [rows[i] for i in keep],
+                [keys[i] for i in keep],
+                [isos[i] for i in keep],
+            )
+        if not rows:
             return
-        values, bound = [], []
-        for column in columns:
-            literal = _sqlite_literal(column[0]) if _constant(column) else None
-            if literal is None:
-                values.append("?")
-                bound.append(column)
-            else:
-                values.append(literal)
-        n = len(columns[0])
+        adapt = self.adapt
+        utc = connection.timezone == UTC
+        occurred = [
+            _sqlite_datetime(iso) if utc and iso.endswith("+00:00") else adapt(r.occurred_from)
+            for r, iso in zip(rows, isos)
+        ]
+        values, links = run.prepare(rows, keys, occurred, adapt)
+        # AUTOINCREMENT never reuses an id, even of a deleted row: start above both. The
+        # transaction holds SQLite's write lock, so nobody else takes these ids.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {self.table}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [Incident._meta.db_table],
+        )
+        first = cursor.fetchone()[0] + 1
+        ids = range(first, first + len(rows))
+        constants = tuple(run.constants)
+        self.insert(self.table, self.cols, [(i, *v, *constants) for i, v in zip(ids, values)])
+        copied = self.copied
+        self.insert(
+            self.link_table,
+            self.link_cols,
+            [
+                (i, area, *(v[c] for c in copied), False)
+                for i, v, areas in zip(ids, values, links)
+                for area in areas
+            ],
+        )
+        run.report.imported += len(rows)
+        run.report.incident_ids.extend(ids)
+
+    def insert(self, table: str, cols: list[str], rows: list[tuple]) -> None:
         # Many rows per statement: SQLite then runs one statement (one sqlite_sequence
         # update, one call from Python) per few hundred rows instead of per row, which
         # halves the time of writing narrow rows.
-        raw_connection = connection.connection
-        limit = raw_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        per = max(1, min(ROWS_PER_STATEMENT, limit // max(1, len(bound))))
-        row = f"({', '.join(values)})"
-        prefix = f"INSERT INTO {self.qn(table)} ({names}) VALUES "
+        limit = self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_STATEMENT, limit // len(cols)))
+        row = f"({', '.join(['?'] * len(cols))})"
+        prefix = f"INSERT INTO {table} ({', '.join(self.qn(c) for c in cols)}) VALUES "
         full = prefix + ", ".join([row] * per)
-        statements = []
-        for start in range(0, n, per):
-            stop = min(start + per, n)
-            sql = full if stop - start == per else prefix + ", ".join([row] * (stop - start))
-            statements.append(
-                (sql, list(chain.from_iterable(zip(*(c[start:stop] for c in bound)))))
-            )
-        if self.background is not None:
-            self.background.submit(statements)
-            return
-        # The driver's own cursor: Django's would rewrite "%" inside the literals.
+        # The driver's own cursor: Django's rewrites every placeholder of a long statement.
         with connection.wrap_database_errors:
-            raw = raw_connection.cursor()
+            raw = self.raw.cursor()
             try:
-                for sql, params in statements:
-                    raw.execute(sql, params)
+                for start in range(0, len(rows), per):
+                    part = rows[start : start + per]
+                    sql = full if len(part) == per else prefix + ", ".join([row] * len(part))
+                    raw.execute(sql, list(chain.from_iterable(part)))
             finally:
                 raw.close()
 
-    def reserve(self, cursor, n: int) -> list[int]:
-        if self.background is not None and self.next_id is not None:
-            # The import holds SQLite's write lock: nobody else can take the next ids.
-            start, self.next_id = self.next_id, self.next_id + n
-            return list(range(start, start + n))
-        table = self.incident_table
-        if self.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
-            )
-            return sorted(r[0] for r in cursor.fetchall())
-        if self.vendor == "sqlite":
-            # AUTOINCREMENT never reuses an id, even of a deleted row: start above both.
-            cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {self.qn(table)}), 0), "
-                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
-            )
-        else:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.qn(table)}")
-        start = cursor.fetchone()[0] + 1
-        self.next_id = start + n
-        return list(range(start, start + n))
 
-    def _in_register(self, column: str) -> str:
-        # The unique indexes' own expressions and condition, so that they are used.
-        col = self.qn(column)
-        return (
-            f"{self.qn('source')} = %s AND COALESCE({self.qn('organisation_id')}, 0) = %s "
-            f"AND NOT ({col} = '')"
-        )
+class _PostgreSQL:
+    """Batches streamed with COPY into a staging table; one insert of the new rows at the end."""
 
-    def existing(self, cursor, column: str, register: Register, values: list[str]) -> set[str]:
-        """Which ``values`` of ``column`` are stored in ``register`` (in slices of 900)."""
-        found: set[str] = set()
-        col = self.qn(column)
-        where = self._in_register(column)
-        for i in range(0, len(values), 900):
-            part = values[i : i + 900]
-            cursor.execute(
-                f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {where} "
-                f"AND {col} IN ({', '.join(['%s'] * len(part))})",
-                [*register, *part],
-            )
-            found.update(r[0] for r in cursor.fetchall())
-        return found
-
-    def stored(self, cursor, column: str, register: Register) -> list[str]:
-        """Every non-empty value of ``column`` stored in ``register``."""
-        col = self.qn(column)
+    def __init__(self, run: _Run, cursor):
+        self.run = run
+        self.staged = 0
+        cols = ", ".join(f"{f.column} {f.db_type(connection)}" for f in run.fields)
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
         cursor.execute(
-            f"SELECT {col} FROM {self.qn(self.incident_table)} WHERE {self._in_register(column)}",
-            list(register),
+            f"CREATE TEMPORARY TABLE {STAGE} (id bigint, {cols}, area_ids bigint[]) ON COMMIT DROP"
         )
-        return [r[0] for r in cursor.fetchall()]
+        self.copy_sql = (
+            f"COPY {STAGE} (id, {', '.join(f.column for f in run.fields)}, area_ids) FROM STDIN"
+        )
 
+    def close(self) -> None:
+        pass
 
-class _Background:
-    """A thread that runs the SQLite inserts while the next batch is being prepared.
-
-    SQLite releases the GIL while it executes a statement, and a multi-row INSERT is a
-    long statement: the thread writes one batch while Python prepares the next. Used only
-    in bulk mode, where the main thread needs nothing else from the database until it
-    calls :meth:`finish`. The first error the thread meets is raised in the main thread.
-    """
-
-    def __init__(self, raw_connection):
-        import queue
-        import threading
-
-        self.raw = raw_connection
-        self.jobs: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        cursor = self.raw.cursor()
-        try:
-            while True:
-                statements = self.jobs.get()
-                try:
-                    if statements is None:
-                        return
-                    if self.error is None:
-                        for sql, params in statements:
-                            cursor.execute(sql, params)
-                except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
-                    self.error = exc
-                finally:
-                    self.jobs.task_done()
-        finally:
-            cursor.close()
-
-    def submit(self, statements) -> None:
-        self._raise()
-        self.jobs.put(statements)
-
-    def drain(self) -> None:
-        """Wait until every submitted statement has run (the thread goes on waiting)."""
-        self.jobs.join()
-        self._raise()
-
-    def finish(self) -> None:
-        """Wait until every submitted statement has run; raise the thread's error."""
-        if self.thread.is_alive():
-            self.jobs.put(None)
-            self.thread.join()
-        self._raise()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            with connection.wrap_database_errors:
-                raise self.error
-
-
-class _SecondaryIndexes:
-    """The droppable indexes of the incident and link tables (SQLite), dropped and rebuilt.
-
-    Only indexes with their own ``CREATE INDEX`` are touched; the one SQLite makes for a
-    table's inline UNIQUE constraint cannot be dropped and is cheap anyway (links are
-    appended in (incident, area) order). Nor are indexes whose keys repeat a lot in the
-    rows imported so far (an organisation, a category, NULL): every new entry goes to the
-    end of its key's run, since the row id ends every key, so keeping them up to date
-    touches only a few pages, while rebuilding one reads the whole table. A partial index
-    counts only the imported rows it holds: the external-id index of an import without
-    ids holds none and stays.
-
-    Parameters
-    ----------
-    owned : dict
-        For each table, the condition that selects the rows of this import.
-    """
-
-    def __init__(self, cursor, owned: dict[str, tuple[str, list]]):
-        self.cursor = cursor
-        qn = connection.ops.quote_name
-        tables = list(owned)
+    def write(self, cursor, rows: list[IncidentRow], keys: list[str], isos: list[str]) -> None:
+        values, links = self.run.prepare(rows, keys, [r.occurred_from for r in rows], _same)
+        # Ids in file order, drawn before the duplicate check: a duplicate leaves a gap.
         cursor.execute(
-            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS "
-            f"NOT NULL AND tbl_name IN ({', '.join(['%s'] * len(tables))}) "
-            "ORDER BY tbl_name, name",
-            tables,
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Incident._meta.db_table, len(rows)],
         )
-        self.indexes: list[tuple[str, str]] = []
-        self.kept: list[str] = []
-        for table, name, sql in cursor.fetchall():
-            cursor.execute(f"PRAGMA index_info({qn(name)})")
-            columns = [row[2] for row in cursor.fetchall()]
-            where, params = owned[table]
-            head, _, condition = sql.partition(" WHERE ")
-            if None in columns:  # None: an expression; its text is in the statement
-                keys_sql = head[head.index("(") + 1 : head.rindex(")")]
-            else:
-                keys_sql = ", ".join(qn(c) for c in columns)
-            if condition:
-                # A partial index holds only the rows that meet its condition; one that
-                # holds none of the import's rows costs nothing to keep.
-                where = f"({where}) AND ({condition})"
-            cursor.execute(
-                f"SELECT COUNT(*), (SELECT COUNT(*) FROM {qn(table)} WHERE {where}) FROM "
-                f"(SELECT DISTINCT {keys_sql} FROM {qn(table)} "
-                f"WHERE {where} LIMIT {KEEP_MAX_KEYS + 1})",
-                params + params,
+        ids = sorted(i for (i,) in cursor.fetchall())
+        with cursor.copy(self.copy_sql) as copy:
+            for i, v, areas in zip(ids, values, links):
+                copy.write_row((i, *v, list(areas)))
+        self.staged += len(rows)
+
+    def finish(self, cursor) -> None:
+        """Insert the staged rows whose keys are not stored yet, with their area links."""
+        run = self.run
+        incident = Incident._meta.db_table
+        cols = ", ".join(f.column for f in run.fields)
+        constants = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in run.constant_fields)
+
+        def absent(column: str) -> str:
+            # The unique index's own expressions and condition, so that it can be used.
+            return (
+                f"NOT EXISTS (SELECT 1 FROM {incident} i WHERE NOT (s.{column} = '') "
+                f"AND i.source = s.source AND COALESCE(i.organisation_id, 0) = "
+                f"COALESCE(s.organisation_id, 0) AND NOT (i.{column} = '') "
+                f"AND i.{column} = s.{column})"
             )
-            keys, rows = cursor.fetchone()
-            if keys <= KEEP_MAX_KEYS and keys * KEEP_MIN_REPEATS <= rows:
-                self.kept.append(name)
-                continue
-            self.indexes.append((name, sql))
-        self.dropped = False
 
-    def drop(self) -> None:
-        for name, _ in self.indexes:
-            self.cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        self.dropped = True
+        # ON CONFLICT covers a row committed by another transaction meanwhile; its links
+        # are skipped with it.
+        cursor.execute(
+            f"""
+            WITH inserted AS (
+                INSERT INTO {incident} (id, {cols}, {", ".join(run.constant_cols)})
+                SELECT s.id, {", ".join(f"s.{f.column}" for f in run.fields)}, {constants}
+                FROM {STAGE} s WHERE {absent("external_id")} AND {absent("content_hash")}
+                ON CONFLICT DO NOTHING RETURNING id
+            ), linked AS (
+                INSERT INTO {IncidentArea._meta.db_table}
+                    (incident_id, area_id, {", ".join(_COPIED)}, is_duplicate)
+                SELECT s.id, a.area_id, {", ".join(f"s.{c}" for c in _COPIED)}, false
+                FROM inserted JOIN {STAGE} s USING (id), unnest(s.area_ids) AS a(area_id)
+            )
+            SELECT id FROM inserted ORDER BY id
+            """,
+            run.constants,
+        )
+        ids = [i for (i,) in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {STAGE}")
+        run.report.imported += len(ids)
+        run.report.duplicates += self.staged - len(ids)
+        run.report.incident_ids.extend(ids)
 
-    def rebuild(self) -> None:
-        for name, sql in self.indexes:
-            try:
-                self.cursor.execute(sql)
-            except IntegrityError as exc:
-                raise IntegrityError(
-                    f"index {name}: a duplicate got past the import's duplicate check ({exc}); "
-                    "nothing was imported"
-                ) from exc
-        self.dropped = False
 
-
-@contextmanager
-def paused_gc():
-    """Suspend the cyclic garbage collector for a bulk run of allocations.
-
-    An import keeps hundreds of thousands of objects alive at once (rows, keys, parsed
-    times); every collection walks them all, and collections come every few hundred
-    allocations: a third of an import's time went there. The import makes no reference
-    cycles of its own, so nothing piles up; plain reference counting still frees
-    everything else, and the collector resumes when the run ends.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+def _same(value):
+    return value
 
 
 def ingest(
@@ -573,7 +533,7 @@ def ingest(
     progress=None,
     now: datetime | None = None,
 ) -> IngestReport:
-    """Store ``rows``; call inside ``transaction.atomic()``.
+    """Store ``rows`` in one transaction (a savepoint if the caller has one open).
 
     Parameters
     ----------
@@ -583,333 +543,22 @@ def ingest(
     from django.utils import timezone
 
     run = _Run(resolver or AreaResolver(), now or timezone.now())
-    cursor = run.cursor
-    cache_size = None
-    if run.writer.vendor == "sqlite":
-        # A big import touches many index pages; SQLite's default 2 MB page cache would
-        # spill them to the journal again and again inside the one transaction.
-        cursor.execute("PRAGMA cache_size")
-        cache_size = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
-        cursor.execute("PRAGMA foreign_keys")
-        # Off when the caller let this import check its own references (run_import does):
-        # then they are checked once per distinct value at the end, not per row by SQLite.
-        run.check_references = not cursor.fetchone()[0]
-    try:
-        with paused_gc():
+    with transaction.atomic(), connection.cursor() as cursor:
+        postgres = connection.vendor == "postgresql"
+        writer = _PostgreSQL(run, cursor) if postgres else _SQLite(run)
+        try:
             for chunk in _chunks(rows, batch_size):
-                fresh, hashes, isos = run.fresh(chunk)
+                fresh, keys, isos = run.fresh(chunk)
                 if fresh:
-                    run.store(fresh, hashes, isos)
-                    run.maybe_go_bulk()
+                    writer.write(cursor, fresh, keys, isos)
                 if progress:
                     progress(len(chunk))
-        run.finish_writes()
-        if run.check_references:
-            run.verify_references()
-        if run.indexes is not None and run.indexes.dropped:
-            run.indexes.rebuild()
-    finally:
-        run.finish_writes(raise_error=False)
-        if cache_size is not None:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-        cursor.close()
-        if run.indexes is not None and run.indexes.dropped:
-            # The import failed half-way: never let the caller commit without the indexes,
-            # even if it catches the exception (a rollback restores them).
-            transaction.set_rollback(True)
+            if postgres:
+                writer.finish(cursor)
+        finally:
+            writer.close()
     if run.report.imported:
         from samverkan.incidents.signals import incidents_ingested
 
         incidents_ingested.send(sender=IncidentRow, report=run.report)
     return run.report
-
-
-class _Run:
-    """The state of one :func:`ingest` call."""
-
-    def __init__(self, resolver: AreaResolver, now: datetime):
-        self.resolver = resolver
-        self.country = getattr(settings, "COUNTRY", "SE")
-        self.writer = _Writer(now)
-        self.report = IngestReport()
-        self.cursor = connection.cursor()
-        # Keys per register (see Register): seen earlier in this run, and in bulk mode
-        # also every stored one.
-        self.seen_ids: dict[Register, set[str]] = {}
-        self.seen_hashes: dict[Register, set[str]] = {}
-        self.loaded: set[Register] = set()  # registers whose stored keys are in the sets
-        # Per register: how often each content hash has occurred so far in this import,
-        # so that identical rows get keys of their own (see occurrence_key).
-        self.occurrences: dict[Register, dict[str, int]] = {}
-        self.indexes: _SecondaryIndexes | None = None
-        self.bulk_threshold: float | None = None
-        self.masked: dict[str, str] = {}
-        self.iso_cache: dict[int, tuple[datetime, str]] = {}
-        self.check_references = False
-        self.references: dict[str, set] = {k: set() for k in _REFERENCES}
-
-    def finish_writes(self, raise_error: bool = True) -> None:
-        background, self.writer.background = self.writer.background, None
-        if background is not None:
-            try:
-                background.finish()
-            except Exception:
-                if raise_error:
-                    raise
-
-    def verify_references(self) -> None:
-        """Raise IntegrityError if a category, organisation, user or area written is gone.
-
-        What SQLite's foreign key check would have found (the import holds the write lock
-        now, so nothing can go between this check and the commit). The links' incidents
-        are the import's own rows.
-        """
-        from django.contrib.auth import get_user_model
-
-        from samverkan.core.models import Organisation
-        from samverkan.incidents.models import Category
-
-        models = {"category": Category, "organisation": Organisation, "area": Area}
-        models["reporter"] = get_user_model()
-        for key, ids in self.references.items():
-            wanted = sorted(i for i in ids if i is not None)
-            found: set = set()
-            for i in range(0, len(wanted), 900):
-                part = wanted[i : i + 900]
-                found.update(models[key].objects.filter(pk__in=part).values_list("pk", flat=True))
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise IntegrityError(
-                    f"FOREIGN KEY: {_REFERENCES[key]} {', '.join(map(str, missing[:5]))} finns "
-                    "inte (borttagen under importen?); inget importerades"
-                )
-
-    # -- duplicates ------------------------------------------------------------------------
-
-    def fresh(self, chunk: list[IncidentRow]) -> tuple[list[IncidentRow], list[str], list[str]]:
-        """The rows of ``chunk`` not already stored nor seen earlier in this run.
-
-        Returns the rows, their keys (content hash and occurrence, see
-        :func:`occurrence_key`; "" for rows with an external id) and their
-        ``occurred_from`` in ISO 8601.
-        """
-        isos = self._isoformats(chunk)
-        registers = [register_of(r) for r in chunk]
-        hashes = []
-        counts = self.occurrences
-        for r, i, g in zip(chunk, isos, registers):
-            if r.external_id:
-                hashes.append("")
-                continue
-            h = _content_hash(r, i)
-            per_register = counts.get(g)
-            if per_register is None:
-                per_register = counts[g] = {}
-            n = per_register.get(h, 0) + 1
-            per_register[h] = n
-            hashes.append(h if n == 1 else occurrence_key(h, n))
-        present = set(registers)
-        stored_ids: dict[Register, set[str]] = {}
-        stored_hashes: dict[Register, set[str]] = {}
-        if self.report.bulk:
-            for g in present - self.loaded:
-                self._load(g)
-        else:
-            ids_of: dict[Register, list[str]] = {}
-            hashes_of: dict[Register, list[str]] = {}
-            for r, h, g in zip(chunk, hashes, registers):
-                if r.external_id:
-                    ids_of.setdefault(g, []).append(r.external_id)
-                else:
-                    hashes_of.setdefault(g, []).append(h)
-            w, cur = self.writer, self.cursor
-            for g, ids in ids_of.items():
-                stored_ids[g] = w.existing(cur, "external_id", g, ids)
-            for g, hs in hashes_of.items():
-                stored_hashes[g] = w.existing(cur, "content_hash", g, hs)
-        for g in present:
-            self.seen_ids.setdefault(g, set())
-            self.seen_hashes.setdefault(g, set())
-        empty: set[str] = set()
-        fresh: list[IncidentRow] = []
-        fresh_hashes: list[str] = []
-        fresh_isos: list[str] = []
-        for r, h, i, g in zip(chunk, hashes, isos, registers):
-            if r.external_id:
-                key, seen, known = r.external_id, self.seen_ids[g], stored_ids
-            else:
-                key, seen, known = h, self.seen_hashes[g], stored_hashes
-            if key in seen or key in known.get(g, empty):
-                self.report.duplicates += 1
-                continue
-            seen.add(key)
-            fresh.append(r)
-            fresh_hashes.append(h)
-            fresh_isos.append(i)
-        return fresh, fresh_hashes, fresh_isos
-
-    def _isoformats(self, chunk: list[IncidentRow]) -> list[str]:
-        """``occurred_from.isoformat()`` of each row, once per time object.
-
-        Importers hand the same datetime object to every row with the same time text, and
-        formatting an aware datetime costs as much as hashing the row. The cache holds the
-        object itself, so an id in it always belongs to that object.
-        """
-        cache = self.iso_cache
-        if len(cache) > ISO_CACHE_SIZE:
-            cache.clear()
-        out = []
-        for r in chunk:
-            if r.occurred_from_iso:
-                out.append(r.occurred_from_iso)
-                continue
-            value = r.occurred_from
-            hit = cache.get(id(value))
-            if hit is None or hit[0] is not value:
-                hit = cache[id(value)] = (value, value.isoformat())
-            out.append(hit[1])
-        return out
-
-    def _load(self, register: Register) -> None:
-        w, cur = self.writer, self.cursor
-        if w.background is not None:
-            w.background.drain()  # one statement at a time on the connection
-        self.seen_ids.setdefault(register, set()).update(w.stored(cur, "external_id", register))
-        hashes = w.stored(cur, "content_hash", register)
-        self.seen_hashes.setdefault(register, set()).update(hashes)
-        self.loaded.add(register)
-
-    # -- bulk mode -------------------------------------------------------------------------
-
-    def maybe_go_bulk(self) -> None:
-        w = self.writer
-        if self.report.bulk or w.vendor != "sqlite" or self.report.imported < BULK_MIN_ROWS:
-            return
-        if not connection.in_atomic_block:
-            return  # dropped indexes would be committed at once: never outside a transaction
-        if self.bulk_threshold is None:
-            self.cursor.execute(f"SELECT COUNT(*) FROM {w.qn(w.incident_table)}")
-            before = self.cursor.fetchone()[0] - self.report.imported
-            self.bulk_threshold = max(BULK_MIN_ROWS, BULK_SHARE * before)
-        if self.report.imported < self.bulk_threshold:
-            return
-        # Read the stored keys while the unique indexes can still serve the query.
-        for register in set(self.seen_ids) | set(self.seen_hashes):
-            self._load(register)
-        first = [self.report.incident_ids[0]]
-        self.indexes = _SecondaryIndexes(
-            self.cursor,
-            {w.incident_table: ("id >= %s", first), w.link_table: ("incident_id >= %s", first)},
-        )
-        self.indexes.drop()
-        self.report.bulk = True
-        w.background = _Background(connection.connection)
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def _mask(self, text: str) -> str:
-        masked = self.masked.get(text)
-        if masked is None:
-            masked = mask_text(text)
-            if len(self.masked) < MASK_CACHE_SIZE:
-                self.masked[text] = masked
-        return masked
-
-    def store(self, fresh: list[IncidentRow], hashes: list[str], isos: list[str]) -> None:
-        w, cursor, resolver = self.writer, self.cursor, self.resolver
-        adapt, now = w.adapt_dt, w.now
-        n = len(fresh)
-        lon = np.array([np.nan if r.lon is None else r.lon for r in fresh], dtype=float)
-        lat = np.array([np.nan if r.lat is None else r.lat for r in fresh], dtype=float)
-        has_xy = ~np.isnan(lon)
-        x = np.full(n, np.nan)
-        y = np.full(n, np.nan)
-        if has_xy.any():
-            x[has_xy], y[has_xy] = project(lon[has_xy], lat[has_xy], self.country)
-        is_point = np.array([r.precision in _POINT for r in fresh], dtype=bool)
-        point_idx = np.flatnonzero(is_point & has_xy)
-        area_sets, which = resolver.index.groups(lon[point_idx], lat[point_idx])
-        links_of = resolver.links
-        set_links = [links_of(a) for a in area_sets]
-        # The area links of each row: those of its point's areas, or of its named areas.
-        per_row: list[tuple[int, ...]] = [()] * n
-        h3_cells = [""] * n
-        cell = h3_int.latlng_to_cell  # and hex by hand: the str API does that in Python
-        for i, k in zip(point_idx.tolist(), which.tolist()):
-            r = fresh[i]
-            per_row[i] = set_links[k]
-            h3_cells[i] = f"{cell(r.lat, r.lon, H3_RESOLUTION):x}"
-        for i, r in enumerate(fresh):
-            if r.area_ids:
-                per_row[i] = links_of(tuple(sorted(set(per_row[i]) | set(r.area_ids))))
-
-        ids = w.reserve(cursor, n)
-        if adapt is _sqlite_datetime:
-            # The stored text is the ISO form with a space and without "+00:00".
-            occurred = [
-                f"{i[:10]} {i[11:-6]}" if i.endswith("+00:00") else adapt(r.occurred_from)
-                for i, r in zip(isos, fresh)
-            ]
-        else:
-            occurred = [adapt(r.occurred_from) for r in fresh]
-        category = [r.category_id for r in fresh]
-        summary = [r.is_summary for r in fresh]
-        organisation = [r.organisation_id for r in fresh]
-        visibility = [str(r.visibility) for r in fresh]
-        mask = self._mask
-        columns = [
-            ids,
-            [r.source for r in fresh],
-            [r.external_id for r in fresh],
-            hashes,
-            occurred,
-            [adapt(r.occurred_to) for r in fresh],
-            [adapt(r.reported_at) if r.reported_at else now for r in fresh],
-            [r.reporter_id for r in fresh],
-            organisation,
-            category,
-            [r.place_type for r in fresh],
-            [mask(r.place_name)[:200] if r.place_name else "" for r in fresh],
-            [mask(r.description) if r.description else "" for r in fresh],
-            [r.perceived_insecurity for r in fresh],
-            [r.lon for r in fresh],
-            [r.lat for r in fresh],
-            np.where(has_xy, x, None).tolist(),  # NaN -> NULL
-            np.where(has_xy, y, None).tolist(),
-            h3_cells,
-            [str(r.precision) for r in fresh],
-            visibility,
-            summary,
-            [r.url for r in fresh],
-            [now] * n,
-            *([v] * n for v in w.defaults),
-        ]
-        w.insert(cursor, w.incident_table, w.incident_cols, columns)
-
-        counts = [len(p) for p in per_row]
-        total = sum(counts)
-        if total:
-            # Each incident's values repeated once per link, picked in C by itemgetter.
-            rep = np.repeat(np.arange(n), counts).tolist()
-            pick = itemgetter(*rep) if total > 1 else (lambda c: (c[rep[0]],))
-            link_columns = [
-                pick(ids),
-                list(chain.from_iterable(per_row)),
-                pick(occurred),
-                pick(category),
-                pick(summary),
-                pick(organisation),
-                pick(visibility),
-                [False] * total,
-            ]
-            w.insert(cursor, w.link_table, w.link_cols, link_columns)
-        if self.check_references:
-            refs = self.references
-            refs["category"].update(category)
-            refs["organisation"].update(organisation)
-            refs["reporter"].update(r.reporter_id for r in fresh)
-            if total:
-                refs["area"].update(link_columns[1])
-        self.report.imported += n
-        self.report.incident_ids.extend(ids)

@@ -54,20 +54,11 @@ Membership.objects.create(user=user, organisation=org, role=Role.REPORTER)
 print(Token.objects.create(user=user).key)
 """
 
-# import_incidents with bulk mode from the given number of rows on (its path is tested
-# here, not its size), saying on stderr when it drops the indexes.
 IMPORT = """
 import sys
 import django
 django.setup()
 from django.core.management import call_command
-from samverkan.incidents import ingest
-ingest.BULK_MIN_ROWS = int(sys.argv[2])
-drop = ingest._SecondaryIndexes.drop
-def announced(self):
-    print("bulk mode", file=sys.stderr, flush=True)
-    drop(self)
-ingest._SecondaryIndexes.drop = announced
 call_command("import_incidents", sys.argv[1], "--source", "fil")
 """
 
@@ -237,15 +228,11 @@ def _import_file(path: Path, n: int) -> Path:
 
 
 def test_reports_wait_for_a_running_import_and_the_import_completes(server, tmp_path):
-    """The import and the reports both succeed, whichever takes the write lock first.
-
-    The import switches to bulk mode (indexes dropped, a writer thread on the raw
-    connection) half-way, with reports waiting on the lock all the while.
-    """
+    """The import and the reports both succeed, whichever takes the write lock first."""
     rows = 25_000
     path = _import_file(tmp_path / "import.csv", rows)
     importer = subprocess.Popen(
-        [sys.executable, "-c", IMPORT, str(path), "10000"],
+        [sys.executable, "-c", IMPORT, str(path)],
         env=server.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -274,7 +261,6 @@ def test_reports_wait_for_a_running_import_and_the_import_completes(server, tmp_
     out, err = importer.communicate(timeout=REQUEST_SECONDS)
     assert importer.returncode == 0, err
     assert f"{rows} importerade" in out
-    assert "bulk mode" in err
     _assert_stored_exactly_once(server, results)
     con = sqlite3.connect(server.db)
     try:

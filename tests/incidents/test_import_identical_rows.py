@@ -4,8 +4,8 @@ A police.uk-style file (month precision, points snapped to anonymised street loc
 no crime ids) legitimately holds rows identical in every column: two burglaries in the
 same month at the same snapped point. Rows without an external id are keyed by their
 content hash and the occurrence of that content within the file (docs/importing.md,
-"Duplicates"), for every format and every path a file takes (in this process, through the
-child reader, in bulk mode).
+"Duplicates"), for every format and on both databases, also when copies of a row fall in
+different batches.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
-from samverkan.incidents import ingest as ingest_module
-from samverkan.incidents.importers import child
 from samverkan.incidents.importers.tabular import ColumnMapping, read_rows
 from samverkan.incidents.ingest import IncidentRow, ingest, occurrence_key
 from samverkan.incidents.models import Category, ImportRun, Incident
@@ -170,27 +168,6 @@ def test_dry_run_counts_identical_rows_as_new(world, tmp_path):
     assert not Incident.objects.exists()
 
 
-def test_identical_rows_through_the_child_reader(world, tmp_path, monkeypatch):
-    rows = police_uk_rows(seed=11)
-    path = write_csv(tmp_path / "large.csv", rows)
-    used = []
-    real = child.rows_in_child
-
-    def spy(reader):
-        used.append(reader.path)
-        return real(reader)
-
-    monkeypatch.setattr(child, "rows_in_child", spy)
-    monkeypatch.setattr(child, "can_fork", lambda: True)
-    monkeypatch.setattr(child, "CHILD_MIN_BYTES", 0)
-    monkeypatch.setattr(child, "BATCH", 13)  # copies of a row in different messages
-    args = (path, "--source", "child", "--mapping", mapping(tmp_path))
-    assert f"{len(rows)} importerade, 0 dubbletter" in run(*args)[1]
-    assert used == [path]
-    assert stored_counts("child") == file_counts(rows)
-    assert f"0 importerade, {len(rows)} dubbletter" in run(*args)[1]
-
-
 def _rows(n: int, source: str) -> list[IncidentRow]:
     cat = Category.objects.get(code="vandalism").pk
     start = datetime(2024, 3, 1, tzinfo=UTC)
@@ -200,17 +177,14 @@ def _rows(n: int, source: str) -> list[IncidentRow]:
     ]
 
 
-def test_copies_in_later_batches_and_in_bulk_mode(world, monkeypatch):
+def test_copies_in_later_batches(world):
     # 36 distinct contents, each 1 to 3 times, spread over batches of 10.
     first = ingest(_rows(60, "b"), batch_size=10)
     assert (first.imported, first.duplicates) == (60, 0)
-    monkeypatch.setattr(ingest_module, "BULK_MIN_ROWS", 20)
-    monkeypatch.setattr(ingest_module, "BULK_SHARE", 0.1)
     with transaction.atomic():
-        # New rows of another source first, so that bulk mode is on when the copies of
-        # "b" come: then the stored keys are read into memory and checked there.
+        # New rows of another source first, then the copies of "b": the stored ones are
+        # found, and the fourth and fifth occurrences (new) stored, across batches.
         report = ingest(_rows(40, "other") + _rows(75, "b"), batch_size=10)
-    assert report.bulk == (connection.vendor == "sqlite")  # bulk mode is SQLite's
     assert (report.imported, report.duplicates) == (40 + 15, 60)
     assert Incident.objects.filter(source="b").count() == 75
     counts = Counter(Incident.objects.filter(source="b").values_list("occurred_from", "lat"))

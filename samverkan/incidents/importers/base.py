@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from samverkan.core import audit
@@ -72,26 +71,6 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-@contextmanager
-def _references_checked_by_ingest():
-    """SQLite: foreign keys off for the import; :func:`ingest` checks what it writes.
-
-    SQLite checks a foreign key per row (for an incident and two area links: seven
-    lookups), about a tenth of a large import's time; ingest checks each distinct value
-    once instead. Only possible outside a transaction, so not when the caller has one
-    open; the check is back on afterwards in every case.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    disabled = connection.disable_constraint_checking()
-    try:
-        yield
-    finally:
-        if disabled:
-            connection.enable_constraint_checking()
-
-
 def run_import(
     rows: list[IncidentRow],
     summary: ImportSummary,
@@ -113,7 +92,7 @@ def run_import(
 
     summary.dry_run = dry_run
     try:
-        with _references_checked_by_ingest(), transaction.atomic():
+        with transaction.atomic():
             result = ingest(rows, resolver=resolver, progress=progress)
             summary.imported, summary.duplicates = result.imported, result.duplicates
             if dry_run:

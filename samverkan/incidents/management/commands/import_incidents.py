@@ -13,9 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.incidents.importers.base import ImportFileError, run_import
-from samverkan.incidents.importers.child import stream
 from samverkan.incidents.importers.tabular import ColumnMapping, TabularReader
-from samverkan.incidents.ingest import paused_gc
 from samverkan.incidents.models import Visibility
 
 FORMATS = ("csv", "xlsx", "geojson", "polisen")
@@ -75,39 +73,38 @@ class Command(BaseCommand):
             )
         organisation_id = self._organisation(opts["organisation"])
         try:
-            with paused_gc():
-                if fmt == "polisen":
-                    rows, summary = self._polisen(path, opts, organisation_id)
-                else:
-                    source = opts["source"]
-                    if not source:
-                        raise CommandError("--source krävs för formatet " + fmt, returncode=1)
-                    mapping = ColumnMapping.from_toml(opts["mapping"]) if opts["mapping"] else None
-                    mapping = (mapping or ColumnMapping()).merged(
-                        crs=opts["crs"], **{k: opts[f"col_{k}"] for k in COLUMN_FLAGS}
-                    )
-                    reader = TabularReader(
-                        path,
-                        fmt,
-                        source=source,
-                        mapping=mapping,
-                        organisation_id=organisation_id,
-                        visibility=opts["visibility"] or Visibility.PARTNERSHIP,
-                    )
-                    rows, summary = stream(reader), reader.summary
-                bar = self._progress_bar()
-                try:
-                    run_import(
-                        rows,
-                        summary,
-                        source=opts["source"] or "polisen",
-                        path=path,
-                        dry_run=opts["dry_run"],
-                        progress=bar.update if bar else None,
-                    )
-                finally:
-                    if bar:
-                        bar.close()
+            if fmt == "polisen":
+                rows, summary = self._polisen(path, opts, organisation_id)
+            else:
+                source = opts["source"]
+                if not source:
+                    raise CommandError("--source krävs för formatet " + fmt, returncode=1)
+                mapping = ColumnMapping.from_toml(opts["mapping"]) if opts["mapping"] else None
+                mapping = (mapping or ColumnMapping()).merged(
+                    crs=opts["crs"], **{k: opts[f"col_{k}"] for k in COLUMN_FLAGS}
+                )
+                reader = TabularReader(
+                    path,
+                    fmt,
+                    source=source,
+                    mapping=mapping,
+                    organisation_id=organisation_id,
+                    visibility=opts["visibility"] or Visibility.PARTNERSHIP,
+                )
+                rows, summary = reader.rows(), reader.summary
+            bar = self._progress_bar()
+            try:
+                run_import(
+                    rows,
+                    summary,
+                    source=opts["source"] or "polisen",
+                    path=path,
+                    dry_run=opts["dry_run"],
+                    progress=bar.update if bar else None,
+                )
+            finally:
+                if bar:
+                    bar.close()
         except ImportFileError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         self._report(path, summary)
