@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "rules",
     "rest_framework",
     "rest_framework.authtoken",
+    # FilterSets of the API (samverkan/core/api.py); its templates serve the browsable API.
+    "django_filters",
     "drf_spectacular",
     "django_htmx",
     "django_tasks",
@@ -324,10 +326,28 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Samverkan API",
-    "DESCRIPTION": "Incidents, areas and situation pictures for local crime prevention.",
+    "DESCRIPTION": (
+        "Samverkan's REST API for local crime prevention. Read: areas, organisations, "
+        "incidents, situation reports (lägesbilder, each version's figures exactly as stored "
+        "and approved, small counts already suppressed in shared and public pictures), "
+        "problems, action plans, measures, citizen promises, indicators and their values. "
+        "Write: incident reports (POST /api/incidents/) and the values of external "
+        "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period). "
+        "Every answer is scoped like the pages; sign in with a session or a token "
+        "(Authorization: Token <key>). Preventive cases have their own API under "
+        "/arenden/api/."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "status" with their own choices: one named enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "SituationReportStatusEnum": "samverkan.situation.models.Status",
+        "ProblemStatusEnum": "samverkan.plans.workflow.PROBLEM_STATUSES",
+        "ActionPlanStatusEnum": "samverkan.plans.workflow.PLAN_STATUSES",
+        "MeasureStatusEnum": "samverkan.plans.workflow.MEASURE_STATUSES",
+        "PromiseStatusEnum": "samverkan.plans.models.PromiseStatus",
+    },
 }
 
 

@@ -1,13 +1,33 @@
+"""The REST API: each app's ``api.py`` registered on one router, with the OpenAPI schema.
+
+The apps own their resources (serializers, filters, viewsets); this module only mounts
+them, so it depends on the apps and never the other way round.
+"""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from samverkan.api import views
+from samverkan.followup import api as followup_api
+from samverkan.plans import api as plans_api
+from samverkan.situation import api as situation_api
 
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="api-area")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
 router.register("incidents", views.IncidentViewSet, basename="api-incident")
+router.register(
+    "situation-reports", situation_api.SituationReportViewSet, basename="api-situation-report"
+)
+router.register("problems", plans_api.ProblemViewSet, basename="api-problem")
+router.register("action-plans", plans_api.ActionPlanViewSet, basename="api-action-plan")
+router.register("measures", plans_api.MeasureViewSet, basename="api-measure")
+router.register("promises", plans_api.CitizenPromiseViewSet, basename="api-promise")
+router.register("indicators", followup_api.IndicatorViewSet, basename="api-indicator")
+router.register(
+    "indicator-values", followup_api.IndicatorValueViewSet, basename="api-indicator-value"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

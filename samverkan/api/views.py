@@ -1,18 +1,15 @@
-from datetime import datetime
-
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils import timezone
 from django.views.generic import TemplateView
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from samverkan.api.permissions import ScopedViewSetMixin
+from samverkan.api.filters import AreaFilter, IncidentFilter
 from samverkan.api.serializers import AreaSerializer, IncidentSerializer, OrganisationSerializer
+from samverkan.core.api import ScopedViewSetMixin
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents import services
 from samverkan.incidents.ingest import IncidentRow
-from samverkan.incidents.models import Incident, IncidentArea, Precision
+from samverkan.incidents.models import Incident, Precision
 
 
 class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -21,14 +18,7 @@ class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.select_related("parent").order_by("country", "level", "code")
     serializer_class = AreaSerializer
     permission_required = "core.view_area"
-    filterset_fields = ["level", "country"]
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        for field in ("level", "country", "code"):
-            if self.request.query_params.get(field):
-                qs = qs.filter(**{field: self.request.query_params[field]})
-        return qs
+    filterset_class = AreaFilter
 
 
 class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -46,32 +36,6 @@ class ApiDocsView(LoginRequiredMixin, TemplateView):
     permission_required = "authenticated"
 
 
-def _parse_time(value: str, name: str):
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(
-            {name: "Ange tiden i ISO 8601, t.ex. 2025-03-01 eller 2025-03-01T08:00."}
-        )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "area", str, description="Områdeskod (alla områden som innehåller händelsen)"
-            ),
-            OpenApiParameter("category", str, description="Kategorikod, inklusive underkategorier"),
-            OpenApiParameter("source", str, description="Källa, t.ex. polisen eller rapport"),
-            OpenApiParameter("status", str, description="new, reviewed, duplicate eller closed"),
-            OpenApiParameter("from", str, description="Inträffade från (ISO 8601)"),
-            OpenApiParameter("to", str, description="Inträffade före (ISO 8601)"),
-        ]
-    )
-)
 class IncidentViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -86,29 +50,7 @@ class IncidentViewSet(
     )
     serializer_class = IncidentSerializer
     permission_required = "incidents.view_incident"
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        p = self.request.query_params
-        if p.get("area"):
-            qs = qs.filter(
-                pk__in=IncidentArea.objects.filter(area__code=p["area"]).values("incident_id")
-            )
-        if p.get("category"):
-            code = p["category"]
-            qs = (
-                qs.filter(category__code__in=[code])
-                | qs.filter(category__parent__code=code)
-                | qs.filter(category__parent__parent__code=code)
-            )
-        for field in ("source", "status"):
-            if p.get(field):
-                qs = qs.filter(**{field: p[field]})
-        if p.get("from"):
-            qs = qs.filter(occurred_from__gte=_parse_time(p["from"], "from"))
-        if p.get("to"):
-            qs = qs.filter(occurred_from__lt=_parse_time(p["to"], "to"))
-        return qs
+    filterset_class = IncidentFilter
 
     def perform_create(self, serializer):
         user = self.request.user

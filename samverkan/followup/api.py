@@ -1,0 +1,180 @@
+"""Indicators and their values in the REST API: read, and write for external series.
+
+Reading: coordinators and steering-group members of the indicator's partnership (the same
+rules as the follow-up pages, :mod:`samverkan.followup.permissions`); reporters are
+refused the lists (403), other partnerships' indicators answer 404.
+
+Writing: ``POST /api/indicators/<id>/values/`` with ``{"values": [{"period_start":
+"2025-03-01", "months": 1, "value": 12}, ...]}`` creates or updates the values of an
+external indicator, keyed by indicator and period, all or nothing, through
+:func:`samverkan.followup.values.store_values`, which writes the audit event. Only the
+partnership's coordinators (``followup.change_partnership``) may write; a machine client
+uses a token of such a user.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from samverkan.core.api import CodeFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.followup.models import Indicator, IndicatorValue
+from samverkan.followup.values import MAX_MONTHS, MAX_ROWS, ValueRow, ValuesRefused, store_values
+
+LIST_PERMISSION = "followup.view"
+OBJECT_PERMISSION = "followup.view_partnership"
+WRITE_PERMISSION = "followup.change_partnership"
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices)
+    source = django_filters.ChoiceFilter(choices=Indicator.Source.choices)
+    area = CodeFilter(field_name="area__code", help_text="Områdeskod")
+    series_key = CodeFilter(max_length=200, help_text="Serien i källan")
+
+    class Meta:
+        model = Indicator
+        fields = ["partnership", "kind", "source", "area", "series_key"]
+
+
+class ValueFilter(django_filters.FilterSet):
+    indicator = django_filters.NumberFilter(field_name="indicator_id")
+    months = django_filters.NumberFilter()
+    period_from = IsoDateFilter(
+        field_name="period_start", lookup_expr="gte", help_text="Perioder som börjar från"
+    )
+    period_before = IsoDateFilter(
+        field_name="period_start", lookup_expr="lt", help_text="Perioder som börjar före"
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "months"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "partnership",
+            "name",
+            "description",
+            "kind",
+            "value_type",
+            "source",
+            "series_key",
+            "area",
+            "categories",
+            "place_types",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    period_end = serializers.DateField(read_only=True, help_text="Första dagen efter perioden")
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "indicator",
+            "period_start",
+            "months",
+            "period_end",
+            "label",
+            "value",
+            "sample_size",
+            "rate",
+            "preliminary",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ValueInSerializer(serializers.Serializer):
+    period_start = serializers.DateField(help_text="Första dagen i periodens första månad")
+    months = serializers.IntegerField(min_value=1, max_value=MAX_MONTHS, default=1)
+    value = serializers.FloatField()
+    sample_size = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    preliminary = serializers.BooleanField(default=False)
+
+
+class ValuesInSerializer(serializers.Serializer):
+    values = ValueInSerializer(many=True, allow_empty=False, max_length=MAX_ROWS)
+
+
+StoreReportSerializer = inline_serializer(
+    "IndicatorValuesStored",
+    {
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+    },
+)
+
+
+class IndicatorViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Indicators of the caller's partnerships; ``values`` reads and writes their series."""
+
+    queryset = (
+        Indicator.objects.select_related("area")
+        .prefetch_related("categories")
+        .order_by("name", "id")
+    )
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION
+
+    def filter_queryset(self, queryset):
+        # The values action filters values, not indicators.
+        return queryset if self.action == "values" else super().filter_queryset(queryset)
+
+    @extend_schema(methods=["GET"], responses=IndicatorValueSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=ValuesInSerializer, responses={200: StoreReportSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="values", url_name="values")
+    def values(self, request, pk=None):
+        indicator = self.get_object()
+        if request.method == "GET":
+            values = indicator.values.order_by("period_start", "months")
+            return Response(IndicatorValueSerializer(values, many=True).data)
+        if not request.user.has_perm(WRITE_PERMISSION, indicator):
+            raise PermissionDenied("Bara samverkans samordnare skriver indikatorvärden.")
+        body = ValuesInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = [ValueRow(**v) for v in body.validated_data["values"]]
+        try:
+            report = store_values(indicator, rows, request.user, request=request)
+        except ValuesRefused as exc:
+            if exc.row is None:
+                raise ValidationError({"detail": str(exc)}) from exc
+            raise ValidationError({"values": {exc.row: {exc.field: [str(exc)]}}}) from exc
+        return Response(
+            {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+            status=status.HTTP_200_OK,
+        )
+
+
+class IndicatorValueViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Every value of the caller's indicators, filtered by indicator and period."""
+
+    queryset = IndicatorValue.objects.order_by("indicator_id", "period_start", "months", "id")
+    serializer_class = IndicatorValueSerializer
+    filterset_class = ValueFilter
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION

@@ -1,0 +1,222 @@
+"""Problems, action plans, measures and citizen promises in the REST API (read only).
+
+The same access as the plans pages (:mod:`samverkan.plans.permissions`): coordinators and
+steering-group members of the owning partnership read them; reporters are refused the
+lists (403) and never find an object (404); another partnership's objects answer 404.
+Changes go through the pages, whose service functions write the audit events.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from samverkan.core.api import CodeFilter, ScopedViewSetMixin
+from samverkan.plans import workflow
+from samverkan.plans.models import ActionPlan, CitizenPromise, Measure, Problem, PromiseStatus
+
+LIST_PERMISSION = "plans.view"
+OBJECT_PERMISSION = "plans.view_object"
+
+
+def _partnership_filter():
+    return django_filters.NumberFilter(field_name="partnership_id", help_text="Samverkans id")
+
+
+class ProblemFilter(django_filters.FilterSet):
+    partnership = _partnership_filter()
+    status = django_filters.ChoiceFilter(choices=workflow.PROBLEM_STATUSES)
+    area = CodeFilter(field_name="area__code", help_text="Områdeskod")
+
+    class Meta:
+        model = Problem
+        fields = ["partnership", "status", "area"]
+
+
+class ActionPlanFilter(django_filters.FilterSet):
+    partnership = _partnership_filter()
+    status = django_filters.ChoiceFilter(choices=workflow.PLAN_STATUSES)
+    year = django_filters.NumberFilter(method="filter_year", help_text="Planer som gäller året")
+
+    class Meta:
+        model = ActionPlan
+        fields = ["partnership", "status", "year"]
+
+    def filter_year(self, qs, name, year):
+        return qs.filter(start_year__lte=year, end_year__gte=year)
+
+
+class MeasureFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id", help_text="Åtgärdsplanens id")
+    partnership = django_filters.NumberFilter(field_name="plan__partnership_id")
+    status = django_filters.ChoiceFilter(choices=workflow.MEASURE_STATUSES)
+
+    class Meta:
+        model = Measure
+        fields = ["plan", "partnership", "status"]
+
+
+class PromiseFilter(django_filters.FilterSet):
+    partnership = _partnership_filter()
+    year = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=PromiseStatus.choices)
+    published = django_filters.BooleanFilter()
+
+    class Meta:
+        model = CitizenPromise
+        fields = ["partnership", "year", "status", "published"]
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True, default=None)
+    category = serializers.CharField(source="category.code", read_only=True, default=None)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "partnership",
+            "title",
+            "description",
+            "priority",
+            "status",
+            "situation_report",
+            "category",
+            "area",
+            "period_label",
+            "period_start",
+            "period_end",
+            "figures",
+            "evidence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.name", read_only=True)
+    partners = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "plan",
+            "title",
+            "description",
+            "problems",
+            "target_side",
+            "owner",
+            "responsible_person",
+            "partners",
+            "start",
+            "end",
+            "resources",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActionPlanSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True, default=None)
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "id",
+            "partnership",
+            "area",
+            "title",
+            "summary",
+            "start_year",
+            "end_year",
+            "status",
+            "adopted_by",
+            "adopted_on",
+            "measures",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PromiseUpdateSerializer(serializers.Serializer):
+    date = serializers.DateField(read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class CitizenPromiseSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    updates = PromiseUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CitizenPromise
+        fields = [
+            "id",
+            "partnership",
+            "area",
+            "year",
+            "title",
+            "text",
+            "signatory_municipality",
+            "signatory_police",
+            "signed_on",
+            "measures",
+            "status",
+            "published",
+            "published_at",
+            "updates",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _PlansViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION
+
+
+class ProblemViewSet(_PlansViewSet):
+    """Prioritised problems of the caller's partnerships."""
+
+    queryset = Problem.objects.select_related("area", "category").order_by("priority", "-id")
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilter
+
+
+class ActionPlanViewSet(_PlansViewSet):
+    """Action plans of the caller's partnerships, with the ids of their measures."""
+
+    queryset = ActionPlan.objects.select_related("area").prefetch_related("measures")
+    queryset = queryset.order_by("-start_year", "title", "id")
+    serializer_class = ActionPlanSerializer
+    filterset_class = ActionPlanFilter
+
+
+class MeasureViewSet(_PlansViewSet):
+    """Measures of the caller's action plans."""
+
+    queryset = (
+        Measure.objects.select_related("owner", "plan")
+        .prefetch_related("partners", "problems")
+        .order_by("start", "title", "id")
+    )
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter
+
+
+class CitizenPromiseViewSet(_PlansViewSet):
+    """Citizen promises of the caller's partnerships, published or not, with updates."""
+
+    queryset = (
+        CitizenPromise.objects.select_related("area")
+        .prefetch_related("measures", "updates")
+        .order_by("-year", "title", "id")
+    )
+    serializer_class = CitizenPromiseSerializer
+    filterset_class = PromiseFilter

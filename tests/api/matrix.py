@@ -1,0 +1,62 @@
+"""Permission matrix rows for the REST API of lägesbilder, plans and follow-up.
+
+The objects are those of the pages' fragments (tests/situation, tests/plans,
+tests/followup), plus an external indicator with one value. The API answers 403 to
+anonymous callers (no login page to send them to); lists are refused (403) to roles the
+pages refuse, and an object outside the caller's scope is 404, as on the pages.
+"""
+
+from tests.matrix import ANON, COORD, OTHER, REPORTER
+
+# Lägesbilder: every signed-in user has a list (their own scope); the world's report is
+# an approved picture of Norrby, which its reporter sees and the other partnership does not.
+SITUATION_LIST = {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}
+SITUATION_OBJECT = {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404}
+# Plans and follow-up: reporters are refused the lists and never find an object.
+LIST = {ANON: 403, REPORTER: 403, COORD: 200, OTHER: 200}
+OBJECT = {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404}
+
+
+def _pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+MATRIX: dict[str, tuple] = {
+    "api-situation-report-list": (None, SITUATION_LIST),
+    "api-situation-report-detail": (_pk("situation_report"), SITUATION_OBJECT),
+    "api-problem-list": (None, LIST),
+    "api-problem-detail": (_pk("problem"), OBJECT),
+    "api-action-plan-list": (None, LIST),
+    "api-action-plan-detail": (_pk("plan"), OBJECT),
+    "api-measure-list": (None, LIST),
+    "api-measure-detail": (_pk("measure"), OBJECT),
+    "api-promise-list": (None, LIST),
+    "api-promise-detail": (_pk("promise"), OBJECT),
+    "api-indicator-list": (None, LIST),
+    "api-indicator-detail": (_pk("fu_indicator"), OBJECT),
+    "api-indicator-values": (_pk("api_indicator"), OBJECT),
+    "api-indicator-value-list": (None, LIST),
+    "api-indicator-value-detail": (_pk("api_value"), OBJECT),
+}
+
+
+def extend_world(world):
+    """An external indicator of Norrby with one value, written through the service."""
+    from datetime import date
+
+    from samverkan.followup import services
+    from samverkan.followup.models import Indicator
+    from samverkan.followup.values import ValueRow, store_values
+
+    coordinator = world.users["coordinator"]
+    world.api_indicator = services.create_indicator(
+        world.p1,
+        coordinator,
+        name="Anmälda brott Norrby (Brå)",
+        area=world.m1,
+        kind=Indicator.Kind.EXTERNAL,
+        source=Indicator.Source.BRA,
+        series_key="13192",
+    )
+    store_values(world.api_indicator, [ValueRow(date(2024, 1, 1), 310.0, months=12)], coordinator)
+    world.api_value = world.api_indicator.values.get()
