@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a second factor: same module, OTP_WEBAUTHN_* below.
+    "django_otp_webauthn",
     "samverkan.core",
     # The background worker's heartbeat and outage handling (docs/operations.md, Faults).
     "samverkan.worker",
@@ -239,6 +241,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # The name authenticator apps show beside the account (samverkan/core/two_factor.py).
 OTP_TOTP_ISSUER = "Samverkan"
+# Passkeys (django-otp-webauthn). A passkey is bound to the relying party id, the site's
+# domain (never an IP address), and accepted only from the listed origins; the demo's
+# default is http://localhost:8000 (browsers count localhost as a secure context).
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", "Samverkan")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
+# A passkey is the second factor after the password, never a sign-in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Idle sessions end: after SESSION_IDLE_TIMEOUT seconds, or SESSION_IDLE_TIMEOUT_CASES for
 # users who see preventive cases.

@@ -109,8 +109,10 @@ def _drop_unaudited_device_admins():
     # audited reset (samverkan.core.two_factor.reset) and a TOTP secret could be read.
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
-    for model in (TOTPDevice, StaticDevice):
+    # Passkeys likewise: removed only by their owner or the reset, both audited.
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential, WebAuthnAttestation):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
 

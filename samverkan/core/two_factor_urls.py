@@ -1,8 +1,38 @@
 """URLs of two-factor sign-in (samverkan/core/two_factor.py), under /konto/tvafaktor/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from samverkan.core import two_factor
+
+# django-otp-webauthn's endpoints under its own namespace, which its template tags and
+# scripts expect, served by the audited subclasses in two_factor.py.
+passkey_patterns = [
+    path(
+        "registrering/start/",
+        two_factor.PasskeyRegistrationBeginView.as_view(),
+        name="credential-registration-begin",
+    ),
+    path(
+        "registrering/klar/",
+        two_factor.PasskeyRegistrationCompleteView.as_view(),
+        name="credential-registration-complete",
+    ),
+    path(
+        "inloggning/start/",
+        two_factor.PasskeyAuthenticationBeginView.as_view(),
+        name="credential-authentication-begin",
+    ),
+    path(
+        "inloggning/klar/",
+        two_factor.PasskeyAuthenticationCompleteView.as_view(),
+        name="credential-authentication-complete",
+    ),
+    path(
+        "jsi18n/",
+        two_factor.PasskeyCatalog.as_view(),
+        name="js-i18n-catalog",
+    ),
+]
 
 urlpatterns = [
     path("", two_factor.AccountView.as_view(), name="two-factor-account"),
@@ -14,4 +44,15 @@ urlpatterns = [
         name="two-factor-policy",
     ),
     path("aterstall/<int:pk>/", two_factor.ResetView.as_view(), name="two-factor-reset"),
+    path(
+        "nyckel/<int:pk>/namn/",
+        two_factor.PasskeyRenameView.as_view(),
+        name="two-factor-passkey-rename",
+    ),
+    path(
+        "nyckel/<int:pk>/ta-bort/",
+        two_factor.PasskeyRemoveView.as_view(),
+        name="two-factor-passkey-remove",
+    ),
+    path("nyckel/", include((passkey_patterns, "otp_webauthn"))),
 ]

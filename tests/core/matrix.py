@@ -28,6 +28,32 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.users["reporter"].pk},
         {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
     ),
+    "two-factor-passkey-rename": (
+        lambda w: {"pk": 1},
+        {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    "two-factor-passkey-remove": (
+        lambda w: {"pk": 1},
+        {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    # Passkey ceremonies (JSON, POST only): refused without a signed-in session.
+    "otp_webauthn:credential-registration-begin": (
+        None,
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    "otp_webauthn:credential-registration-complete": (
+        None,
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    "otp_webauthn:credential-authentication-begin": (
+        None,
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    "otp_webauthn:credential-authentication-complete": (
+        None,
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
+    "otp_webauthn:js-i18n-catalog": (None, {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}),
     # 503: no background worker runs in the tests (tests/core/test_faults.py).
     "healthz": (None, {ANON: 503, REPORTER: 503, COORD: 503, OTHER: 503}),
     "home": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
