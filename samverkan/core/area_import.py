@@ -303,6 +303,22 @@ class _SpatialParents:
         return self.areas[int(candidates[k])], float(overlaps[k] / total)
 
 
+def end_border(area: Area, old_geometry, now, current: AreaBorder | None) -> list[AreaBorder]:
+    """End the border of ``area`` in force until ``now``; its successor starts at ``now``.
+
+    ``current`` is the area's open :class:`AreaBorder` (None when the area was imported
+    before the history began: its old border is then returned, unsaved, with an open
+    start). Shared by the import and by own areas drawn on the map (core/own_areas.py).
+    """
+    if current is not None:
+        current.valid_to = now
+        current.save(update_fields=["valid_to"])
+        return []
+    if old_geometry:
+        return [AreaBorder(area=area, geometry=old_geometry, valid_to=now)]
+    return []
+
+
 def _progress(items, total: int, show: bool):
     if not show:
         return items
@@ -511,12 +527,7 @@ def import_areas(
         # imported before the history began gets its old border recorded first (open start).
         borders = []
         for area, old_geometry in moved:
-            current = open_borders.get(area.pk)
-            if current is not None:
-                current.valid_to = now
-                current.save(update_fields=["valid_to"])
-            elif old_geometry:
-                borders.append(AreaBorder(area=area, geometry=old_geometry, valid_to=now))
+            borders += end_border(area, old_geometry, now, open_borders.get(area.pk))
         borders += [
             AreaBorder(area=a, geometry=a.geometry, valid_from=now, source=source)
             for a in [*to_create, *(a for a, _ in moved)]

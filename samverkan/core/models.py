@@ -78,6 +78,32 @@ class Area(models.Model):
     valid_from = models.DateField(_("giltig från"), null=True, blank=True)
     valid_to = models.DateField(_("giltig till"), null=True, blank=True)
     population = models.PositiveIntegerField(_("folkmängd"), null=True, blank=True)
+    # An own area drawn on the map belongs to a partnership: only its members see it and
+    # only its coordinators change it (core/own_areas.py). Empty for shared geography.
+    owner_partnership = models.ForeignKey(
+        "Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_areas",
+        verbose_name=_("samverkan som äger området"),
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation som ritade området"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ritat av"),
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -151,6 +177,42 @@ class AreaBorder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area.name} {self.valid_from or '…'}–{self.valid_to or '…'}"
+
+
+class AreaLinkJob(models.Model):
+    """Progress of linking incidents to a drawn or changed own area, done in the background.
+
+    Core cannot import the incidents app, so it records the job and announces it
+    (:data:`~samverkan.core.signals.area_links_requested`); the incidents task fills in the
+    counts, which the area's page polls.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+        SUPERSEDED = "superseded", _("Ersatt av en senare ändring")
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="link_jobs")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("händelser att pröva"), default=0)
+    done = models.PositiveIntegerField(_("prövade"), default=0)
+    linked = models.PositiveIntegerField(_("händelser i området"), default=0)
+    message = models.CharField(_("meddelande"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["area", "-pk"]
+        verbose_name = _("koppling av händelser till område")
+        verbose_name_plural = _("kopplingar av händelser till områden")
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.status} {self.done}/{self.total}"
 
 
 class Partnership(models.Model):

@@ -254,7 +254,13 @@ def _scope_areas(qs, user):
     # Area boundaries are public geography: every signed-in user may browse them, also
     # outside a membership's areas (a reporter in one district still sees the municipality's
     # outline). What a user may build or report for is limited by area_ids/grant_filter.
-    return qs
+    # Own areas drawn by a partnership are its working material, not public geography:
+    # only its members (and system administrators) see them (core/own_areas.py).
+    if is_system_admin_user(user):
+        return qs
+    return qs.filter(
+        Q(owner_partnership__isnull=True) | Q(owner_partnership_id__in=partnership_ids(user))
+    )
 
 
 @scoped(Organisation)

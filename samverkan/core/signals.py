@@ -10,3 +10,9 @@ from django.dispatch import Signal
 # inside the caller's transaction. Receivers bring their derived data up to date and may
 # return a short summary (e.g. how many incident links changed) for the caller's report.
 area_borders_changed = Signal()
+
+# Sent when an own area drawn on the map was created or its border changed (``job_id``:
+# the AreaLinkJob that records the progress), inside the caller's transaction. Unlike
+# ``area_borders_changed`` the work is not done now: the receiver queues it for the
+# background worker, so the coordinator's save returns at once.
+area_links_requested = Signal()

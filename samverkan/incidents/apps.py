@@ -17,6 +17,11 @@ class IncidentsConfig(AppConfig):
 
         # Area links are computed at ingestion: a new or moved border relinks them.
         area_borders_changed.connect(on_borders_changed, dispatch_uid="incidents-relink-areas")
+        # An own area drawn on the map is linked by the worker, so its save returns at once.
+        from samverkan.core.signals import area_links_requested
+        from samverkan.incidents.tasks import on_area_links_requested
+
+        area_links_requested.connect(on_area_links_requested, dispatch_uid="incidents-link-own")
 
         navigation.register(_("Rapportera"), "incident-report", "incidents.add_incident", 10)
         navigation.register(_("Mina rapporter"), "incident-mine", "incidents.add_incident", 11)
