@@ -63,6 +63,25 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.m1.pk},
         {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
     ),
+    "own-area-list": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    # Söderby's coordinator may draw in Söderby, never see Norrby's own areas.
+    "own-area-create": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "own-area-detail": (
+        lambda w: {"pk": w.own_area.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "own-area-progress": (
+        lambda w: {"pk": w.own_area.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "own-area-edit": (
+        lambda w: {"pk": w.own_area.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
+    "own-area-delete": (
+        lambda w: {"pk": w.own_area.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
     "organisation-list": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     "organisation-detail": (
         lambda w: {"pk": w.kommun.pk},
@@ -83,3 +102,18 @@ MATRIX: dict[str, tuple] = {
         {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
     ),
 }
+
+
+def extend_world(world):
+    """An own area drawn by Norrby's coordinator (core/own_areas.py)."""
+    from samverkan.core.own_areas import create_own_area
+
+    world.own_area = create_own_area(
+        world.users["coordinator"],
+        partnership=world.p1,
+        name="Torget",
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[15.4, 59.4], [15.6, 59.4], [15.6, 59.6], [15.4, 59.4]]],
+        },
+    ).area
