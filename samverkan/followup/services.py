@@ -31,6 +31,7 @@ from samverkan.followup.models import (
     IndicatorValue,
     TertialReport,
 )
+from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.models import Category, IncidentArea
 from samverkan.situation import currency
 from samverkan.situation.counting import row_filter
@@ -58,28 +59,12 @@ def rate_per_100k(value: float | None, area: Area) -> float | None:
     return value * 100_000 / area.population
 
 
-def category_ids(codes) -> set[int]:
-    """Ids of the categories with these codes and every category below them."""
-    rows = list(Category.objects.values_list("id", "code", "parent_id"))
-    parent = {cid: pid for cid, _code, pid in rows}
-    roots = {cid for cid, code, _pid in rows if code in set(codes)}
-    out = set()
-    for cid in parent:
-        node = cid
-        while node is not None:
-            if node in roots:
-                out.add(cid)
-                break
-            node = parent[node]
-    return out
-
-
 def incident_rows(area: Area, partnership: Partnership | None, codes=(), place_types=()):
     """The IncidentArea rows that count for an area: the lägesbild's rule (no summaries,
     no duplicates, only what belongs to the partnership), narrowed by category and place."""
     qs = IncidentArea.objects.filter(area=area).filter(row_filter(area, partnership))
     if codes:
-        qs = qs.filter(category_id__in=category_ids(codes))
+        qs = qs.filter(category_id__in=subtree_ids(codes))
     if place_types:
         qs = qs.filter(incident__place_type__in=list(place_types))
     return qs

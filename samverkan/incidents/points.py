@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 
 from samverkan.core.models import Area
+from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.models import (
     POINT_PRECISIONS,
     Category,
@@ -65,19 +66,10 @@ def category_ids(code: str) -> list[int]:
     Category.DoesNotExist
         If no category has that code.
     """
-    root = Category.objects.only("id").get(code=code).id
-    children: dict[int, list[int]] = {}
-    for cid, parent in Category.objects.values_list("id", "parent_id"):
-        if parent is not None:
-            children.setdefault(parent, []).append(cid)
-    out, todo = [], [root]
-    while todo:
-        node = todo.pop()
-        if node in out:
-            continue
-        out.append(node)
-        todo.extend(children.get(node, []))
-    return out
+    ids = subtree_ids(code)
+    if not ids:
+        raise Category.DoesNotExist(f"Ingen kategori har koden '{code}'.")
+    return sorted(ids)
 
 
 def _local_midnight(day: date | datetime, tz: ZoneInfo) -> datetime:

@@ -22,10 +22,11 @@ from samverkan.core.exports import to_csv, to_xlsx
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import org_ids, partnership_ids, scope
 from samverkan.incidents import services, workflow
+from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
 from samverkan.incidents.ingest import IncidentRow
-from samverkan.incidents.models import Incident, IncidentArea, Precision, Status
+from samverkan.incidents.models import Category, Incident, IncidentArea, Precision, Status
 from samverkan.incidents.permissions import partnership_filter
 
 
@@ -171,12 +172,7 @@ def filter_incidents(request, *, offer_sources: bool = True):
                 occurred_from__lt=datetime.combine(d["end"] + timedelta(days=1), time(), tz)
             )
         if d.get("category"):
-            codes = [d["category"].code]
-            qs = qs.filter(
-                Q(category__code__in=codes)
-                | Q(category__parent__code__in=codes)
-                | Q(category__parent__parent__code__in=codes)
-            )
+            qs = qs.filter(category_id__in=subtree_ids(d["category"].code))
         if d.get("source"):
             qs = qs.filter(source=d["source"])
         if d.get("status"):

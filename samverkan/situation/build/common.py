@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from samverkan.core import periods
 from samverkan.core.models import Area
 from samverkan.core.periods import Period
+from samverkan.incidents.categories import subtree
 from samverkan.incidents.models import (
     Category,
 )
@@ -78,16 +79,10 @@ class Categories:
 
     def descendants(self, codes) -> set[int]:
         """Ids of the categories with these codes and of all categories below them."""
-        roots = {self.by_code[c]["id"] for c in codes if c in self.by_code}
-        out = set()
-        for cid in self.by_id:
-            node = cid
-            while node is not None:
-                if node in roots:
-                    out.add(cid)
-                    break
-                node = self.by_id[node]["parent_id"]
-        return out
+        return subtree(
+            {cid: r["parent_id"] for cid, r in self.by_id.items()},
+            [self.by_code[c]["id"] for c in codes if c in self.by_code],
+        )
 
 
 def _plain(value):
