@@ -8,7 +8,6 @@ nobody learns that it exists.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,27 +23,18 @@ from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
-from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.params import parse_int_param
-from samverkan.core.permissions import (
-    descendant_ids,
-    in_grant,
-    is_system_admin_user,
-    partnership_grants,
-    partnership_ids,
-    scope,
-)
+from samverkan.core.permissions import partnership_ids
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
-from samverkan.situation import scheduling, services, workflow
-from samverkan.situation.build import INTERNAL, PUBLIC_SOURCE_KIND, SHARED
+from samverkan.situation import scheduling, scope, services, workflow
+from samverkan.situation.build import SHARED
 from samverkan.situation.clickthrough import incident_links
 from samverkan.situation.exports import CONTENT_TYPES, FORMATS, export_report
 from samverkan.situation.exports import charts as chart_svg
-from samverkan.situation.exports.geojson import features as geojson_features
 from samverkan.situation.forms import AssessmentForm, BuildForm, ScheduleForm
-from samverkan.situation.models import FrozenError, ReportSchedule, SituationReport
-from samverkan.situation.permissions import READER_ROLES, regional_areas
+from samverkan.situation.models import FrozenError, SituationReport
+from samverkan.situation.presentation import report_geojson, report_tables
 from samverkan.situation.summary import summarise
 
 SECTION_TITLES = {
@@ -72,75 +62,6 @@ FORMAT_LABELS = {
 def _language() -> str:
     lang = (get_language() or "sv")[:2]
     return {"no": "nb", "nn": "nb"}.get(lang, lang) if lang in ("sv", "nb", "en", "no") else "sv"
-
-
-def coordinator_partnerships(user):
-    if is_system_admin_user(user):
-        return Partnership.objects.all().order_by("name")
-    return Partnership.objects.filter(pk__in=partnership_ids(user, {Role.COORDINATOR})).order_by(
-        "name"
-    )
-
-
-def build_areas(user, partnerships):
-    """Areas a user may build a picture for.
-
-    The partnerships' areas and all below them, narrowed to the areas of a coordinator's
-    membership when it is limited to some; for a regional viewer also the areas of the
-    regional scope. The service checks the same rule again for the chosen pair.
-    """
-    admin = is_system_admin_user(user)
-    grants = {} if admin else partnership_grants(user, {Role.COORDINATOR})
-    ids: set[int] = set()
-    for p in partnerships:
-        reach = descendant_ids(p.areas.values_list("id", flat=True))
-        limit = None if admin else grants.get(p.pk)
-        ids |= reach if limit is None else reach & limit
-    qs = Area.objects.filter(pk__in=ids) | regional_areas(user)
-    return qs.distinct().order_by("level", "name")
-
-
-def sees_incidents(user, report: SituationReport) -> bool:
-    """May ``user`` see the report's incidents as points (internal pictures only)?"""
-    if report.audience != INTERNAL:
-        return False
-    if is_system_admin_user(user):
-        return True
-    return in_grant(user, READER_ROLES, report.partnership_id, report.area_id)
-
-
-def report_geojson(report: SituationReport, user) -> dict:
-    """The report's map layers: area, child areas with counts, hot-spot cells, and for
-    those allowed, point incidents, near-repeat zones and repeat places."""
-    snap = report.snapshot
-    allowed = sees_incidents(user, report)
-    # Point incidents are read live by the exporter only for internal pictures.
-    feats = geojson_features(snap if allowed else {**snap, "audience": SHARED})
-    for z in (snap.get("near_repeat") or {}).get("zones", []):
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [z["lon"], z["lat"]]},
-                "properties": {"kind": "near_repeat_zone", **z},
-            }
-        )
-    for r in snap.get("repeat_places") or []:
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                "properties": {
-                    "kind": "repeat_place",
-                    "place": r.get("place"),
-                    "count": r["count"],
-                },
-            }
-        )
-    return {
-        "type": "FeatureCollection",
-        "name": f"lagesbild-{snap['area']['code']}-{snap['period']['label']}",
-        "features": feats,
-    }
 
 
 class ReportObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -175,25 +96,15 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        visible = scope(SituationReport.objects.all(), user).select_related("area", "partnership")
-        areas = Area.objects.filter(pk__in=visible.values("area_id")).order_by("level", "name")
-        partnerships = Partnership.objects.filter(pk__in=visible.values("partnership_id")).order_by(
-            "name"
+        listing = scope.report_list(
+            user,
+            area_id=parse_int_param(self.request.GET, "area"),
+            partnership_id=parse_int_param(self.request.GET, "partnership"),
         )
-        qs = visible
-        area_id = self.request.GET.get("area") or ""
-        partnership_id = self.request.GET.get("partnership") or ""
-        for field in ("area", "partnership"):
-            value = parse_int_param(self.request.GET, field)
-            if value is not None:
-                qs = qs.filter(**{f"{field}_id": value})
-        reports = list(qs.order_by("-period_start", "area__name", "-version")[:300])
         ctx.update(
-            reports=reports,
-            areas=areas,
-            partnerships=partnerships,
-            selected_area=area_id,
-            selected_partnership=partnership_id,
+            **listing,
+            selected_area=self.request.GET.get("area") or "",
+            selected_partnership=self.request.GET.get("partnership") or "",
             can_add=user.has_perm("situation.add"),
             can_schedule=user.has_perm("situation.schedule"),
             own_reports=Incident.objects.filter(reporter=user)
@@ -216,9 +127,9 @@ class BuildView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         user = self.request.user
-        partnerships = coordinator_partnerships(user)
+        partnerships = scope.coordinator_partnerships(user)
         kwargs["partnerships"] = partnerships
-        kwargs["areas"] = build_areas(user, partnerships)
+        kwargs["areas"] = scope.build_areas(user, partnerships)
         if not partnerships.exists():
             kwargs["audiences"] = [SHARED, "public"]
         if "area" in self.request.GET:
@@ -272,36 +183,13 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
         can_change = user.has_perm("situation.change_report", report)
         can_edit = can_change and not report.is_frozen
         links = incident_links(report, f, user)
-        categories = [
-            dict(
-                r,
-                display_label=(r.get("labels") or {}).get(lang) or r["label"],
-                incidents_url=links["categories"].get(r["code"]) if links else None,
-            )
-            for r in f.get("by_category") or []
-        ]
-        child_areas = [
-            dict(r, incidents_url=links["children"].get(r["code"]) if links else None)
-            for r in f.get("by_child_area") or []
-        ]
-        hot = [c for c in (f.get("hotspots") or {}).get("cells", []) if c.get("hot")]
-        kinds = dict(Organisation.Kind.choices) | {PUBLIC_SOURCE_KIND: _("Öppen källa")}
-        coverage = [
-            dict(r, kind_label=kinds.get(r["kind"], r["kind"]))
-            for r in (f.get("coverage") or {}).get("by_organisation", [])
-        ]
-        notable = [dict(n, when=datetime.fromisoformat(n["date"])) for n in f.get("notable") or []]
         start, end = report.period_start, report.period_end
         ctx.update(
+            report_tables(f, links, lang),
             report=report,
             incident_links=links,
-            child_areas=child_areas,
             f=f,
             lang=lang,
-            categories=categories,
-            coverage=coverage,
-            notable=notable,
-            hot_cells=sorted(hot, key=lambda c: -(c.get("z") or 0))[:15],
             summary=summarise(f, lang),
             blocks={s: assessment_block(report, s, can_edit) for s in services.SECTIONS},
             can_change=can_change,
@@ -314,7 +202,7 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
             versions=services.versions(report).select_related("created_by", "approved_by"),
             formats=[(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
             geojson_url=reverse("situation-geojson", args=[report.pk]),
-            shows_points=sees_incidents(user, report),
+            shows_points=scope.sees_incidents(user, report),
             charts={
                 "trend": mark_safe(
                     chart_svg.trend_svg(f, lang, links=links["trend"] if links else None)
@@ -466,20 +354,18 @@ class ScheduleListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     form_class = ScheduleForm
 
     def partnerships(self):
-        return coordinator_partnerships(self.request.user)
+        return scope.coordinator_partnerships(self.request.user)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         partnerships = self.partnerships()
         kwargs["partnerships"] = partnerships
-        kwargs["areas"] = build_areas(self.request.user, partnerships)
+        kwargs["areas"] = scope.build_areas(self.request.user, partnerships)
         return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["schedules"] = ReportSchedule.objects.filter(
-            partnership__in=self.partnerships()
-        ).select_related("area", "partnership", "last_report")
+        ctx["schedules"] = scope.schedules(self.request.user)
         return ctx
 
     def form_valid(self, form):
@@ -509,17 +395,11 @@ class ScheduleActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_perm("situation.schedule"):
-            get_object_or_404(
-                ReportSchedule,
-                pk=kwargs["pk"],
-                partnership__in=coordinator_partnerships(request.user),
-            )
+            get_object_or_404(scope.schedules(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, pk, action):
-        schedule = get_object_or_404(
-            ReportSchedule, pk=pk, partnership__in=coordinator_partnerships(request.user)
-        )
+        schedule = get_object_or_404(scope.schedules(request.user), pk=pk)
         if action == "pause":
             scheduling.set_enabled(schedule, False, request.user)
             messages.success(request, _("Beställningen är pausad."))
