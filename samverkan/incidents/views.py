@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -125,24 +126,38 @@ def outline_url(area: Area | None) -> str:
     return f"{reverse('area-geojson')}?id={area.pk}"
 
 
-def visible_sources(visible, wanted: str | None = None) -> list[str]:
-    """The sources offered in the filter: those of incidents the user may see.
+def stored_sources() -> list[str]:
+    """Every source in the incident table, by a skip scan of the index that leads with it.
 
-    Without the model's ordering, so the database does not sort the whole scope to drop
-    repeats. With ``wanted`` (a request that only applies the filter, such as the map's)
-    only that source is checked, by ``EXISTS``.
+    Each step asks the index for the next source after the last one, so the cost grows
+    with the handful of sources, not with the incidents (a DISTINCT reads them all).
     """
-    rows = visible.order_by().values_list("source", flat=True)
-    if wanted is not None:
-        return [wanted] if rows.filter(source=wanted).exists() else []
-    return sorted(rows.distinct())
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE s(v) AS (SELECT MIN(source) FROM {table} UNION ALL"
+            f" SELECT (SELECT MIN(source) FROM {table} WHERE source > s.v)"
+            " FROM s WHERE s.v IS NOT NULL) SELECT v FROM s WHERE v IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def visible_sources(visible, wanted: str | None = None) -> list[str]:
+    """The sources offered in the filter: those with an incident the user may see.
+
+    One ``EXISTS`` per stored source (or only for ``wanted``, where the form is not shown
+    but its filter must still be checked), each stopping at its first visible incident;
+    no DISTINCT over the whole scope.
+    """
+    candidates = stored_sources() if wanted is None else [wanted]
+    return [s for s in candidates if visible.filter(source=s).exists()]
 
 
 def filter_incidents(request, *, offer_sources: bool = True):
     """The triage filters, applied to what the user may see. Returns (queryset, form).
 
-    ``offer_sources=False`` where the form is never shown (the map, the export): the
-    source filter is then checked alone instead of listing every visible source.
+    ``offer_sources=False`` where the form is never shown (the map, the export): a source
+    filter is then checked alone instead of listing every visible source.
     """
     user = request.user
     areas = partnership_areas(user)
@@ -151,7 +166,11 @@ def filter_incidents(request, *, offer_sources: bool = True):
     ).values("organisation_id")
     orgs = Organisation.objects.filter(Q(pk__in=org_ids(user)) | Q(pk__in=members))
     visible = scope(Incident.objects.all(), user)
-    sources = visible_sources(visible, None if offer_sources else request.GET.get("source") or None)
+    if offer_sources:
+        sources = visible_sources(visible)
+    else:
+        wanted = request.GET.get("source")
+        sources = visible_sources(visible, wanted) if wanted else []
     form = TriageFilterForm(
         request.GET or None,
         areas=areas,
@@ -252,17 +271,23 @@ class IncidentGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         qs, _form = filter_incidents(request, offer_sources=False)
         qs = qs.filter(precision__in=[Precision.POINT, Precision.ADDRESS], lon__isnull=False)
+        # Plain rows, the category labels and the detail URL resolved once: building model
+        # instances and reversing a URL per point cost ten times the query for 5,000 points.
+        labels = {c.pk: c.label for c in Category.objects.all()}
+        url_of = reverse("incident-detail", args=[987654321]).split("987654321")
+        tz = timezone.get_current_timezone()
+        rows = qs.values_list("pk", "lon", "lat", "occurred_from", "status", "category_id")
         features = [
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {
-                    "name": f"{i.category.label} {timezone.localtime(i.occurred_from):%Y-%m-%d %H:%M}",
-                    "url": reverse("incident-detail", args=[i.pk]),
-                    "status": i.status,
+                    "name": f"{labels.get(category, '')} {when.astimezone(tz):%Y-%m-%d %H:%M}",
+                    "url": f"{url_of[0]}{pk}{url_of[1]}",
+                    "status": status,
                 },
             }
-            for i in qs[: self.limit]
+            for pk, lon, lat, when, status, category in rows[: self.limit]
         ]
         return JsonResponse({"type": "FeatureCollection", "features": features})
 
