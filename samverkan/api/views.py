@@ -8,8 +8,8 @@ from samverkan.api.serializers import AreaSerializer, IncidentSerializer, Organi
 from samverkan.core.api import ScopedViewSetMixin
 from samverkan.core.models import Area, Organisation
 from samverkan.incidents import services
-from samverkan.incidents.ingest import IncidentRow
-from samverkan.incidents.models import Incident, Precision
+from samverkan.incidents.models import Incident
+from samverkan.incidents.reports import report_row
 
 
 class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -56,26 +56,8 @@ class IncidentViewSet(
         user = self.request.user
         if not user.has_perm("incidents.add_incident"):
             raise PermissionDenied("Din roll får inte rapportera händelser.")
-        d = serializer.validated_data
-        has_point = d.get("lon") is not None and d.get("lat") is not None
-        area = d.get("area")
-        row = IncidentRow(
-            source=services.REPORT_SOURCE,
-            external_id=d.get("external_id", ""),
-            occurred_from=d["occurred_from"],
-            occurred_to=d.get("occurred_to"),
-            category_id=d["category"].pk,
-            description=d.get("description", ""),
-            lon=d.get("lon") if has_point else None,
-            lat=d.get("lat") if has_point else None,
-            precision=Precision.POINT if has_point else Precision.DISTRICT,
-            place_name=d.get("place_name", ""),
-            place_type=d.get("place_type", ""),
-            perceived_insecurity=d.get("perceived_insecurity"),
-            visibility=d.get("visibility", "partnership"),
-            area_ids=[area.pk] if area and not has_point else [],
-        )
         try:
+            row = report_row(serializer.validated_data)
             serializer.instance = services.report_incident(user, row, request=self.request)
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc

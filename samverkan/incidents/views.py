@@ -26,9 +26,9 @@ from samverkan.incidents import services, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
-from samverkan.incidents.ingest import IncidentRow
 from samverkan.incidents.models import Category, Incident, IncidentArea, Precision, Status
 from samverkan.incidents.permissions import partnership_filter
+from samverkan.incidents.reports import report_row
 
 
 def partnership_areas(user):
@@ -65,26 +65,8 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        d = form.cleaned_data
-        area = d.get("area")
-        has_point = d.get("lon") is not None and d.get("lat") is not None
-        row = IncidentRow(
-            source=services.REPORT_SOURCE,
-            occurred_from=d["occurred_from"],
-            occurred_to=d.get("occurred_to"),
-            category_id=d["category"].pk,
-            description=d.get("description") or "",
-            lon=d["lon"] if has_point else None,
-            lat=d["lat"] if has_point else None,
-            precision=Precision.POINT
-            if has_point
-            else (Precision.DISTRICT if area.level == "district" else Precision.MUNICIPALITY),
-            place_name=d.get("place_name") or (area.name if area else ""),
-            place_type=d["place_type"],
-            perceived_insecurity=d.get("perceived_insecurity"),
-            area_ids=[area.pk] if (area and not has_point) else [],
-        )
         try:
+            row = report_row(form.cleaned_data)
             services.report_incident(self.request.user, row, request=self.request)
         except ValueError as exc:
             form.add_error(None, str(exc))
