@@ -76,7 +76,8 @@
           editable(layer);
         }
       });
-      map.fitBounds(drawn.getBounds(), { padding: [20, 20] });
+      // No animation: the corners stay where they are drawn for the first drag.
+      map.fitBounds(drawn.getBounds(), { padding: [20, 20], animate: false });
       el.dataset.drawn = String(drawn.getLayers().length);
       clear.hidden = false;
       // Saving without touching the map keeps the border: only a change is sent.
