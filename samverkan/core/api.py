@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.permissions import BasePermission
 
+from samverkan.core.params import INT64_MAX
 from samverkan.core.permissions import scope
 
 TIME_MESSAGE = "Ange tiden i ISO 8601, t.ex. 2025-03-01 eller 2025-03-01T08:00."
@@ -89,6 +90,37 @@ class IsoDateTimeFilter(django_filters.Filter):
 
 class IsoDateFilter(django_filters.Filter):
     field_class = IsoDateField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number the database can hold (an id, a year); anything else is a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INT64_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or 1/0); django-filter's own boolean ignores any other value,
+    which would answer a mistyped filter with the unfiltered list."""
+
+    default_error_messages = {"invalid": "Ange true eller false."}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class CodeFilter(django_filters.CharFilter):

@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from samverkan.core.api import CodeFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
 from samverkan.followup.models import Indicator, IndicatorValue
 from samverkan.followup.values import MAX_MONTHS, MAX_ROWS, ValueRow, ValuesRefused, store_values
 
@@ -31,7 +31,7 @@ WRITE_PERMISSION = "followup.change_partnership"
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id")
     kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices)
     source = django_filters.ChoiceFilter(choices=Indicator.Source.choices)
     area = CodeFilter(field_name="area__code", help_text="Områdeskod")
@@ -43,8 +43,8 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class ValueFilter(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator_id")
-    months = django_filters.NumberFilter()
+    indicator = IdFilter(field_name="indicator_id")
+    months = IdFilter()
     period_from = IsoDateFilter(
         field_name="period_start", lookup_expr="gte", help_text="Perioder som börjar från"
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers, viewsets
 
-from samverkan.core.api import CodeFilter, ScopedViewSetMixin
+from samverkan.core.api import BooleanFilter, CodeFilter, IdFilter, ScopedViewSetMixin
 from samverkan.plans import workflow
 from samverkan.plans.models import ActionPlan, CitizenPromise, Measure, Problem, PromiseStatus
 
@@ -20,7 +20,7 @@ OBJECT_PERMISSION = "plans.view_object"
 
 
 def _partnership_filter():
-    return django_filters.NumberFilter(field_name="partnership_id", help_text="Samverkans id")
+    return IdFilter(field_name="partnership_id", help_text="Samverkans id")
 
 
 class ProblemFilter(django_filters.FilterSet):
@@ -36,7 +36,7 @@ class ProblemFilter(django_filters.FilterSet):
 class ActionPlanFilter(django_filters.FilterSet):
     partnership = _partnership_filter()
     status = django_filters.ChoiceFilter(choices=workflow.PLAN_STATUSES)
-    year = django_filters.NumberFilter(method="filter_year", help_text="Planer som gäller året")
+    year = IdFilter(method="filter_year", help_text="Planer som gäller året")
 
     class Meta:
         model = ActionPlan
@@ -47,8 +47,8 @@ class ActionPlanFilter(django_filters.FilterSet):
 
 
 class MeasureFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", help_text="Åtgärdsplanens id")
-    partnership = django_filters.NumberFilter(field_name="plan__partnership_id")
+    plan = IdFilter(field_name="plan_id", help_text="Åtgärdsplanens id")
+    partnership = IdFilter(field_name="plan__partnership_id")
     status = django_filters.ChoiceFilter(choices=workflow.MEASURE_STATUSES)
 
     class Meta:
@@ -58,9 +58,9 @@ class MeasureFilter(django_filters.FilterSet):
 
 class PromiseFilter(django_filters.FilterSet):
     partnership = _partnership_filter()
-    year = django_filters.NumberFilter()
+    year = IdFilter()
     status = django_filters.ChoiceFilter(choices=PromiseStatus.choices)
-    published = django_filters.BooleanFilter()
+    published = BooleanFilter()
 
     class Meta:
         model = CitizenPromise

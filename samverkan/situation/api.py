@@ -14,15 +14,13 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers, viewsets
 
-from samverkan.core.api import CodeFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
 from samverkan.situation.models import Audience, PeriodType, SituationReport, Status
 
 
 class SituationReportFilter(django_filters.FilterSet):
     area = CodeFilter(field_name="area__code", help_text="Områdeskod")
-    partnership = django_filters.NumberFilter(
-        field_name="partnership_id", help_text="Samverkansgruppens id"
-    )
+    partnership = IdFilter(field_name="partnership_id", help_text="Samverkansgruppens id")
     period_type = django_filters.ChoiceFilter(choices=PeriodType.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
