@@ -362,3 +362,14 @@ def test_passkey_devices_are_not_in_the_admin():
     from django.contrib import admin
 
     assert not admin.site.is_registered(WebAuthnCredential)
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [("sv", "Avbrutet eller inte tillåtet."), ("nb", "Avbrutt eller ikke tillatt.")],
+)
+def test_the_passkey_scripts_speak_the_pages_language(client, db, language, text):
+    # django-otp-webauthn's scripts call gettext; its own catalog has neither language.
+    response = client.get(reverse("otp_webauthn:js-i18n-catalog"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert json.dumps(text) in response.content.decode()  # the catalog is JSON inside
