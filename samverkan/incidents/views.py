@@ -25,8 +25,15 @@ from samverkan.core.permissions import org_ids, partnership_ids, scope
 from samverkan.incidents import services, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
+from samverkan.incidents.exports import (
+    EXPORT_HEADER,
+    MAP_LIMIT,
+    export_geojson,
+    export_rows,
+    map_points,
+)
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
-from samverkan.incidents.models import Category, Incident, IncidentArea, Precision, Status
+from samverkan.incidents.models import Incident, IncidentArea, Status
 from samverkan.incidents.permissions import partnership_filter
 from samverkan.incidents.reports import report_row
 
@@ -248,30 +255,11 @@ class IncidentGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Point incidents for the triage map. Centroid-placed incidents are never drawn."""
 
     permission_required = "incidents.triage"
-    limit = 5000
+    limit = MAP_LIMIT
 
     def get(self, request):
         qs, _form = filter_incidents(request, offer_sources=False)
-        qs = qs.filter(precision__in=[Precision.POINT, Precision.ADDRESS], lon__isnull=False)
-        # Plain rows, the category labels and the detail URL resolved once: building model
-        # instances and reversing a URL per point cost ten times the query for 5,000 points.
-        labels = {c.pk: c.label for c in Category.objects.all()}
-        url_of = reverse("incident-detail", args=[987654321]).split("987654321")
-        tz = timezone.get_current_timezone()
-        rows = qs.values_list("pk", "lon", "lat", "occurred_from", "status", "category_id")
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "name": f"{labels.get(category, '')} {when.astimezone(tz):%Y-%m-%d %H:%M}",
-                    "url": f"{url_of[0]}{pk}{url_of[1]}",
-                    "status": status,
-                },
-            }
-            for pk, lon, lat, when, status, category in rows[: self.limit]
-        ]
-        return JsonResponse({"type": "FeatureCollection", "features": features})
+        return JsonResponse(map_points(qs, self.limit))
 
 
 class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -413,52 +401,6 @@ class BulkStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect(f"{reverse('incident-triage')}?{request.POST.get('query', '')}")
 
 
-EXPORT_HEADER = [
-    "id",
-    "källa",
-    "externt_id",
-    "inträffade_från",
-    "inträffade_till",
-    "kategori_kod",
-    "kategori",
-    "platstyp",
-    "plats",
-    "beskrivning",
-    "lägesnoggrannhet",
-    "lon",
-    "lat",
-    "status",
-    "organisation",
-    "synlighet",
-]
-
-
-def _export_rows(qs):
-    def local(dt):
-        return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
-
-    for i in qs.iterator(chunk_size=2000):
-        point = i.precision in (Precision.POINT, Precision.ADDRESS)
-        yield [
-            i.pk,
-            i.source,
-            i.external_id,
-            local(i.occurred_from),
-            local(i.occurred_to),
-            i.category.code,
-            i.category.label_sv,
-            i.place_type,
-            i.place_name,
-            i.description,
-            i.precision,
-            i.lon if point else None,
-            i.lat if point else None,
-            i.status,
-            i.organisation.name if i.organisation else "",
-            i.visibility,
-        ]
-
-
 class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """The filtered list as CSV, XLSX or GeoJSON; formula cells escaped; audit-logged."""
 
@@ -469,20 +411,12 @@ class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         n = qs.count()
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            body, ctype = to_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
+            body, ctype = to_csv(EXPORT_HEADER, export_rows(qs)), "text/csv; charset=utf-8"
         elif fmt == "xlsx":
-            body = to_xlsx(EXPORT_HEADER, _export_rows(qs), title="Händelser")
+            body = to_xlsx(EXPORT_HEADER, export_rows(qs), title="Händelser")
             ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         elif fmt == "geojson":
-            features = []
-            for row in _export_rows(qs):
-                props = dict(zip(EXPORT_HEADER, row))
-                lon, lat = props.pop("lon"), props.pop("lat")
-                geom = {"type": "Point", "coordinates": [lon, lat]} if lon is not None else None
-                features.append({"type": "Feature", "geometry": geom, "properties": props})
-            body = json.dumps(
-                {"type": "FeatureCollection", "features": features}, ensure_ascii=False
-            ).encode("utf-8")
+            body = export_geojson(qs)
             ctype = "application/geo+json"
         else:
             raise Http404
