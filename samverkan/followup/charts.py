@@ -1,4 +1,5 @@
-"""Small multiples of indicators, drawn with matplotlib as inline SVG.
+"""Small multiples of indicators, drawn with matplotlib as inline SVG
+(:mod:`samverkan.core.charts`).
 
 One small panel per indicator on a shared layout (Tufte's small multiples): the series,
 each goal's baseline and target as lines, the goal status in the title, and the values
@@ -8,42 +9,19 @@ fonts fetched: the SVG keeps text as text (``svg.fonttype = none``).
 
 from __future__ import annotations
 
-import io
 import math
-import re
 
-import matplotlib
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+from samverkan.core import charts
 
 BLUE = "#1f5f99"
 GREY = "#57606a"
 RED = "#b42318"
 GREEN = "#1a7f37"
 STATUS_COLOURS = {"reached": GREEN, "on_track": BLUE, "off_track": RED, "no_data": GREY}
-_STYLE = {
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "samverkan-followup",
-    # Names come from data: "$\foo$" must be drawn as written, not parsed as mathtext.
-    "text.parse_math": False,
-}
-
-
-def _svg(fig, title: str) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    # An accessible name for the chart; the numbers are in the table beside it.
-    safe = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    return re.sub(r"<svg ", f'<svg role="img" aria-label="{safe}" ', text, count=1)
+_STYLE = charts.style(**{"font.size": 8})
 
 
 def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") -> str:
@@ -58,8 +36,10 @@ def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") 
     n = len(indicators)
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.1 * rows), squeeze=False)
+    with rc_context(_STYLE):
+        # A Figure of its own, not pyplot's global one: requests render charts concurrently.
+        fig = Figure(figsize=(3.1 * cols, 2.1 * rows))
+        axes = fig.subplots(rows, cols, squeeze=False)
         for ax in axes.flat[n:]:
             ax.set_visible(False)
         for ax, ind in zip(axes.flat, indicators, strict=False):
@@ -93,7 +73,7 @@ def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") 
                 ax.set_xticks(ticks, [values[i]["label"] for i in ticks])
             ax.set_ylim(bottom=0)
         fig.tight_layout()
-        return _svg(fig, title or "Indikatorer")
+        return charts.to_svg(fig, title or "Indikatorer", fluid=False)
 
 
 def _per_value(goal: dict, indicator: dict) -> float:

@@ -1,4 +1,5 @@
-"""Charts and the static map of a lägesbild, drawn with matplotlib as inline SVG.
+"""Charts and the static map of a lägesbild, drawn with matplotlib as inline SVG
+(:mod:`samverkan.core.charts`).
 
 No tiles and no network: the map draws the area outline, the child areas as a choropleth
 and the hot-spot cells from the stored GeoJSON geometries and H3 cell boundaries. Values
@@ -7,9 +8,7 @@ hidden as "<3" or ".." are drawn hatched, never with a number or a height.
 
 from __future__ import annotations
 
-import io
 import math
-import re
 
 import matplotlib
 import numpy as np
@@ -17,16 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.patches import Rectangle
 
-_STYLE = {
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "samverkan",
-    # Names come from data: "$\foo$" must be drawn as written, not parsed as mathtext.
-    "text.parse_math": False,
-}
+from samverkan.core import charts
+
+_STYLE = charts.style()
 BLUE = "#1f5f99"
 GREY = "#9aa5b1"
 HOT = "#c0392b"
@@ -68,43 +60,10 @@ WORDS = {
         "hidden": "fewer than 3 or hidden (..)",
     },
 }
-_counter = iter(range(1, 1_000_000))
 
 
 def _num(value) -> float:
     return float("nan") if isinstance(value, str) or value is None else float(value)
-
-
-def _svg(fig, title: str) -> str:
-    buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": f"samverkan-{next(_counter)}"}):
-        fig.savefig(buf, format="svg", bbox_inches="tight")
-        text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    # matplotlib numbers element ids per figure (line2d_1 ...); several charts on one page
-    # would repeat them, so each chart gets its own prefix.
-    prefix = f"c{next(_counter)}-"
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', text)
-    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", text)
-    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', text)
-    # Accessible name for screen readers; width 100% so it scales in HTML and PDF.
-    text = re.sub(
-        r"<svg ([^>]*?)width=\"[^\"]*\" height=\"[^\"]*\"",
-        rf'<svg role="img" aria-label="{_escape(title)}" \1width="100%"',
-        text,
-        count=1,
-    )
-    return text
-
-
-def _escape(text: str) -> str:
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
 
 
 def _link(artists, urls) -> None:
@@ -141,7 +100,7 @@ def trend_svg(figures: dict, language: str = "sv", links: list | None = None) ->
             _link(ax.get_xticklabels(), links)
         ax.set_ylabel(w["count"])
         ax.yaxis.get_major_locator().set_params(integer=True)
-        return _svg(fig, "trend")
+        return charts.to_svg(fig, "trend")
 
 
 def categories_svg(figures: dict, language: str = "sv", links: dict | None = None) -> str:
@@ -174,7 +133,7 @@ def categories_svg(figures: dict, language: str = "sv", links: dict | None = Non
             _link(ax.get_yticklabels(), urls)
         ax.set_xlabel(w["count"])
         ax.legend(loc="lower right", frameon=False)
-        return _svg(fig, "categories")
+        return charts.to_svg(fig, "categories")
 
 
 def weekday_hour_svg(figures: dict, language: str = "sv") -> str:
@@ -204,7 +163,7 @@ def weekday_hour_svg(figures: dict, language: str = "sv") -> str:
         # embedded raster, and vectors stay sharp in print.
         if bar.solids is not None:
             bar.solids.set_rasterized(False)
-        return _svg(fig, "weekday x hour")
+        return charts.to_svg(fig, "weekday x hour")
 
 
 def _rings(geometry: dict):
@@ -295,7 +254,7 @@ def map_svg(
         if handles:
             ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=8)
         _fit(ax)
-        return _svg(fig, "map")
+        return charts.to_svg(fig, "map")
 
 
 def _fit(ax) -> None:
