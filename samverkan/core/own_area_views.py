@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -91,9 +92,19 @@ class OwnAreaCreateView(LoginRequiredMixin, TemplateView):
             form=form,
             heading=_g("Rita nytt område"),
             editing=None,
+            next=self._next(),
             **_map_context(own_areas.municipalities_of(chosen)),
         )
         return ctx
+
+    def _next(self) -> str:
+        """Where to go after saving when a page sent the coordinator here to draw (an
+        evaluation's form); only a path on this site."""
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        ok = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return url if ok else ""
 
     def post(self, request, *args, **kwargs):
         form = OwnAreaForm(request.POST, partnerships=self.partnerships)
@@ -114,7 +125,9 @@ class OwnAreaCreateView(LoginRequiredMixin, TemplateView):
                     request, _g("Området %(name)s är sparat.") % {"name": result.area.name}
                 )
                 _say(request, result)
-                return redirect("own-area-detail", pk=result.area.pk)
+                return redirect(
+                    self._next() or reverse("own-area-detail", kwargs={"pk": result.area.pk})
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

@@ -345,6 +345,25 @@ def test_draw_page_saves_and_returns_at_once(world, client_for, django_capture_o
 
 
 @pytest.mark.django_db
+def test_draw_page_returns_to_the_page_that_sent_the_coordinator(world, client_for):
+    import json
+
+    client = client_for(world.users["coordinator"])
+    back = "/uppfoljning/utvardera/7/?a=1"
+    page = client.get(reverse("own-area-create"), {"next": back}).content.decode()
+    assert 'name="next" value="/uppfoljning/utvardera/7/?a=1"' in page
+    data = {"name": "Parken", "partnership": world.p1.pk, "geometry": json.dumps(PENTAGON)}
+    response = client.post(reverse("own-area-create"), {**data, "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    # Never to another site.
+    data["name"] = "Parken 2"
+    response = client.post(reverse("own-area-create"), {**data, "next": "https://evil.example/"})
+    assert response["Location"] == reverse(
+        "own-area-detail", kwargs={"pk": Area.objects.get(name="Parken 2").pk}
+    )
+
+
+@pytest.mark.django_db
 def test_draw_page_shows_the_reason_for_a_refusal(world, client_for):
     client = client_for(world.users["coordinator"])
     response = client.post(
