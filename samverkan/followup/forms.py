@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core import periods
 from samverkan.core.models import Area
+from samverkan.followup import evaluation_areas
 from samverkan.followup.importers import FORMATS
 from samverkan.followup.models import (
     Design,
@@ -169,6 +170,11 @@ class EvaluationForm(forms.ModelForm):
             self.add_error("comparison_area", _("Upplägget kräver ett jämförelseområde."))
         if design == Design.BUFFER and not data.get("buffer_area"):
             self.add_error("buffer_area", _("Upplägget kräver en buffertzon."))
+        for field, message in evaluation_areas.conflicts(
+            data.get("treated_area"), data.get("comparison_area"), data.get("buffer_area")
+        ):
+            if field not in self.errors:
+                self.add_error(field, message)
         bs, be, as_, ae = (
             data.get(k) for k in ("before_start", "before_end", "after_start", "after_end")
         )

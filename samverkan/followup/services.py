@@ -17,7 +17,7 @@ from django.utils import timezone
 from samverkan.analysis import change, evaluation
 from samverkan.core import audit, periods
 from samverkan.core.models import Area, Partnership
-from samverkan.followup import search
+from samverkan.followup import evaluation_areas, search
 from samverkan.followup.importers import ImportFileError, ParseResult
 from samverkan.followup.models import (
     Design,
@@ -865,6 +865,9 @@ def save_evaluation(
         raise ValueError("Upplägget kräver ett jämförelseområde.")
     if ev.design == Design.BUFFER and ev.buffer_area is None:
         raise ValueError("Upplägget kräver en buffertzon.")
+    wrong = evaluation_areas.conflicts(ev.treated_area, ev.comparison_area, ev.buffer_area)
+    if wrong:
+        raise ValueError(wrong[0][1])
     created = ev.pk is None
     ev.partnership_id = ev.measure.plan.partnership_id
     if created:

@@ -16,9 +16,9 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit, periods
-from samverkan.core.models import Area, Partnership
+from samverkan.core.models import Partnership
 from samverkan.core.permissions import is_system_admin_user, scope
-from samverkan.followup import charts, pdf, search, services
+from samverkan.followup import charts, evaluation_areas, pdf, search, services
 from samverkan.followup.forms import (
     AnalysisForm,
     AttachmentForm,
@@ -41,11 +41,13 @@ from samverkan.followup.models import (
 )
 from samverkan.followup.permissions import reader_partnerships
 from samverkan.incidents.models import Category
+from samverkan.plans.permissions import reachable_areas
 
 
-def partnership_areas(partnership: Partnership):
-    ids = services._partnership_area_ids(partnership)
-    return Area.objects.filter(pk__in=ids).order_by("level", "name")
+def partnership_areas(partnership: Partnership, user):
+    """The partnership's areas of every level (districts, own drawn areas included) that
+    the user reaches as coordinator: what indicators and evaluations may be made for."""
+    return reachable_areas(user, [partnership.pk])
 
 
 class ObjectPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -98,9 +100,9 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        p = self.object
+        p, user = self.object, self.request.user
         indicators = list(
-            Indicator.objects.filter(partnership=p)
+            scope(Indicator.objects.filter(partnership=p), user)
             .select_related("area")
             .prefetch_related("goals", "values")
         )
@@ -137,9 +139,12 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
             partnership=p,
             indicators=indicators,
             chart=charts.small_multiples(ind_data, goal_data, p.name),
-            reports=TertialReport.objects.filter(partnership=p),
-            evaluations=Evaluation.objects.filter(partnership=p).select_related("measure"),
-            can_change=self.request.user.has_perm("followup.change_partnership", p),
+            reports=scope(TertialReport.objects.filter(partnership=p), user),
+            evaluations=scope(Evaluation.objects.filter(partnership=p), user).select_related(
+                "measure", "treated_area"
+            ),
+            can_change=user.has_perm("followup.change_partnership", p),
+            can_change_whole=user.has_perm("followup.change_whole_partnership", p),
             tertial_form=TertialForm(
                 initial={"tertial": periods.containing(timezone.localdate(), periods.TERTIAL).label}
             ),
@@ -147,7 +152,9 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
         try:
             from samverkan.plans.models import Measure
 
-            ctx["measures"] = Measure.objects.filter(plan__partnership=p).select_related("plan")
+            ctx["measures"] = scope(
+                Measure.objects.filter(plan__partnership=p), user
+            ).select_related("plan", "area", "plan__area")
         except ImportError:
             ctx["measures"] = []
         return ctx
@@ -158,15 +165,17 @@ class IndicatorCreateView(ObjectPermissionMixin, View):
     model = Partnership
 
     def get(self, request, pk):
+        areas = partnership_areas(self.object, request.user)
         form = IndicatorForm(
-            areas=partnership_areas(self.object), initial={"area": self.object.areas.first()}
+            areas=areas,
+            initial={"area": areas.filter(pk__in=self.object.areas.all()).first() or areas.first()},
         )
         return render(
             request, "followup/indicator_form.html", {"form": form, "partnership": self.object}
         )
 
     def post(self, request, pk):
-        form = IndicatorForm(request.POST, areas=partnership_areas(self.object))
+        form = IndicatorForm(request.POST, areas=partnership_areas(self.object, request.user))
         if not form.is_valid():
             return render(
                 request, "followup/indicator_form.html", {"form": form, "partnership": self.object}
@@ -197,7 +206,7 @@ class IndicatorCreateView(ObjectPermissionMixin, View):
 class ImportView(ObjectPermissionMixin, View):
     """Upload official statistics (Brå, SSB) or a safety survey as they are downloaded."""
 
-    permission_required = "followup.change_partnership"
+    permission_required = "followup.change_whole_partnership"
     model = Partnership
 
     def get(self, request, pk):
@@ -246,7 +255,7 @@ class ImportView(ObjectPermissionMixin, View):
 
 
 class TertialCreateView(ObjectPermissionMixin, View):
-    permission_required = "followup.change_partnership"
+    permission_required = "followup.change_whole_partnership"
     model = Partnership
     http_method_names = ["post"]
 
@@ -438,7 +447,14 @@ class EvaluationCreateView(ObjectPermissionMixin, View):
         return self.object
 
     def _areas(self):
-        return partnership_areas(self.object.plan.partnership)
+        return partnership_areas(self.object.plan.partnership, self.request.user)
+
+    def render_form(self, request, form):
+        return render(
+            request,
+            "followup/evaluation_form.html",
+            {"form": form, "measure": self.object, "draw_return": request.path},
+        )
 
     def get(self, request, pk):
         m = self.object
@@ -448,10 +464,10 @@ class EvaluationCreateView(ObjectPermissionMixin, View):
                 "title": _("Utvärdering: %(t)s") % {"t": m.title},
                 "after_start": m.start,
                 "after_end": m.end,
-                "treated_area": m.plan.area_id,
+                "treated_area": m.area_id or m.plan.area_id,
             },
         )
-        return render(request, "followup/evaluation_form.html", {"form": form, "measure": m})
+        return self.render_form(request, form)
 
     def post(self, request, pk):
         form = EvaluationForm(request.POST, areas=self._areas())
@@ -467,9 +483,7 @@ class EvaluationCreateView(ObjectPermissionMixin, View):
             else:
                 messages.success(request, _("Utvärderingen är beräknad och sparad."))
                 return redirect("followup-evaluation", pk=ev.pk)
-        return render(
-            request, "followup/evaluation_form.html", {"form": form, "measure": self.object}
-        )
+        return self.render_form(request, form)
 
 
 class EvaluationView(ObjectPermissionMixin, TemplateView):
@@ -481,6 +495,7 @@ class EvaluationView(ObjectPermissionMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             ev=self.object,
+            areas_geojson=evaluation_areas.geojson(self.object),
             r=self.object.results or {},
             can_change=self.request.user.has_perm("followup.change_partnership", self.object),
             entry=ExperienceEntry.objects.filter(evaluation=self.object).first(),

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import (
@@ -88,6 +88,14 @@ def partnership_areas(partnership_ids_: set[int] | list[int]):
     return Area.objects.filter(pk__in=ids).order_by("level", "name")
 
 
+# Choices list the widest areas first (municipality, then districts ... own areas last),
+# in the order the levels are declared.
+LEVEL_ORDER = Case(
+    *[When(level=code, then=Value(i)) for i, code in enumerate(Area.Level.values)],
+    default=Value(len(Area.Level.values)),
+)
+
+
 def reachable_areas(user, partnership_ids_, roles=EDITOR_ROLES):
     """Areas of the partnerships, of any level, that the user reaches with one of ``roles``.
 
@@ -105,7 +113,7 @@ def reachable_areas(user, partnership_ids_, roles=EDITOR_ROLES):
             if grants[pid] is not None:
                 ids &= grants[pid]
         allowed |= ids
-    return scope(Area.objects.filter(pk__in=allowed), user).order_by("level", "name")
+    return scope(Area.objects.filter(pk__in=allowed), user).order_by(LEVEL_ORDER, "name")
 
 
 def partnership_organisations(partnership_ids_):
