@@ -278,7 +278,9 @@ class Load:
             base_url=self.inst.base,
             timeout=REQUEST_TIMEOUT,
             follow_redirects=False,
-            limits=self.httpx.Limits(max_connections=1),
+            # An idle connection is dropped before gunicorn's 2 s keep-alive ends, so a
+            # request never races the server closing it (a reset that is no server error).
+            limits=self.httpx.Limits(max_connections=1, keepalive_expiry=1.0),
             **kwargs,
         )
 
@@ -396,6 +398,8 @@ def run_backend(name: str, url: str | None, args) -> dict:
         try:
             load = Load(inst, args.duration, args.think)
             elapsed = asyncio.run(load.run())
+            # The machine's load during the run: on a shared machine it explains the figures.
+            load_average = os.getloadavg()[1]
         finally:
             inst.stop()
         stored = inst.stored_markers()
@@ -408,6 +412,7 @@ def run_backend(name: str, url: str | None, args) -> dict:
         "backend": name,
         "mix": mix,
         "elapsed": elapsed,
+        "load_average": load_average,
         "requests": requests,
         "latencies": dict(load.latencies),
         "errors": dict(load.errors),
@@ -466,9 +471,9 @@ def markdown(results: list[dict], args) -> str:
             f"{reporters} reporters, {readers} readers, {builders} builders; "
             f"{r['requests']} requests in {r['elapsed']:.0f} s "
             f"({r['requests'] / r['elapsed']:.1f}/s); reports acknowledged "
-            f"{r['acknowledged']}, lost {r['lost']}, doubled {r['doubled']}; {verdict}.\n\n"
-            + table(r)
-            + "\n"
+            f"{r['acknowledged']}, lost {r['lost']}, doubled {r['doubled']}; {verdict}. "
+            f"Machine load average (5 min) at the end: {r['load_average']:.1f} "
+            f"on {os.cpu_count()} cores.\n\n" + table(r) + "\n"
         )
         for name, example in sorted(r["error_examples"].items()):
             parts.append(f"- first error of {name}: `{example[:160]}`")
