@@ -2,34 +2,34 @@
 
 from django.urls import include, path
 
-from samverkan.core import two_factor
+from samverkan.core import passkeys, two_factor
 
 # django-otp-webauthn's endpoints under its own namespace, which its template tags and
-# scripts expect, served by the audited subclasses in two_factor.py.
+# scripts expect, served by the audited subclasses in passkeys.py.
 passkey_patterns = [
     path(
         "registrering/start/",
-        two_factor.PasskeyRegistrationBeginView.as_view(),
+        passkeys.PasskeyRegistrationBeginView.as_view(),
         name="credential-registration-begin",
     ),
     path(
         "registrering/klar/",
-        two_factor.PasskeyRegistrationCompleteView.as_view(),
+        passkeys.PasskeyRegistrationCompleteView.as_view(),
         name="credential-registration-complete",
     ),
     path(
         "inloggning/start/",
-        two_factor.PasskeyAuthenticationBeginView.as_view(),
+        passkeys.PasskeyAuthenticationBeginView.as_view(),
         name="credential-authentication-begin",
     ),
     path(
         "inloggning/klar/",
-        two_factor.PasskeyAuthenticationCompleteView.as_view(),
+        passkeys.PasskeyAuthenticationCompleteView.as_view(),
         name="credential-authentication-complete",
     ),
     path(
         "jsi18n/",
-        two_factor.PasskeyCatalog.as_view(),
+        passkeys.PasskeyCatalog.as_view(),
         name="js-i18n-catalog",
     ),
 ]
@@ -46,12 +46,12 @@ urlpatterns = [
     path("aterstall/<int:pk>/", two_factor.ResetView.as_view(), name="two-factor-reset"),
     path(
         "nyckel/<int:pk>/namn/",
-        two_factor.PasskeyRenameView.as_view(),
+        passkeys.PasskeyRenameView.as_view(),
         name="two-factor-passkey-rename",
     ),
     path(
         "nyckel/<int:pk>/ta-bort/",
-        two_factor.PasskeyRemoveView.as_view(),
+        passkeys.PasskeyRemoveView.as_view(),
         name="two-factor-passkey-remove",
     ),
     path("nyckel/", include((passkey_patterns, "otp_webauthn"))),

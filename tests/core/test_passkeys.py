@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from samverkan.core import two_factor
+from samverkan.core import passkeys, two_factor
 from samverkan.core.models import AuditEvent, Membership
 from samverkan.core.roles import Role
 from tests.totp import totp
@@ -339,8 +339,8 @@ def test_a_password_alone_cannot_remove_a_passkey(client, officer, world, django
     # Straight to the service's check, past the gate: refused as well.
     request = type("R", (), {"user": reporter})()
     reporter.is_verified = lambda: False
-    with pytest.raises(two_factor.PermissionDenied):
-        two_factor.own_passkey(request, device.pk)
+    with pytest.raises(passkeys.PermissionDenied):
+        passkeys.own_passkey(request, device.pk)
     assert WebAuthnCredential.objects.filter(pk=device.pk).exists()
 
 
