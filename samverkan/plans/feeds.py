@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from samverkan.plans.public import published_updates
+from samverkan.plans.public import public_area, published_updates
 
 MAX_ITEMS = 50
 
@@ -36,11 +35,10 @@ class PromiseUpdatesFeed(Feed):
     def get_object(self, request, code=None):
         if code is None:
             return None
-        updates = published_updates().filter(promise__area__code=code)
-        first = updates.first()
-        if first is None:
-            raise Http404
-        return first.promise.area
+        # An area's feed carries the updates of its districts' promises too, as its page.
+        # The ids ride on this request's area object: the feed instance is shared.
+        area, area._public_ids = public_area(code)
+        return area
 
     def title(self, area):
         return self._title_text(f"Medborgarlöften i {area.name}" if area else "Medborgarlöften")
@@ -53,7 +51,7 @@ class PromiseUpdatesFeed(Feed):
     def items(self, area):
         updates = published_updates()
         if area is not None:
-            updates = updates.filter(promise__area__code=area.code)
+            updates = updates.filter(promise__area_id__in=area._public_ids)
         return updates.order_by("-date", "-id")[:MAX_ITEMS]
 
     def item_title(self, item):

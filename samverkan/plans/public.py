@@ -6,6 +6,10 @@ behind the promise. Internal details of measures (description, responsible perso
 resources, problems) never reach these pages. Evaluations found that only one citizen in
 four knew the promises and that feedback to citizens was weak; these pages, the feed and
 the poster are the answer to that.
+
+A promise may be for a whole municipality or for one of its districts (or any area below
+it): a municipality's page shows its own promises and its districts', and can be narrowed
+to one district (``?stadsdel=<code>``); a district has its own page too.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from samverkan.core.models import Area
+from samverkan.core.permissions import descendant_ids
 from samverkan.plans.models import CitizenPromise, PromiseUpdate
 
 
@@ -30,33 +35,61 @@ def areas_with_promises():
     return Area.objects.filter(pk__in=published_promises().values("area_id")).order_by("name")
 
 
+def municipality_of(area: Area) -> Area:
+    """The municipality an area lies in (itself when it is one, or has none above it)."""
+    for node in [area, *area.ancestors()]:
+        if node.level == Area.Level.MUNICIPALITY:
+            return node
+    return area
+
+
+def public_area(code: str) -> tuple[Area, set[int]]:
+    """The area with this code that has published promises at or below it, and the ids
+    of it and every area below it; 404 when there is none."""
+    published = set(published_promises().values_list("area_id", flat=True))
+    for area in Area.objects.filter(code=code).order_by("pk"):
+        below = descendant_ids([area.pk])
+        if below & published:
+            return area, below
+    raise Http404
+
+
+def _summary(area: Area, area_ids) -> dict:
+    promises = published_promises().filter(area_id__in=area_ids)
+    return {
+        "area": area,
+        "count": promises.count(),
+        "years": sorted(set(promises.values_list("year", flat=True)), reverse=True),
+        "latest": published_updates()
+        .filter(promise__area_id__in=area_ids)
+        .aggregate(m=Max("date"))["m"],
+    }
+
+
 class PublicIndexView(TemplateView):
-    """All areas with published promises."""
+    """Every municipality with published promises, with the districts that have their own."""
 
     template_name = "plans/public_index.html"
     permission_required = "public"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        groups: dict[int, dict] = {}
+        for area in areas_with_promises().select_related("parent"):
+            top = municipality_of(area)
+            group = groups.setdefault(top.pk, {"top": top, "districts": []})
+            if area.pk != top.pk:
+                group["districts"].append(_summary(area, descendant_ids([area.pk])))
         rows = []
-        for area in areas_with_promises():
-            promises = published_promises().filter(area=area)
-            rows.append(
-                {
-                    "area": area,
-                    "count": promises.count(),
-                    "years": sorted(set(promises.values_list("year", flat=True)), reverse=True),
-                    "latest": published_updates()
-                    .filter(promise__area=area)
-                    .aggregate(m=Max("date"))["m"],
-                }
-            )
+        for group in sorted(groups.values(), key=lambda g: g["top"].name):
+            rows.append({**_summary(group["top"], descendant_ids([group["top"].pk])), **group})
         ctx["rows"] = rows
         return ctx
 
 
 class PublicAreaView(TemplateView):
-    """The published promises of one area, newest year first, with their updates."""
+    """The published promises of one area and the areas below it, newest year first, with
+    their updates; ``?stadsdel=<code>`` narrows the list to one district."""
 
     template_name = "plans/public_area.html"
     permission_required = "public"
@@ -64,14 +97,21 @@ class PublicAreaView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         code = self.kwargs["code"]
+        area, below = public_area(code)
+        districts = list(areas_with_promises().filter(pk__in=below - {area.pk}).order_by("name"))
+        chosen = None
+        wanted = (self.request.GET.get("stadsdel") or "").strip()
+        if wanted:
+            chosen = next((d for d in districts if d.code == wanted), None)
+            if chosen is None:
+                raise Http404
+            below = descendant_ids([chosen.pk])
         promises = list(
             published_promises()
-            .filter(area__code=code)
+            .filter(area_id__in=below)
             .select_related("area")
             .prefetch_related("updates", "measures")
             .order_by("-year", "title")
         )
-        if not promises:
-            raise Http404
-        ctx.update(area=promises[0].area, code=code, promises=promises)
+        ctx.update(area=area, code=code, promises=promises, districts=districts, chosen=chosen)
         return ctx
