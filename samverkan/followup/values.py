@@ -131,7 +131,7 @@ def store_values(
         for goal in indicator.goals.all():
             refresh_goal(goal)
         audit.record(
-            "followup.indicator.values",
+            "indicator.set_values",
             actor=user,
             obj=indicator,
             request=request,

@@ -94,6 +94,7 @@ def create_schedule(
     return schedule
 
 
+@transaction.atomic
 def set_enabled(schedule: ReportSchedule, enabled: bool, user) -> ReportSchedule:
     schedule.enabled = enabled
     schedule.save(update_fields=["enabled"])
@@ -107,6 +108,7 @@ def set_enabled(schedule: ReportSchedule, enabled: bool, user) -> ReportSchedule
     return schedule
 
 
+@transaction.atomic
 def delete_schedule(schedule: ReportSchedule, user) -> None:
     audit.record(
         "situation.schedule_delete",

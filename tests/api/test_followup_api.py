@@ -18,7 +18,7 @@ def _post(client, world, *values):
 
 
 def _events():
-    return list(AuditEvent.objects.filter(action="followup.indicator.values").order_by("id"))
+    return list(AuditEvent.objects.filter(action="indicator.set_values").order_by("id"))
 
 
 def test_readers_see_indicators_and_values(aw, token_client):
