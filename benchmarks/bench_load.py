@@ -24,7 +24,9 @@ a temporary server started as ``tools/run_tests.py`` does (fsync off: the benchm
 measures the application, not the disk). The client only ever connects to 127.0.0.1.
 
 Run: ``python -m benchmarks.bench_load [--duration 180] [--users 40]
-[--backend all|postgres|sqlite] [--think 1.0] [--no-write]``.
+[--backend all|postgres|sqlite] [--think 1.0] [--no-write] [--small]``. ``--small`` puts
+one municipality and one lägesbild in place of the demo: ``tests/core/test_bench_load.py``
+runs it for a few seconds with four users so the benchmark itself stays working.
 """
 
 from __future__ import annotations
@@ -68,7 +70,6 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-call_command("load_demo")
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -82,6 +83,29 @@ from samverkan.situation.models import SituationReport
 
 reporters, readers, builders = (int(v) for v in sys.argv[1:4])
 User = get_user_model()
+if sys.argv[4] == "small":
+    # For the smoke test: one municipality around Örebro's centre, its partnership, two
+    # users like the demo's and one lägesbild, instead of the whole demo.
+    from django.utils import timezone
+    from samverkan.core import periods
+    from samverkan.core.models import Area, Partnership
+    from samverkan.situation.services import create_report
+    ring = [[15.1, 59.2], [15.3, 59.2], [15.3, 59.35], [15.1, 59.35], [15.1, 59.2]]
+    area = Area.objects.create(code="1880", name="Örebro", level="municipality",
+        geometry={"type": "Polygon", "coordinates": [ring]},
+        min_lon=15.1, max_lon=15.3, min_lat=59.2, max_lat=59.35)
+    housing = Organisation.objects.create(name="Bostadsbolaget (prov)", kind="housing")
+    kommun = Organisation.objects.create(name="Örebro kommun (prov)", kind="municipality")
+    group = Partnership.objects.create(name="Samverkan Örebro (prov)")
+    group.organisations.set([housing, kommun])
+    group.areas.set([area])
+    for name, org, role in (("rapportor", housing, Role.REPORTER),
+                            ("samordnare", kommun, Role.COORDINATOR)):
+        Membership.objects.create(user=User.objects.create_user(name), organisation=org, role=role)
+    month = periods.containing(timezone.localdate(), periods.MONTH).previous()
+    create_report(area, month, group, User.objects.get(username="samordnare"))
+else:
+    call_command("load_demo")
 demo = {m.user.username: m for m in Membership.objects.select_related("user", "organisation")}
 reporter_org = demo["rapportor"].organisation
 coordinator_org = demo["samordnare"].organisation
@@ -161,7 +185,14 @@ def percentile(values: list[float], q: float) -> float:
 class Installation:
     """A data folder, its database and the running ``samverkan serve``."""
 
-    def __init__(self, root: Path, database_url: str, mix: tuple[int, int, int], workers: int):
+    def __init__(
+        self,
+        root: Path,
+        database_url: str,
+        mix: tuple[int, int, int],
+        workers: int,
+        world: str = "demo",
+    ):
         self.root = root
         self.env = {
             k: v
@@ -176,7 +207,7 @@ class Installation:
             ALLOWED_HOSTS=HOST,
             DEBUG="false",
         )
-        out = self._run(SETUP, *map(str, mix), timeout=1800)
+        out = self._run(SETUP, *map(str, mix), world, timeout=1800)
         self.setup = json.loads(out.strip().splitlines()[-1])
         self.port = _free_port()
         self.base = f"http://{HOST}:{self.port}"
@@ -393,7 +424,7 @@ def run_backend(name: str, url: str | None, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"samverkan-load-{name}-") as tmp:
         url = url or f"sqlite:///{tmp}/samverkan.sqlite3"
         t0 = time.monotonic()
-        inst = Installation(Path(tmp), url, mix, args.workers)
+        inst = Installation(Path(tmp), url, mix, args.workers, "small" if args.small else "demo")
         print(f"[{name}] installation klar på {time.monotonic() - t0:.0f} s", flush=True)
         try:
             load = Load(inst, args.duration, args.think)
@@ -505,6 +536,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--backend", choices=["all", "postgres", "sqlite"], default="all")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="one municipality and one lägesbild instead of the demo (the smoke test)",
+    )
     parser.add_argument("--json", help="also write the results (without latencies) to this file")
     args = parser.parse_args(argv)
     results = []
