@@ -8,6 +8,8 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
+from samverkan.incidents.area_links import invalidate_area_index
+
 
 @task()
 def link_own_area(job_id: int) -> int | None:
@@ -27,4 +29,7 @@ def on_area_links_requested(sender, job_id, **kwargs) -> None:
     Queued on commit so the worker never looks for an area (or a border) that a rolled
     back save never wrote.
     """
+    # Ingestion's per-process area index must see the new border from the next batch on
+    # (saving the area renews the stamp too; this does not rely on that signal alone).
+    invalidate_area_index()
     transaction.on_commit(partial(link_own_area.enqueue, job_id))

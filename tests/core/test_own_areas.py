@@ -92,7 +92,7 @@ def test_coordinator_draws_an_area_of_the_partnership(world):
     )
     border = AreaBorder.objects.get(area=area)
     assert border.valid_to is None and border.geometry == area.geometry
-    event = AuditEvent.objects.get(action="area.own.create")
+    event = AuditEvent.objects.get(action="own_area.create")
     assert event.object_id == str(area.pk) and event.actor == world.users["coordinator"]
     assert result.job.status == AreaLinkJob.Status.QUEUED and result.notes == []
 
@@ -103,7 +103,7 @@ def test_reporter_and_steering_may_not_draw(world):
         with pytest.raises(PermissionDenied):
             draw(world, world.users[who])
     assert not Area.objects.filter(level=Area.Level.CUSTOM).exists()
-    assert not AuditEvent.objects.filter(action__startswith="area.own").exists()
+    assert not AuditEvent.objects.filter(action__startswith="own_area.").exists()
 
 
 @pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_an_area_across_the_border_is_clipped_and_the_coordinator_told(world):
     assert result.area.max_lon == pytest.approx(16.0)
     assert len(result.notes) == 1 and "klipptes vid kommungränsen" in result.notes[0]
     assert "utanför Norrby" in result.notes[0]
-    event = AuditEvent.objects.get(action="area.own.create")
+    event = AuditEvent.objects.get(action="own_area.create")
     assert event.details["notes"] == result.notes
 
 
@@ -255,7 +255,7 @@ def test_moving_the_border_keeps_its_history_and_queues_linking_again(world):
     assert shape(history[0].geometry).equals(shape(PENTAGON))
     assert area.current_border_id() == history[1].pk
     assert result.job is not None and AreaLinkJob.objects.filter(area=area).count() == 2
-    event = AuditEvent.objects.get(action="area.own.update")
+    event = AuditEvent.objects.get(action="own_area.update")
     assert event.details["changed"] == ["geometry"]
 
 
@@ -267,10 +267,10 @@ def test_renaming_alone_keeps_the_border_and_queues_nothing(world):
     )
     assert result.job is None
     assert AreaBorder.objects.filter(area=area).count() == 1
-    assert AuditEvent.objects.get(action="area.own.update").details["changed"] == ["name"]
+    assert AuditEvent.objects.get(action="own_area.update").details["changed"] == ["name"]
     # Nothing changed: no audit event either.
     own_areas.update_own_area(world.users["coordinator"], area, name="Torget")
-    assert AuditEvent.objects.filter(action="area.own.update").count() == 1
+    assert AuditEvent.objects.filter(action="own_area.update").count() == 1
 
 
 @pytest.mark.django_db
@@ -310,7 +310,7 @@ def test_deleting_an_unused_area_is_audited(world, client_for):
     response = client.post(reverse("own-area-delete", kwargs={"pk": area.pk}))
     assert response.status_code == 302
     assert not Area.objects.filter(pk=area.pk).exists()
-    event = AuditEvent.objects.get(action="area.own.delete")
+    event = AuditEvent.objects.get(action="own_area.delete")
     assert event.object_id == str(area.pk) and event.details["name"] == "Centrum"
 
 
@@ -461,3 +461,14 @@ def test_incidents_reported_after_the_area_was_drawn_are_linked_at_ingestion(wor
         area = draw(world).area
     lon, lat = scatter(300, seed=9, external="late")
     assert IncidentArea.objects.filter(area=area).count() == by_hand(area.geometry, lon, lat)
+
+
+@pytest.mark.django_db
+def test_the_cached_area_index_sees_a_drawn_and_a_deleted_area(world):
+    from samverkan.incidents.area_links import area_index
+
+    before = area_index().ids.tolist()
+    area = draw(world).area
+    assert area.pk not in before and area.pk in area_index().ids.tolist()
+    own_areas.delete_own_area(world.users["coordinator"], area)
+    assert area.pk not in area_index().ids.tolist()
