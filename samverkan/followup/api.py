@@ -60,6 +60,9 @@ class ValueFilter(django_filters.FilterSet):
 class IndicatorSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code", read_only=True)
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Åtgärder som indikatorn följer upp"
+    )
 
     class Meta:
         model = Indicator
@@ -75,6 +78,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "area",
             "categories",
             "place_types",
+            "measures",
             "created_at",
         ]
         read_only_fields = fields
@@ -129,7 +133,7 @@ class IndicatorViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = (
         Indicator.objects.select_related("area")
-        .prefetch_related("categories")
+        .prefetch_related("categories", "measures")
         .order_by("name", "id")
     )
     serializer_class = IndicatorSerializer

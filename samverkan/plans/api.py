@@ -96,6 +96,12 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.name", read_only=True)
+    area = serializers.CharField(
+        source="where.code",
+        read_only=True,
+        default=None,
+        help_text="Där åtgärden görs: dess eget område, annars planens (null: hela samverkan)",
+    )
     partners = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -106,6 +112,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "problems",
+            "area",
             "target_side",
             "owner",
             "responsible_person",
@@ -202,7 +209,7 @@ class MeasureViewSet(_PlansViewSet):
     """Measures of the caller's action plans."""
 
     queryset = (
-        Measure.objects.select_related("owner", "plan")
+        Measure.objects.select_related("owner", "plan", "area", "plan__area")
         .prefetch_related("partners", "problems")
         .order_by("start", "title", "id")
     )

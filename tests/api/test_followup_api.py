@@ -158,3 +158,9 @@ def test_value_filters_refuse_bad_input(aw, token_client, params):
     response = token_client(aw.users["coordinator"]).get("/api/indicator-values/", params)
     assert response.status_code == 400
     assert set(response.json()) == set(params)
+
+
+def test_an_indicator_names_the_measures_it_follows(aw, token_client):
+    aw.api_indicator.measures.add(aw.measure)
+    data = token_client(aw.users["coordinator"]).get(f"/api/indicators/{aw.api_indicator.pk}/")
+    assert data.json()["measures"] == [aw.measure.pk]

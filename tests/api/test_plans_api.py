@@ -40,6 +40,7 @@ def test_plan_lists_its_measures_and_promise_its_updates(aw, token_client):
     measure = client.get(f"/api/measures/{aw.measure.pk}/").json()
     assert measure["plan"] == aw.plan.pk and measure["problems"] == [aw.problem.pk]
     assert measure["owner"] == aw.bostad.name
+    assert measure["area"] == aw.m1.code  # the plan's area: the measure has none of its own
     promise = client.get(f"/api/promises/{aw.promise.pk}/").json()
     assert promise["updates"] == [{"date": "2025-05-01", "text": "Belysningen är beställd."}]
     assert promise["area"] == aw.m1.code
