@@ -94,11 +94,10 @@ def passkey_used(request, device) -> None:
 
 
 def passkey_failed(request, step: str, code: str) -> None:
-    """A refused passkey ceremony (wrong key, replay, another user's key, no session)."""
-    user = request.user if request.user.is_authenticated else None
+    """A refused passkey ceremony of a signed-in user (wrong key, replay, another's key)."""
     audit.record(
         "auth.2fa_failed",
-        actor=user,
+        actor=request.user,
         request=request,
         details={"step": step, "passkey": True, "reason": code},
     )
@@ -219,7 +218,13 @@ class _PasskeyCeremony:
     audit_step = ""
 
     def handle_exception(self, exc):
-        if isinstance(exc, webauthn_errors.OTPWebAuthnApiError) and self.audit_step:
+        # Without a session nothing was tried against an account (passwordless sign-in is
+        # off), and anonymous requests must not be able to fill the audit log.
+        if (
+            isinstance(exc, webauthn_errors.OTPWebAuthnApiError)
+            and self.audit_step
+            and self.request.user.is_authenticated
+        ):
             passkey_failed(self.request, self.audit_step, exc.code)
         return super().handle_exception(exc)
 

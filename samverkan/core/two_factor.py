@@ -414,12 +414,16 @@ class VerifyView(NoStoreMixin, LoginRequiredMixin, View):
 
     def context(self, form):
         user = self.request.user
+        has_passkey = passkeys(user).exists()
+        if has_passkey:
+            # The passkey button comes first; the field is the fallback.
+            form.fields["code"].widget.attrs.pop("autofocus", None)
         return {
             "form": form,
             "next": _safe_next(self.request),
             "enrolled": enrolled(user),
             "has_app": has_app(user),
-            "has_passkey": passkeys(user).exists(),
+            "has_passkey": has_passkey,
             "codes_left": recovery_codes_left(user),
         }
 

@@ -166,6 +166,8 @@ def test_anonymous_cannot_start_a_ceremony(client, world):
         response = post_json(client, name)
         assert response.status_code == 403, name
         assert response["Content-Type"].startswith("application/json")
+    # Nothing was tried against an account: no audit rows for anyone to flood the log with.
+    assert not AuditEvent.objects.filter(actor__isnull=True).exists()
 
 
 # --- sign-in ---------------------------------------------------------------------------
@@ -182,6 +184,7 @@ def test_passkey_is_the_second_factor_at_sign_in(client, officer):
     html = page.content.decode()
     assert 'id="passkey-verification-button"' in html
     assert "django_otp_webauthn/otp_webauthn_auth.js" in html
+    assert "autofocus" not in html  # the passkey button first, the code field second
     # Without an app the code field takes recovery codes only.
     assert "Reservkod" in html and "Kod från appen" not in html
     for tag in scripts_of(html):
