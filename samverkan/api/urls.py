@@ -9,14 +9,16 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from samverkan.api import views
+from samverkan.core import api as core_api
 from samverkan.followup import api as followup_api
+from samverkan.incidents import api as incidents_api
 from samverkan.plans import api as plans_api
 from samverkan.situation import api as situation_api
 
 router = DefaultRouter()
-router.register("areas", views.AreaViewSet, basename="api-area")
-router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
-router.register("incidents", views.IncidentViewSet, basename="api-incident")
+router.register("areas", core_api.AreaViewSet, basename="api-area")
+router.register("organisations", core_api.OrganisationViewSet, basename="api-organisation")
+router.register("incidents", incidents_api.IncidentViewSet, basename="api-incident")
 router.register(
     "situation-reports", situation_api.SituationReportViewSet, basename="api-situation-report"
 )

@@ -1,7 +1,8 @@
-"""What every app's ``api.py`` shares: permissions, scoping and filters of the REST API.
+"""Core's part of the REST API: areas and organisations, and what every app's ``api.py``
+shares: permissions, scoping and filters.
 
-It lives in ``core`` because the apps' API modules may import ``core`` but never
-``samverkan.api`` (which mounts them): the layers contract in pyproject.toml.
+The shared part lives in ``core`` because the apps' API modules may import ``core`` but
+never ``samverkan.api`` (which mounts them): the layers contract in pyproject.toml.
 
 * A list answers what :func:`~samverkan.core.permissions.scope` gives the user, the
   same helper the pages use; an object outside that answers 404, so nobody learns that
@@ -19,8 +20,10 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import BasePermission
 
+from samverkan.core.models import Area, Organisation
 from samverkan.core.params import INT64_MAX
 from samverkan.core.permissions import scope
 
@@ -128,3 +131,47 @@ class CodeFilter(django_filters.CharFilter):
 
     def __init__(self, *args, max_length: int = 100, **kwargs):
         super().__init__(*args, max_length=max_length, **kwargs)
+
+
+# --------------------------------------------------------------------------- core's resources
+
+
+class AreaFilter(django_filters.FilterSet):
+    level = CodeFilter(help_text="Nivå, t.ex. municipality eller district")
+    country = CodeFilter(help_text="Land: SE eller NO")
+    code = CodeFilter(help_text="Områdeskod")
+
+    class Meta:
+        model = Area
+        fields = ["level", "country", "code"]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ["id", "code", "name", "level", "country", "parent", "parent_code", "population"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "org_number"]
+
+
+class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Areas (kommuner, län, districts) of every hierarchy."""
+
+    queryset = Area.objects.select_related("parent").order_by("country", "level", "code")
+    serializer_class = AreaSerializer
+    permission_required = "core.view_area"
+    filterset_class = AreaFilter
+
+
+class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Organisations the user belongs to."""
+
+    queryset = Organisation.objects.order_by("name")
+    serializer_class = OrganisationSerializer
+    permission_required = "core.view_organisation"
