@@ -108,7 +108,7 @@ def rotate_case_key(*, actor=None, progress: Callable[[int], None] | None = None
         "key": crypto.fingerprint(ring[0]),
         "old_keys": [crypto.fingerprint(k) for k in ring[1:]],
     }
-    audit.record("cases.key_rotation.start", actor=actor, details=keys)
+    audit.record("case_key.start_rotation", actor=actor, details=keys)
     result = RotationResult()
     qn = connection.ops.quote_name
     tables = set(connection.introspection.table_names())
@@ -130,13 +130,13 @@ def rotate_case_key(*, actor=None, progress: Callable[[int], None] | None = None
                     progress(1)
     except BaseException as exc:
         audit.record(
-            "cases.key_rotation.interrupted",
+            "case_key.interrupt_rotation",
             actor=actor,
             details={**keys, "rotated": result.rotated, "error": type(exc).__name__},
         )
         raise
     audit.record(
-        "cases.key_rotation.finish",
+        "case_key.finish_rotation",
         actor=actor,
         details={
             **keys,

@@ -181,7 +181,7 @@ def set_status(case, status, user, *, purpose, request=None, now=None) -> Preven
     case.status = status
     case.closed_at = (now or timezone.now()) if status == workflow.CLOSED else None
     case.save(update_fields=["status", "closed_at", "updated_at"])
-    _record("case.status", case, user, purpose, request, **{"from": old, "to": status})
+    _record("case.set_status", case, user, purpose, request, **{"from": old, "to": status})
     return case
 
 
@@ -206,7 +206,7 @@ def assess_risk(case, factors, level, user, *, purpose, request=None) -> Prevent
     case.risk_level = level
     case.risk_assessed_at = timezone.now()
     case.save(update_fields=["risk_factors", "risk_level", "risk_assessed_at", "updated_at"])
-    _record("case.risk", case, user, purpose, request, level=level)
+    _record("case.assess_risk", case, user, purpose, request, level=level)
     return case
 
 
@@ -216,7 +216,7 @@ def plan_conversation(case, kind, planned_at, user, *, notes="", purpose, reques
     conversation = Conversation.objects.create(
         case=case, kind=kind, planned_at=planned_at, notes=notes, created_by=user
     )
-    _record("case.conversation", case, user, purpose, request, conversation=conversation.pk)
+    _record("case.plan_conversation", case, user, purpose, request, conversation=conversation.pk)
     return conversation
 
 
@@ -228,7 +228,7 @@ def record_conversation_held(conversation, held_at, user, *, notes=None, purpose
     if notes is not None:
         conversation.notes = notes
     conversation.save()
-    _record("case.conversation_held", case, user, purpose, request, conversation=conversation.pk)
+    _record("case.hold_conversation", case, user, purpose, request, conversation=conversation.pk)
     return conversation
 
 
@@ -240,7 +240,7 @@ def add_measure(case, description, user, *, responsible=None, due_on=None, purpo
     measure = CaseMeasure.objects.create(
         case=case, description=description.strip(), responsible=responsible, due_on=due_on
     )
-    _record("case.measure", case, user, purpose, request, measure=measure.pk)
+    _record("case.add_measure", case, user, purpose, request, measure=measure.pk)
     return measure
 
 
@@ -251,7 +251,7 @@ def set_measure_status(measure, status, user, *, purpose, request=None):
         raise CaseError("Okänd status för insatsen.")
     measure.status = status
     measure.save(update_fields=["status"])
-    _record("case.measure_status", measure.case, user, purpose, request, measure=measure.pk)
+    _record("case.set_measure_status", measure.case, user, purpose, request, measure=measure.pk)
     return measure
 
 
@@ -353,7 +353,7 @@ def request_information(
         requested_by=user,
     )
     _record(
-        "case.request",
+        "information_request.create",
         case,
         user,
         purpose,
@@ -384,7 +384,7 @@ def decide_request(
     req.decision_statute = statute.strip()
     req.save()
     _record(
-        "case.request_decision",
+        "information_request.decide",
         req.case,
         user,
         purpose,
@@ -417,7 +417,7 @@ def record_disclosure(req, content, user, *, occurred_at=None, purpose, request=
     req.status = workflow.DISCLOSED
     req.save(update_fields=["status"])
     _record(
-        "case.request_disclosed",
+        "information_request.disclose",
         req.case,
         user,
         purpose,
@@ -449,7 +449,7 @@ def record_outcome(
         source=source,
         recorded_by=user,
     )
-    _record("case.outcome", case, user, purpose, request, months=months, outcome=outcome.pk)
+    _record("case.record_outcome", case, user, purpose, request, months=months, outcome=outcome.pk)
     return outcome
 
 

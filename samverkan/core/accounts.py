@@ -29,7 +29,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record("auth.password_change", actor=self.request.user, request=self.request)
+        audit.record("user.change_password", actor=self.request.user, request=self.request)
         return response
 
 

@@ -12,7 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from samverkan.core.audit_actions import Action
 from samverkan.core.models import AuditEvent, Organisation
+
+__all__ = ["Action", "UnregisteredAction", "client_ip", "record"]
+
+
+class UnregisteredAction(ValueError):
+    """An audit action that is not in :class:`~samverkan.core.audit_actions.Action`."""
 
 
 def client_ip(request) -> str | None:
@@ -41,7 +48,7 @@ def client_ip(request) -> str | None:
 
 
 def record(
-    action: str,
+    action: Action | str,
     *,
     actor=None,
     obj: models.Model | None = None,
@@ -54,8 +61,9 @@ def record(
 
     Parameters
     ----------
-    action : str
-        Dotted verb, e.g. ``"incident.create"``, ``"incident.export"``, ``"area.import"``.
+    action : Action or str
+        A registered action (:class:`~samverkan.core.audit_actions.Action`), named
+        ``object.verb``: ``Action.INCIDENT_CREATE`` or ``"incident.create"``.
     actor : User, optional
         Who did it; taken from ``request.user`` when omitted.
     obj : Model, optional
@@ -68,13 +76,24 @@ def record(
         Used for the actor and the IP address.
     details : dict, optional
         Extra facts (filters of an export, the number of rows ...). Never personal data.
+
+    Raises
+    ------
+    UnregisteredAction
+        If ``action`` is not registered (an earlier name included: new rows use the
+        current one).
     """
+    if action not in Action.values:
+        raise UnregisteredAction(
+            f"Granskningshändelsen '{action}' finns inte i registret "
+            "(samverkan/core/audit_actions.py)."
+        )
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     return AuditEvent.objects.create(
         actor=actor,
         actor_name=getattr(actor, "username", "") if actor is not None else "",
-        action=action,
+        action=str(action),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

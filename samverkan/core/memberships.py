@@ -100,7 +100,7 @@ def record_account_change(user, before: dict | None, actor, *, request=None) -> 
         )
     elif before != after:
         audit.record(
-            "user.privileges",
+            "user.change_privileges",
             actor=actor,
             obj=user,
             request=request,

@@ -313,6 +313,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        """What happened, in words; rows under an earlier action name get the current label."""
+        from samverkan.core.audit_actions import label
+
+        return label(self.action)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Granskningsloggen kan inte ändras.")

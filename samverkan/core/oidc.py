@@ -257,7 +257,7 @@ def sign_in(request, claims: dict):
         # Committed first: the revoked roles stay revoked although the sign-in is refused.
         raise Refused("not_mapped", _not_mapped(), user)
 
-    # login() sends user_logged_in, which writes auth.login like a password sign-in
+    # login() sends user_logged_in, which writes user.sign_in like a password sign-in
     # (samverkan.core.signin); this event adds which provider and what it vouched for.
     auth_login(request, user, backend=BACKEND)
     amr = claim_values(claims, "amr")
@@ -265,7 +265,7 @@ def sign_in(request, claims: dict):
     request.session[AMR_KEY] = amr
     request.session[ACR_KEY] = str(acr)
     audit.record(
-        "auth.sso",
+        "user.sign_in_sso",
         actor=user,
         request=request,
         details={
@@ -400,7 +400,7 @@ def callback_view(request):
         sign_in(request, claims)
     except Refused as exc:
         audit.record(
-            "auth.login_failed",
+            "sign_in.fail",
             actor=exc.user,
             request=request,
             details={"method": "oidc", "reason": exc.reason, "known_account": exc.user is not None},
@@ -436,7 +436,7 @@ def _with_userinfo(token, claims):
 
 def _failed(request, reason):
     audit.record(
-        "auth.login_failed",
+        "sign_in.fail",
         actor=None,
         request=request,
         details={"method": "oidc", "reason": reason, "known_account": False},

@@ -239,7 +239,7 @@ def create_own_area(
             area=area, geometry=cleaned, valid_from=timezone.now(), source=_source(user)
         )
         audit.record(
-            "area.own.create",
+            "own_area.create",
             actor=user,
             obj=area,
             organisation=area.owner_organisation,
@@ -285,7 +285,7 @@ def update_own_area(user, area: Area, *, name: str, geometry=None, request=None)
             return OwnAreaResult(area, None, notes)
         area.save()
         audit.record(
-            "area.own.update",
+            "own_area.update",
             actor=user,
             obj=area,
             organisation=_organisation(user, partnership),
@@ -328,7 +328,7 @@ def delete_own_area(user, area: Area, request=None) -> None:
         )
     with transaction.atomic():
         audit.record(
-            "area.own.delete",
+            "own_area.delete",
             actor=user,
             obj=area,
             organisation=_organisation(user, area.owner_partnership),

@@ -72,7 +72,7 @@ def add_passkey(request, device) -> list[str]:
         has_codes = StaticDevice.objects.filter(user=user, confirmed=True).exists()
         codes = new_recovery_codes(user) if first or not has_codes else []
         audit.record(
-            "auth.2fa_passkey_enrol",
+            "passkey.enrol",
             actor=user,
             request=request,
             details={"passkey": device.pk, "name": device.name, "recovery_codes": len(codes)},
@@ -86,7 +86,7 @@ def passkey_used(request, device) -> None:
     """The signed-in user proved the second factor with ``device``, a passkey of theirs."""
     otp_login(request, device)
     audit.record(
-        "auth.2fa_passkey_used",
+        "passkey.use",
         actor=request.user,
         request=request,
         details={"passkey": device.pk, "name": device.name},
@@ -96,7 +96,7 @@ def passkey_used(request, device) -> None:
 def passkey_failed(request, step: str, code: str) -> None:
     """A refused passkey ceremony of a signed-in user (wrong key, replay, another's key)."""
     audit.record(
-        "auth.2fa_failed",
+        "two_factor.fail",
         actor=request.user,
         request=request,
         details={"step": step, "passkey": True, "reason": code},
@@ -123,7 +123,7 @@ def rename_passkey(device, name: str, *, by, request=None) -> None:
         device.name = name
         device.save(update_fields=["name"])
         audit.record(
-            "auth.2fa_passkey_rename",
+            "passkey.rename",
             actor=by,
             obj=device.user,
             request=request,
@@ -152,7 +152,7 @@ def remove_passkey(device, *, by, request=None) -> None:
         if not others:
             removed_codes, _deleted = StaticDevice.objects.filter(user=user).delete()
         audit.record(
-            "auth.2fa_passkey_remove",
+            "passkey.remove",
             actor=by,
             obj=user,
             request=request,

@@ -78,13 +78,13 @@ def _audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = int(time.time())
         request.session.set_expiry(idle_timeout(user, cached=False))
-    audit.record("auth.login", actor=user, request=request)
+    audit.record("user.sign_in", actor=user, request=request)
 
 
 @receiver(user_logged_out)
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.record("auth.logout", actor=user, request=request)
+        audit.record("user.sign_out", actor=user, request=request)
 
 
 def refused_by_lockout(request) -> bool:
@@ -105,7 +105,7 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
     username = get_client_username(request, credentials) if request is not None else None
     user = _user_named(username)
     audit.record(
-        "auth.login_failed",
+        "sign_in.fail",
         actor=user,
         request=request,
         details={
@@ -122,7 +122,7 @@ def _audit_lockout(sender, request, username, ip_address, **kwargs):
     if refused_by_lockout(request):
         return
     audit.record(
-        "auth.lockout",
+        "user.lock_out",
         actor=_user_named(username),
         request=request,
         details={"failures": request.axes_failures_since_start},
@@ -142,7 +142,7 @@ def unlock(user, *, by, request=None) -> int:
     """
     removed = reset(username=user.username)
     audit.record(
-        "auth.unlock",
+        "user.unlock",
         actor=by,
         obj=user,
         request=request,
@@ -184,7 +184,7 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > timeout:
                 audit.record(
-                    "auth.session_expired",
+                    "session.expire",
                     actor=user,
                     request=request,
                     details={"idle_seconds": now - last_seen, "timeout": timeout},

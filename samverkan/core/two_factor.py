@@ -136,7 +136,7 @@ def set_policy(organisation, roles, *, by, request=None) -> OrganisationSecurity
         policy.two_factor_roles = chosen
         policy.save()
         audit.record(
-            "security.two_factor_policy",
+            "organisation.set_two_factor_policy",
             actor=by,
             obj=organisation,
             organisation=organisation,
@@ -170,7 +170,7 @@ def confirm_enrolment(request, device, code: str) -> list[str] | None:
     """
     user = request.user
     if not device.verify_token(code):
-        audit.record("auth.2fa_failed", actor=user, request=request, details={"step": "enrol"})
+        audit.record("two_factor.fail", actor=user, request=request, details={"step": "enrol"})
         return None
     with transaction.atomic():
         earlier = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
@@ -180,7 +180,7 @@ def confirm_enrolment(request, device, code: str) -> list[str] | None:
         device.save(update_fields=["confirmed"])
         codes = new_recovery_codes(user)
         audit.record(
-            "auth.2fa_enrol",
+            "two_factor.enrol",
             actor=user,
             request=request,
             details={"recovery_codes": len(codes), "replaced_apps": replaced},
@@ -207,7 +207,7 @@ def verify(request, code: str) -> tuple[bool, str]:
             accepted = allowed and device.verify_token(code)
         if not allowed:
             audit.record(
-                "auth.2fa_failed",
+                "two_factor.fail",
                 actor=user,
                 request=request,
                 details={"step": "verify", "throttled": True, "recovery_code": recovery},
@@ -217,14 +217,14 @@ def verify(request, code: str) -> tuple[bool, str]:
             otp_login(request, device)
             if recovery:
                 audit.record(
-                    "auth.2fa_recovery_code_used",
+                    "recovery_code.use",
                     actor=user,
                     request=request,
                     details={"left": recovery_codes_left(user)},
                 )
             return True, ""
     audit.record(
-        "auth.2fa_failed",
+        "two_factor.fail",
         actor=user,
         request=request,
         details={"step": "verify", "recovery_code": recovery},
@@ -257,7 +257,7 @@ def reset(user, *, by, request=None) -> int:
             removed += devices.count()
             devices.delete()
         audit.record(
-            "auth.2fa_reset",
+            "two_factor.reset",
             actor=by,
             obj=user,
             request=request,
@@ -467,7 +467,7 @@ class AccountView(NoStoreMixin, LoginRequiredMixin, View):
         with transaction.atomic():
             codes = new_recovery_codes(request.user)
             audit.record(
-                "auth.2fa_recovery_codes_new",
+                "recovery_codes.renew",
                 actor=request.user,
                 request=request,
                 details={"recovery_codes": len(codes)},

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from samverkan.core.audit_actions import stored_names
 from samverkan.core.models import Area, AuditEvent, Organisation
 from samverkan.core.params import BadParameter, parse_int_param
 from samverkan.core.permissions import memberships, scope
@@ -175,7 +176,8 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         qs = scope(AuditEvent.objects.all(), self.request.user).select_related("organisation")
         action = self.request.GET.get("action")
         if action:
-            qs = qs.filter(action__startswith=action)
+            # Rows written under an action's earlier name are found by its current one.
+            qs = qs.filter(Q(action__startswith=action) | Q(action__in=stored_names(action)))
         return qs
 
 

@@ -90,7 +90,7 @@ def create_indicator(partnership, user, *, request=None, categories=(), **fields
     indicator = Indicator.objects.create(partnership=partnership, created_by=user, **fields)
     if categories:
         indicator.categories.set(categories)
-    audit.record("followup.indicator.create", actor=user, obj=indicator, request=request)
+    audit.record("indicator.create", actor=user, obj=indicator, request=request)
     if indicator.kind == Indicator.Kind.INCIDENTS:
         refresh_indicator(indicator)
     return indicator
@@ -169,7 +169,7 @@ def refresh_indicator_and_goals(indicator: Indicator, user, *, request=None) -> 
     for goal in indicator.goals.all():
         refresh_goal(goal)
     audit.record(
-        "followup.indicator.refresh",
+        "indicator.refresh",
         actor=user,
         obj=indicator,
         request=request,
@@ -197,7 +197,7 @@ def refresh_incident_indicators(partnership_id: int | None = None) -> int:
         done.append(indicator.pk)
     if done:
         audit.record(
-            "followup.indicator.auto_refresh",
+            "indicator.auto_refresh",
             details={"indicators": done, "partnership": partnership_id},
         )
     return len(done)
@@ -324,7 +324,7 @@ def import_series(
         for goal in target.goals.all():
             refresh_goal(goal)
     audit.record(
-        "followup.indicator.import",
+        "indicator.import",
         actor=user,
         request=request,
         details={
@@ -570,7 +570,7 @@ def create_goal(indicator: Indicator, user, *, request=None, **fields) -> Effect
     goal.save()
     refresh_goal(goal)
     audit.record(
-        "followup.goal.create",
+        "goal.create",
         actor=user,
         obj=goal,
         request=request,
@@ -731,7 +731,7 @@ def generate_tertial_report(
     report.snapshot["analysis"] = report.analysis
     report.save()
     audit.record(
-        "followup.tertial.create" if created else "followup.tertial.regenerate",
+        "tertial_report.create" if created else "tertial_report.regenerate",
         actor=user,
         obj=report,
         request=request,
@@ -744,7 +744,7 @@ def set_tertial_analysis(report: TertialReport, text: str, user, *, request=None
     report.analysis = text.strip()
     report.snapshot = {**(report.snapshot or {}), "analysis": report.analysis}
     report.save(update_fields=["analysis", "snapshot", "updated_at"])
-    audit.record("followup.tertial.analysis", actor=user, obj=report, request=request)
+    audit.record("tertial_report.write_analysis", actor=user, obj=report, request=request)
     return report
 
 
@@ -887,7 +887,7 @@ def save_evaluation(
     )
     ev.save(update_fields=["counts", "results", "partnership", "updated_at"])
     audit.record(
-        "followup.evaluation.create" if created else "followup.evaluation.update",
+        "evaluation.create" if created else "evaluation.update",
         actor=user,
         obj=ev,
         request=request,
@@ -920,7 +920,7 @@ def save_entry(entry: ExperienceEntry, user, *, categories=None, request=None) -
         entry.categories.set(categories)
     reindex(entry)
     audit.record(
-        "followup.experience.create" if created else "followup.experience.update",
+        "experience.create" if created else "experience.update",
         actor=user,
         obj=entry,
         request=request,
@@ -970,7 +970,7 @@ def add_attachment(entry: ExperienceEntry, upload, user, *, request=None) -> Exp
     try:
         with transaction.atomic():
             att.save()
-            audit.record("followup.experience.attach", actor=user, obj=att, request=request)
+            audit.record("experience.attach", actor=user, obj=att, request=request)
     except BaseException:
         att.file.delete(save=False)
         raise

@@ -402,7 +402,7 @@ class TertialPdfView(ObjectPermissionMixin, View):
     def get(self, request, pk):
         body = pdf.tertial_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2])
         audit.record(
-            "followup.tertial.export", request=request, obj=self.object, details={"format": "pdf"}
+            "tertial_report.export", request=request, obj=self.object, details={"format": "pdf"}
         )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -417,7 +417,7 @@ class TertialJsonView(ObjectPermissionMixin, View):
 
     def get(self, request, pk):
         audit.record(
-            "followup.tertial.export", request=request, obj=self.object, details={"format": "json"}
+            "tertial_report.export", request=request, obj=self.object, details={"format": "json"}
         )
         return JsonResponse(
             {**(self.object.snapshot or {}), "analysis": self.object.analysis},
@@ -510,7 +510,7 @@ class EvaluationPdfView(ObjectPermissionMixin, View):
     def get(self, request, pk):
         body = pdf.evaluation_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2])
         audit.record(
-            "followup.evaluation.export",
+            "evaluation.export",
             request=request,
             obj=self.object,
             details={"format": "pdf"},

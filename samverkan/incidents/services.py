@@ -63,7 +63,7 @@ def set_status(incident: Incident, status: str, user, *, request=None) -> Incide
     incident.save(update_fields=["status", "duplicate_of"])
     incident.sync_area_links()
     audit.record(
-        "incident.status",
+        "incident.set_status",
         actor=user,
         obj=incident,
         organisation=incident.organisation,
@@ -98,7 +98,7 @@ def give_feedback(incident: Incident, text: str, user, *, request=None) -> Incid
         incident.status = workflow.REVIEWED
     incident.save(update_fields=["feedback", "feedback_at", "feedback_by", "status"])
     audit.record(
-        "incident.feedback",
+        "incident.give_feedback",
         actor=user,
         obj=incident,
         organisation=incident.organisation,
@@ -120,7 +120,7 @@ def mark_duplicate(incident: Incident, original: Incident, user, *, request=None
     incident.save(update_fields=["status", "duplicate_of"])
     incident.sync_area_links()
     audit.record(
-        "incident.duplicate",
+        "incident.mark_duplicate",
         actor=user,
         obj=incident,
         organisation=incident.organisation,

@@ -91,11 +91,11 @@ def measures_in(measures, area_ids):
 # ---------------------------------------------------------------- problems
 @transaction.atomic
 def set_problem_status(problem: Problem, status: str, user, *, request=None) -> Problem:
-    workflow.check_transition("problem", problem.status, status)
+    workflow.PROBLEM.check(problem.status, status)
     old = problem.status
     problem.status = status
     problem.save(update_fields=["status", "updated_at"])
-    _record("problem.status", problem, user, request, **{"from": old, "to": status})
+    _record("problem.set_status", problem, user, request, **{"from": old, "to": status})
     return problem
 
 
@@ -114,7 +114,7 @@ def link_incidents(problem: Problem, incidents: Iterable, user, *, request=None)
     before = sorted(problem.incidents.values_list("pk", flat=True))
     if ids != before:
         problem.incidents.set(ids)
-        _record("problem.evidence", problem, user, request, incidents=len(ids))
+        _record("problem.attach_evidence", problem, user, request, incidents=len(ids))
     return problem
 
 
@@ -180,7 +180,7 @@ def set_plan_status(
     request=None,
 ) -> ActionPlan:
     """Change a plan's status; adopting needs the adopting body and the date."""
-    workflow.check_transition("plan", plan.status, status)
+    workflow.PLAN.check(plan.status, status)
     if status == workflow.ADOPTED:
         adopted_by = (adopted_by or plan.adopted_by).strip()
         adopted_on = adopted_on or plan.adopted_on
@@ -190,17 +190,17 @@ def set_plan_status(
     old = plan.status
     plan.status = status
     plan.save(update_fields=["status", "adopted_by", "adopted_on", "updated_at"])
-    _record("action_plan.status", plan, user, request, **{"from": old, "to": status})
+    _record("action_plan.set_status", plan, user, request, **{"from": old, "to": status})
     return plan
 
 
 @transaction.atomic
 def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
-    workflow.check_transition("measure", measure.status, status)
+    workflow.MEASURE.check(measure.status, status)
     old = measure.status
     measure.status = status
     measure.save(update_fields=["status", "updated_at"])
-    _record("measure.status", measure, user, request, **{"from": old, "to": status})
+    _record("measure.set_status", measure, user, request, **{"from": old, "to": status})
     return measure
 
 
@@ -232,7 +232,7 @@ def add_promise_update(
     if not text:
         raise ValueError("Skriv vad som har hänt innan du sparar lägesrapporten.")
     update = PromiseUpdate.objects.create(promise=promise, date=when, text=text, created_by=user)
-    _record("promise.update_add", update, user, request, promise=promise.pk)
+    _record("promise.add_update", update, user, request, promise=promise.pk)
     return update
 
 
@@ -252,4 +252,4 @@ def set_followups(agreement: Agreement, rows: list[dict], user, *, request=None)
                 kept[day].save(update_fields=["description"])
         else:
             FollowUpDate.objects.create(agreement=agreement, date=day, description=description)
-    _record("agreement.followups", agreement, user, request, dates=len(wanted))
+    _record("agreement.plan_followups", agreement, user, request, dates=len(wanted))

@@ -412,7 +412,7 @@ class CauseAnalysisPDFView(ObjectView, View):
             },
             request,
         )
-        audit.record("cause_analysis.pdf", obj=problem, request=request)
+        audit.record("cause_analysis.export", obj=problem, request=request)
         return _pdf_response(body, f"orsaksanalys-{slugify(problem.title)}")
 
 
@@ -710,7 +710,7 @@ class PromisePosterView(ObjectView, View):
             },
             request,
         )
-        audit.record("promise.poster", obj=promise, request=request)
+        audit.record("promise.print_poster", obj=promise, request=request)
         return _pdf_response(body, f"medborgarlofte-{slugify(promise.area.name)}-{promise.year}")
 
 
@@ -781,7 +781,7 @@ class AgreementDocumentView(ObjectView, View):
         agreement = self.object
         if not agreement.document:
             raise Http404
-        audit.record("agreement.document", obj=agreement, request=request)
+        audit.record("agreement.download_document", obj=agreement, request=request)
         name = agreement.document_name or f"overenskommelse-{agreement.pk}.pdf"
         return FileResponse(
             agreement.document.open("rb"),

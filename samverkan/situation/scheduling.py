@@ -85,7 +85,7 @@ def create_schedule(
             schedule.enabled = True
             schedule.save(update_fields=["enabled"])
         audit.record(
-            "situation.schedule",
+            "situation_schedule.save",
             actor=user,
             obj=schedule,
             organisation=services._organisation(user, partnership),
@@ -99,7 +99,7 @@ def set_enabled(schedule: ReportSchedule, enabled: bool, user) -> ReportSchedule
     schedule.enabled = enabled
     schedule.save(update_fields=["enabled"])
     audit.record(
-        "situation.schedule_enable" if enabled else "situation.schedule_pause",
+        "situation_schedule.enable" if enabled else "situation_schedule.pause",
         actor=user,
         obj=schedule,
         organisation=services._organisation(user, schedule.partnership),
@@ -111,7 +111,7 @@ def set_enabled(schedule: ReportSchedule, enabled: bool, user) -> ReportSchedule
 @transaction.atomic
 def delete_schedule(schedule: ReportSchedule, user) -> None:
     audit.record(
-        "situation.schedule_delete",
+        "situation_schedule.delete",
         actor=user,
         obj=schedule,
         organisation=services._organisation(user, schedule.partnership),
@@ -219,7 +219,7 @@ def run_schedule(
             # a draft without its audit event, which no rerun would write (the period is
             # built by then). The e-mail follows the commit, so it is at most once.
             audit.record(
-                "situation.scheduled",
+                "situation_schedule.run",
                 obj=report,
                 details={
                     "schedule": schedule.pk,

@@ -166,7 +166,7 @@ def save_assessment(report: SituationReport, section: str, text: str, user) -> S
         current.assessments = assessments
         current.save(update_fields=["assessments"])
         audit.record(
-            "situation.assessment",
+            "situation.assess",
             actor=user,
             obj=current,
             organisation=_organisation(user, current.partnership),

@@ -198,11 +198,11 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from samverkan.core import audit
-audit.record("test.concurrent_write")
+audit.record("incident.export")
 print("started", flush=True)
 stop, end = Path(sys.argv[1]), time.monotonic() + 120
 while not stop.exists() and time.monotonic() < end:
-    audit.record("test.concurrent_write")
+    audit.record("incident.export")
     time.sleep(0.002)
 """
 

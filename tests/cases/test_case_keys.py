@@ -190,11 +190,11 @@ def test_rotation_reencrypts_everything_so_the_old_key_can_go(old_key, cw):
     with pytest.raises(ValueError, match="nyckel"):
         PreventiveCase.objects.get(pk=cw.case.pk)
     actions = list(
-        AuditEvent.objects.filter(action__startswith="cases.key_rotation")
+        AuditEvent.objects.filter(action__startswith="case_key.")
         .order_by("id")
         .values_list("action", "details")
     )
-    assert [a for a, _ in actions] == ["cases.key_rotation.start", "cases.key_rotation.finish"]
+    assert [a for a, _ in actions] == ["case_key.start_rotation", "case_key.finish_rotation"]
     finish = actions[-1][1]
     assert finish["rotated"] == 3 + 2 and finish["key"] == crypto.fingerprint(NEW)
     assert NEW not in str(actions) and OLD not in str(actions)
@@ -217,7 +217,7 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(old_key, cw, monkeypat
         call_command("rotate_case_key", "--no-progress")
     done = [t for t in raw_tokens() if crypto.is_current(t, (NEW,))]
     assert done and len(done) < len(raw_tokens())
-    assert AuditEvent.objects.filter(action="cases.key_rotation.interrupted").count() == 1
+    assert AuditEvent.objects.filter(action="case_key.interrupt_rotation").count() == 1
 
     monkeypatch.setattr(rotation, "rotate_row", real)
     result = rotation.rotate_case_key()

@@ -138,5 +138,5 @@ def test_organisation_admin_of_another_organisation_gets_an_empty_extract(cw, cl
     client.force_login(cw.users["org_admin"])  # Norrby kommun; the case is the police's
     response = client.post(reverse("case-access-log"), {"number": cw.pnr})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    event = AuditEvent.objects.filter(action="case.access_log").get()
+    event = AuditEvent.objects.filter(action="case.extract_access_log").get()
     assert event.details["cases"] == []

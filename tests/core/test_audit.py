@@ -10,7 +10,7 @@ from samverkan.core.models import AuditEvent
 @pytest.fixture
 def event(world):
     return audit.record(
-        "test.action", actor=world.users["coordinator"], obj=world.kommun, purpose="test"
+        "incident.export", actor=world.users["coordinator"], obj=world.kommun, purpose="test"
     )
 
 
@@ -24,7 +24,7 @@ def test_record_writes_who_what_and_object(event, world):
 def test_record_takes_actor_and_ip_from_request(rf, world):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
     request.user = world.users["reporter"]
-    e = audit.record("test.request", request=request)
+    e = audit.record("incident.export", request=request)
     assert (e.actor, e.ip) == (world.users["reporter"], "10.1.2.3")
 
 
@@ -32,7 +32,7 @@ def test_event_cannot_be_changed(event):
     event.action = "tampered"
     with pytest.raises(PermissionError):
         event.save()
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.action"
+    assert AuditEvent.objects.get(pk=event.pk).action == "incident.export"
 
 
 def test_event_cannot_be_deleted(event):
@@ -57,7 +57,7 @@ def test_superuser_cannot_edit_or_delete_in_admin(url_name, method, event, world
     url = reverse(url_name, args=[event.pk])
     response = getattr(client, method)(url, {"action": "tampered", "post": "yes"})
     assert response.status_code == 403
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.action"
+    assert AuditEvent.objects.get(pk=event.pk).action == "incident.export"
 
 
 def test_superuser_cannot_add_in_admin(world, client):
@@ -82,11 +82,11 @@ def test_api_has_no_audit_endpoint(world, client):
 
 
 def test_audit_page_shows_only_own_organisation(world, client):
-    audit.record("own.event", organisation=world.kommun)
-    audit.record("other.event", organisation=world.other)
+    audit.record("incident.create", organisation=world.kommun)
+    audit.record("incident.import", organisation=world.other)
     client.force_login(world.users["org_admin"])
     html = client.get(reverse("audit-log")).content.decode()
-    assert "own.event" in html and "other.event" not in html
+    assert "incident.create" in html and "incident.import" not in html
 
 
 # --------------------------------------------------------------------------- deleted users
@@ -98,13 +98,13 @@ def _rows():
 
 def test_deleting_a_user_leaves_every_audit_row_as_it_was(world):
     reporter = world.users["reporter"]
-    audit.record("test.by_reporter", actor=reporter, organisation=world.bostad)
-    audit.record("test.about_reporter", actor=world.users["coordinator"], obj=reporter)
+    audit.record("incident.create", actor=reporter, organisation=world.bostad)
+    audit.record("membership.change", actor=world.users["coordinator"], obj=reporter)
     before = _rows()
     reporter_id = reporter.pk
     reporter.delete()
     assert _rows() == before
-    event = AuditEvent.objects.get(action="test.by_reporter")
+    event = AuditEvent.objects.get(action="incident.create")
     assert (event.actor_id, event.actor_name) == (reporter_id, "rapportor")
 
 
@@ -112,7 +112,9 @@ def test_deleting_an_organisation_leaves_its_audit_rows_as_they_were(world):
     from samverkan.core.models import Organisation
 
     org = Organisation.objects.create(name="Nedlagd förening", kind="association")
-    audit.record("test.org", actor=world.users["sysadmin"], organisation=org)
+    audit.record(
+        "organisation.set_two_factor_policy", actor=world.users["sysadmin"], organisation=org
+    )
     before = _rows()
     org.delete()
     assert _rows() == before
@@ -122,7 +124,7 @@ def test_audit_pages_show_the_name_of_a_deleted_user(world, client):
     from django.contrib.auth import get_user_model
 
     gone = get_user_model().objects.create_user("slutat", password="pw-slutat")
-    event = audit.record("test.gone", actor=gone, organisation=world.kommun)
+    event = audit.record("user.sign_in", actor=gone, organisation=world.kommun)
     gone.delete()
     client.force_login(world.users["org_admin"])
     assert "slutat" in client.get(reverse("audit-log")).content.decode()
@@ -135,7 +137,7 @@ def test_audit_pages_show_the_name_of_a_deleted_user(world, client):
 
 def test_deleting_a_user_in_the_admin_records_it_and_keeps_their_events(world, client):
     reporter = world.users["reporter"]
-    audit.record("test.by_reporter", actor=reporter)
+    audit.record("incident.create", actor=reporter)
     before = _rows()
     client.force_login(world.users["sysadmin"])
     response = client.post(reverse("admin:auth_user_delete", args=[reporter.pk]), {"post": "yes"})
@@ -254,7 +256,7 @@ def test_making_a_superuser_in_the_admin_is_an_audit_event(world, client):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    event = AuditEvent.objects.get(action="user.privileges")
+    event = AuditEvent.objects.get(action="user.change_privileges")
     assert event.details["before"]["is_superuser"] is False
     assert event.details["after"]["is_superuser"] is True
     assert event.details["user"] == "samordnare" and event.actor == world.users["sysadmin"]

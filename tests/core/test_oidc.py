@@ -92,9 +92,9 @@ def test_mapped_group_lands_in_organisation_and_role(client, sso, world, django_
     assert [(m.organisation, m.role) for m in memberships] == [(world.kommun, "coordinator")]
     assert client.get("/").status_code == 200
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
-    for action in ("user.create", "membership.grant", "auth.login", "auth.sso"):
+    for action in ("user.create", "membership.grant", "user.sign_in", "user.sign_in_sso"):
         assert action in actions
-    sso_event = AuditEvent.objects.get(action="auth.sso")
+    sso_event = AuditEvent.objects.get(action="user.sign_in_sso")
     assert sso_event.details["issuer"] == sso.issuer
     assert sso_event.details["created"] is True
 
@@ -111,7 +111,7 @@ def test_memberships_follow_the_groups_at_every_login(client, sso, world, django
     assert list(officer.areas.all()) == [world.m1]
     revoked = AuditEvent.objects.get(action="membership.revoke")
     assert revoked.details["role"] == "coordinator"
-    assert AuditEvent.objects.get(action="auth.sso", details__created=False)
+    assert AuditEvent.objects.get(action="user.sign_in_sso", details__created=False)
 
 
 def test_unmapped_user_is_refused_without_an_account(client, sso, django_user_model):
@@ -121,7 +121,7 @@ def test_unmapped_user_is_refused_without_an_account(client, sso, django_user_mo
     assert NOT_MAPPED in response.content.decode()
     assert not django_user_model.objects.filter(username="anna.sso").exists()
     assert "_auth_user_id" not in client.session
-    failed = AuditEvent.objects.get(action="auth.login_failed")
+    failed = AuditEvent.objects.get(action="sign_in.fail")
     assert failed.details == {"method": "oidc", "reason": "not_mapped", "known_account": False}
 
 
@@ -210,7 +210,7 @@ def test_forged_id_token_is_refused(client, sso, forge, django_user_model):
     assert sso.token_requests == 1
     assert not django_user_model.objects.filter(username="anna.sso").exists()
     assert "_auth_user_id" not in client.session
-    failed = AuditEvent.objects.get(action="auth.login_failed")
+    failed = AuditEvent.objects.get(action="sign_in.fail")
     assert failed.details["method"] == "oidc"
     assert failed.details["reason"].startswith("invalid:")
 
@@ -242,7 +242,7 @@ def test_provider_error_is_refused(client, sso):
     client.get("/konto/sso/")
     response = client.get("/konto/sso/svar/?error=access_denied&state=x")
     assert response.status_code == 403
-    failed = AuditEvent.objects.get(action="auth.login_failed")
+    failed = AuditEvent.objects.get(action="sign_in.fail")
     assert failed.details["reason"] == "provider_error:access_denied"
 
 
@@ -312,7 +312,9 @@ def test_second_factor_only_when_the_provider_says_so(client, sso, settings):
     sign_in(client)
     request = type("R", (), {"session": client.session})()
     assert oidc.second_factor_by_idp(request)
-    assert AuditEvent.objects.filter(action="auth.sso").order_by("pk").last().details["amr"] == [
+    assert AuditEvent.objects.filter(action="user.sign_in_sso").order_by("pk").last().details[
+        "amr"
+    ] == [
         "pwd",
         "mfa",
     ]

@@ -122,7 +122,7 @@ def test_first_passkey_gives_recovery_codes_and_lets_the_session_in(client, offi
     assert device.confirmed and device.name == "Nyckel 1" and answer["id"] == device.pk
     assert two_factor.enrolled(officer) and not two_factor.has_app(officer)
     assert client.get(CASES).status_code == 200
-    event = AuditEvent.objects.get(action="auth.2fa_passkey_enrol")
+    event = AuditEvent.objects.get(action="passkey.enrol")
     assert event.actor == officer
     assert event.details == {"passkey": device.pk, "name": "Nyckel 1", "recovery_codes": 10}
 
@@ -141,7 +141,7 @@ def test_a_stolen_password_cannot_add_a_passkey(client, officer, settings):
     refused = post_json(client, "credential-registration-begin")
     assert refused.status_code == 403 and refused.json()["code"] == "user_not_verified"
     assert not WebAuthnCredential.objects.filter(user=officer).exists()
-    event = AuditEvent.objects.filter(action="auth.2fa_failed").last()
+    event = AuditEvent.objects.filter(action="two_factor.fail").last()
     assert event.actor == officer
     assert event.details == {
         "step": "passkey_enrol",
@@ -158,7 +158,7 @@ def test_a_passkey_from_another_origin_is_refused(client, officer):
     assert refused.status_code == 422
     assert not WebAuthnCredential.objects.exists()
     assert client.get(CASES).status_code == 302
-    assert "auth.2fa_failed" in actions(officer)
+    assert "two_factor.fail" in actions(officer)
 
 
 def test_anonymous_cannot_start_a_ceremony(client, world):
@@ -195,7 +195,7 @@ def test_passkey_is_the_second_factor_at_sign_in(client, officer):
     assert done.status_code == 200, done.content
     assert done.json()["redirect_url"] == CASES
     assert client.get(CASES).status_code == 200
-    used = AuditEvent.objects.get(action="auth.2fa_passkey_used")
+    used = AuditEvent.objects.get(action="passkey.use")
     assert used.actor == officer and used.details["passkey"] == key_pk(officer)
     assert WebAuthnCredential.objects.get(user=officer).last_used_at is not None
 
@@ -217,9 +217,9 @@ def test_another_users_passkey_does_not_sign_in(client, officer, world, django_u
     refused = authenticate(client, theirs)
     assert refused.status_code == 403 and refused.json()["code"] == "credential_user_mismatch"
     assert client.get(CASES).status_code == 302
-    failed = AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").last()
+    failed = AuditEvent.objects.filter(actor=officer, action="two_factor.fail").last()
     assert failed.details["step"] == "passkey_verify"
-    assert "auth.2fa_passkey_used" not in actions(officer)
+    assert "passkey.use" not in actions(officer)
 
 
 def test_a_signature_for_another_origin_does_not_sign_in(client, officer):
@@ -268,7 +268,7 @@ def test_owner_renames_and_removes_a_passkey_audited(client, officer):
     assert renamed.status_code == 302
     first.refresh_from_db()
     assert first.name == "Jobbdatorn"
-    event = AuditEvent.objects.get(action="auth.2fa_passkey_rename")
+    event = AuditEvent.objects.get(action="passkey.rename")
     assert event.details == {"passkey": first.pk, "before": "Nyckel 1", "after": "Jobbdatorn"}
     assert (
         client.post(
@@ -282,7 +282,7 @@ def test_owner_renames_and_removes_a_passkey_audited(client, officer):
     removed = client.post(reverse("two-factor-passkey-remove", args=[second.pk]))
     assert removed.status_code == 302
     assert list(WebAuthnCredential.objects.filter(user=officer)) == [first]
-    event = AuditEvent.objects.get(action="auth.2fa_passkey_remove")
+    event = AuditEvent.objects.get(action="passkey.remove")
     assert event.actor == officer and event.object_id == str(officer.pk)
     assert event.details == {
         "passkey": second.pk,
@@ -297,7 +297,7 @@ def test_the_last_passkey_of_a_required_role_stays(client, officer):
     response = client.post(reverse("two-factor-passkey-remove", args=[only.pk]), follow=True)
     assert "Lägg till en annan nyckel" in response.content.decode()
     assert WebAuthnCredential.objects.filter(pk=only.pk).exists()
-    assert "auth.2fa_passkey_remove" not in actions(officer)
+    assert "passkey.remove" not in actions(officer)
 
 
 def test_optional_user_removing_the_last_passkey_turns_two_factor_off(client, world):
@@ -309,7 +309,7 @@ def test_optional_user_removing_the_last_passkey_turns_two_factor_off(client, wo
     assert client.post(reverse("two-factor-passkey-remove", args=[only.pk])).status_code == 302
     assert not two_factor.enrolled(reporter)
     assert not StaticToken.objects.filter(device__user=reporter).exists()
-    event = AuditEvent.objects.get(action="auth.2fa_passkey_remove")
+    event = AuditEvent.objects.get(action="passkey.remove")
     assert event.details["recovery_codes_removed"] is True
 
 

@@ -47,7 +47,7 @@ def test_memberships_scoped(world):
 def test_audit_scoped_to_org_admins(world):
     from samverkan.core import audit
 
-    audit.record("x", organisation=world.kommun)
+    audit.record("incident.create", organisation=world.kommun)
     assert scope(AuditEvent.objects.all(), world.users["org_admin"]).count() == 1
     assert scope(AuditEvent.objects.all(), world.users["coordinator"]).count() == 0
 

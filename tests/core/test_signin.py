@@ -44,13 +44,13 @@ def test_twenty_wrong_passwords_lock_the_account_and_leave_audit_events(anna, cl
     assert "Inloggningen är spärrad" in refused.content.decode()
     assert not signed_in(client)
 
-    failures = events("auth.login_failed", actor=anna)
+    failures = events("sign_in.fail", actor=anna)
     assert len(failures) == 21
     assert all(e.ip == "127.0.0.1" and e.at is not None for e in failures)
     assert [e.details["during_lockout"] for e in failures] == [False] * 5 + [True] * 16
-    lockouts = events("auth.lockout", actor=anna)
+    lockouts = events("user.lock_out", actor=anna)
     assert len(lockouts) == 1 and lockouts[0].ip == "127.0.0.1"
-    assert not events("auth.login")
+    assert not events("user.sign_in")
 
 
 def test_lockout_holds_from_another_address_and_ends_after_reset(anna, client):
@@ -62,7 +62,7 @@ def test_lockout_holds_from_another_address_and_ends_after_reset(anna, client):
     response = attempt(client, anna.username, "pw-samordnare", ip="10.1.2.3")
     assert response.status_code == 302
     assert signed_in(client)
-    assert events("auth.login", actor=anna)[0].ip == "10.1.2.3"
+    assert events("user.sign_in", actor=anna)[0].ip == "10.1.2.3"
 
 
 def test_signing_in_with_ones_own_account_clears_no_one_elses_failures(world, anna, client):
@@ -115,13 +115,13 @@ def test_admin_login_is_locked_too(world, client):
         attempt(client, admin.username, f"fel-{i}", url="/admin/login/")
     refused = attempt(client, admin.username, "pw-admin", url="/admin/login/")
     assert refused.status_code == 429
-    assert len(events("auth.login_failed", actor=admin)) == 6
-    assert len(events("auth.lockout", actor=admin)) == 1
+    assert len(events("sign_in.fail", actor=admin)) == 6
+    assert len(events("user.lock_out", actor=admin)) == 1
 
 
 def test_unknown_names_are_not_written_to_the_log(world, client):
     attempt(client, "hemligt-lösenord-i-fel-fält", "x")
-    (event,) = events("auth.login_failed")
+    (event,) = events("sign_in.fail")
     assert event.actor is None and event.actor_name == ""
     assert "hemligt" not in str(event.details)
     assert event.details["known_account"] is False
@@ -130,8 +130,8 @@ def test_unknown_names_are_not_written_to_the_log(world, client):
 def test_login_and_logout_are_audited(anna, client):
     assert attempt(client, anna.username, "pw-samordnare", ip="10.9.8.7").status_code == 302
     client.post(reverse("logout"), REMOTE_ADDR="10.9.8.7")
-    (login,) = events("auth.login")
-    (logout,) = events("auth.logout")
+    (login,) = events("user.sign_in")
+    (logout,) = events("user.sign_out")
     assert login.actor == anna and logout.actor == anna
     assert login.ip == logout.ip == "10.9.8.7"
 
@@ -145,7 +145,7 @@ def test_org_admin_unlocks_a_member_and_it_is_audited(world, anna, client):
     assert reverse("account-unlock", args=[anna.pk]) in page.content.decode()
     response = client.post(reverse("account-unlock", args=[anna.pk]))
     assert response.status_code == 302
-    (event,) = events("auth.unlock")
+    (event,) = events("user.unlock")
     assert event.actor == admin and event.object_id == str(anna.pk)
     client.logout()
     assert attempt(client, anna.username, "pw-samordnare").status_code == 302
@@ -156,7 +156,7 @@ def test_an_admin_of_another_organisation_cannot_unlock(world, anna, client, dja
     Membership.objects.create(user=stranger, organisation=world.other, role=Role.ORG_ADMIN)
     client.force_login(stranger)
     assert client.post(reverse("account-unlock", args=[anna.pk])).status_code == 403
-    assert not events("auth.unlock")
+    assert not events("user.unlock")
 
 
 # --- passwords ------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_user_changes_own_password(anna, client):
     assert response["Location"] == reverse("password_change_done")
     anna.refresh_from_db()
     assert anna.check_password("Lingonris-Hallon-42")
-    assert events("auth.password_change", actor=anna)
+    assert events("user.change_password", actor=anna)
     assert signed_in(client)  # the session stays valid after one's own change
 
 
@@ -216,7 +216,7 @@ def test_idle_session_ends_and_is_audited(anna, client, settings):
     age_session(client, settings.SESSION_IDLE_TIMEOUT + 1)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and LOGIN in response["Location"]
-    assert events("auth.session_expired", actor=anna)
+    assert events("session.expire", actor=anna)
     assert not signed_in(client)
 
 
@@ -303,7 +303,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(world, client,
         HTTP_X_FORWARDED_FOR="198.51.100.8",
     )
     assert response.status_code == 302
-    failures = events("auth.login_failed")
+    failures = events("sign_in.fail")
     assert {e.ip for e in failures} == {"198.51.100.7"}
 
 

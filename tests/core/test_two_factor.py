@@ -105,7 +105,7 @@ def test_other_roles_follow_their_organisations_policy(world):
     assert not two_factor.requires_two_factor(other)
     # A reporter of the police is not either: the policy is per organisation.
     assert not two_factor.requires_two_factor(world.users["police_coordinator"])
-    event = AuditEvent.objects.get(action="security.two_factor_policy")
+    event = AuditEvent.objects.get(action="organisation.set_two_factor_policy")
     assert event.actor == world.users["org_admin"]
     assert event.details["after"] == ["coordinator", "steering"]
 
@@ -164,7 +164,7 @@ def test_enrolment_then_code_at_next_sign_in(client, officer, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     secret, codes = enrol(client, "handlaggare")
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert "auth.2fa_enrol" in actions(officer)
+    assert "two_factor.enrol" in actions(officer)
     assert client.get(CASES).status_code == 200
     # A new phone: enrolling again from the verified session replaces the app, audited.
     page = client.get(reverse("two-factor-enrol"))
@@ -172,7 +172,7 @@ def test_enrolment_then_code_at_next_sign_in(client, officer, settings):
     assert new_secret != secret
     assert client.post(reverse("two-factor-enrol"), {"code": totp(new_secret)}).status_code == 200
     assert TOTPDevice.objects.filter(user=officer, confirmed=True).count() == 1
-    event = AuditEvent.objects.filter(actor=officer, action="auth.2fa_enrol").first()
+    event = AuditEvent.objects.filter(actor=officer, action="two_factor.enrol").first()
     assert event.details == {"recovery_codes": 10, "replaced_apps": 1}
     secret = new_secret
 
@@ -185,7 +185,7 @@ def test_enrolment_then_code_at_next_sign_in(client, officer, settings):
     assert wrong.status_code == 400
     assert "Koden stämmer inte" in wrong.content.decode()
     assert client.get(CASES).status_code == 302
-    failed = AuditEvent.objects.filter(actor=officer, action="auth.2fa_failed").last()
+    failed = AuditEvent.objects.filter(actor=officer, action="two_factor.fail").last()
     assert failed is not None and failed.ip == "127.0.0.1"
 
     # The enrolment used this time step's code; the app's next one is accepted (tolerance).
@@ -218,7 +218,7 @@ def test_repeated_wrong_codes_are_throttled(client, officer):
     assert refused.status_code == 400
     assert "För många felaktiga koder" in refused.content.decode()
     assert AuditEvent.objects.filter(
-        actor=officer, action="auth.2fa_failed", details__throttled=True
+        actor=officer, action="two_factor.fail", details__throttled=True
     ).exists()
 
 
@@ -230,7 +230,7 @@ def test_recovery_code_works_once_and_is_audited(client, officer, settings):
     response = client.post(reverse("two-factor-verify"), {"code": codes[3].upper()})
     assert response.status_code == 302
     assert client.get(CASES).status_code == 200
-    used = AuditEvent.objects.get(actor=officer, action="auth.2fa_recovery_code_used")
+    used = AuditEvent.objects.get(actor=officer, action="recovery_code.use")
     assert used.details == {"left": 9}
     assert codes[3] not in StaticToken.objects.values_list("token", flat=True)
 
@@ -260,7 +260,7 @@ def test_new_recovery_codes_replace_the_old(client, officer):
         StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)
     ) == (set(new))
     assert not set(old) & set(new)
-    assert "auth.2fa_recovery_codes_new" in actions(officer)
+    assert "recovery_codes.renew" in actions(officer)
 
 
 def test_voluntary_enrolment_is_then_asked_for(client, world, settings):
@@ -284,7 +284,7 @@ def test_wrong_enrolment_code_is_refused_and_audited(client, officer):
     assert response.status_code == 400
     assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
     assert AuditEvent.objects.filter(
-        actor=officer, action="auth.2fa_failed", details__step="enrol"
+        actor=officer, action="two_factor.fail", details__step="enrol"
     ).exists()
     assert client.get(CASES).status_code == 302
 
@@ -310,7 +310,7 @@ def test_org_admin_resets_a_member_and_open_sessions_lose_verification(
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
     assert not StaticToken.objects.filter(device__user=officer).exists()
-    event = AuditEvent.objects.get(action="auth.2fa_reset")
+    event = AuditEvent.objects.get(action="two_factor.reset")
     assert event.actor == world.users["org_admin"] and event.object_id == str(officer.pk)
 
     # The officer's open session is no longer verified: back to enrolment.

@@ -107,4 +107,4 @@ def test_case_officer_enrols_a_passkey_and_signs_in_with_it(
 
     assert not violations, violations
     actions = set(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
-    assert {"auth.2fa_passkey_enrol", "auth.2fa_passkey_rename", "auth.2fa_passkey_used"} <= actions
+    assert {"passkey.enrol", "passkey.rename", "passkey.use"} <= actions

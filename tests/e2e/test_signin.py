@@ -74,6 +74,6 @@ def test_lockout_unlock_and_password_change(browser, page, live_server, people, 
     login(page, live_server, "anna", "Hjortronkräm-2027")
 
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-    assert actions.count("auth.login_failed") == settings.SIGNIN_FAILURE_LIMIT + 1
-    for action in ("auth.lockout", "auth.unlock", "auth.password_change", "auth.logout"):
+    assert actions.count("sign_in.fail") == settings.SIGNIN_FAILURE_LIMIT + 1
+    for action in ("user.lock_out", "user.unlock", "user.change_password", "user.sign_out"):
         assert action in actions

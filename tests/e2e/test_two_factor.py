@@ -84,4 +84,4 @@ def test_case_officer_enrols_and_signs_in_with_a_code(page, live_server, demo_wo
     screenshot(page, "two-factor-case-page")
 
     actions = set(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
-    assert {"auth.login", "auth.2fa_enrol", "auth.2fa_failed"} <= actions
+    assert {"user.sign_in", "two_factor.enrol", "two_factor.fail"} <= actions

@@ -101,7 +101,7 @@ def test_indicator_refresh_is_recorded_in_its_transaction(world, indicator, add_
     response = client.post(reverse("followup-indicator-refresh", args=[indicator.pk]))
     assert response.status_code == 302
     assert 5.0 in [v for _s, v, _r in _values(indicator)]
-    event = AuditEvent.objects.get(action="followup.indicator.refresh")
+    event = AuditEvent.objects.get(action="indicator.refresh")
     assert event.actor == world.users["coordinator"]
     assert event.object_id == str(indicator.pk)
 
@@ -111,7 +111,7 @@ def test_indicator_refresh_is_undone_when_its_audit_event_fails(
 ):
     add_incidents(world.m1, [_last_month_noon(1)] * 5)
     values, goals = _values(indicator), _goals(indicator)
-    audit_fails("followup.indicator.refresh")
+    audit_fails("indicator.refresh")
     client.force_login(world.users["coordinator"])
     with pytest.raises(AuditDown):
         client.post(reverse("followup-indicator-refresh", args=[indicator.pk]))
@@ -138,14 +138,14 @@ def test_attachment_is_recorded_in_its_transaction(world, entry, media, client):
     assert response.status_code == 302
     att = ExperienceAttachment.objects.get(entry=entry)
     assert att.name == "rapport.pdf" and att.file.read() == b"%PDF-1.4 rapport"
-    event = AuditEvent.objects.get(action="followup.experience.attach")
+    event = AuditEvent.objects.get(action="experience.attach")
     assert (event.actor, event.object_id) == (world.users["coordinator"], str(att.pk))
 
 
 def test_attachment_is_undone_with_its_file_when_its_audit_event_fails(
     world, entry, media, client, audit_fails
 ):
-    audit_fails("followup.experience.attach")
+    audit_fails("experience.attach")
     client.force_login(world.users["coordinator"])
     upload = SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 rapport")
     with pytest.raises(AuditDown):
@@ -173,10 +173,10 @@ def _bank_import(world):
 @pytest.mark.parametrize(
     "change,prefix,table",
     [
-        (_create_indicator, "followup.indicator.create", Indicator),
-        (_tertial, "followup.tertial", TertialReport),
-        (_new_entry, "followup.experience.create", ExperienceEntry),
-        (_bank_import, "followup.experience.create", ExperienceEntry),
+        (_create_indicator, "indicator.create", Indicator),
+        (_tertial, "tertial_report.", TertialReport),
+        (_new_entry, "experience.create", ExperienceEntry),
+        (_bank_import, "experience.create", ExperienceEntry),
     ],
     ids=["indicator", "tertial", "entry", "bank-import"],
 )

@@ -138,7 +138,7 @@ def test_indicator_refreshes_after_new_incidents(
     with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):
         add_incidents(world.m1, [moment] * 5)
     assert indicator.values.get(period_start=last_month).value == before + 5
-    event = AuditEvent.objects.get(action="followup.indicator.auto_refresh")
+    event = AuditEvent.objects.get(action="indicator.auto_refresh")
     assert event.details["indicators"] == [indicator.pk]
 
 

@@ -168,4 +168,4 @@ def test_create_goal_computes_baseline_and_writes_audit(world, series):
     assert g.baseline_value == 120
     assert (g.baseline_start, g.baseline_end) == (date(2024, 1, 1), date(2025, 1, 1))
     assert g.status == GoalStatus.REACHED
-    assert AuditEvent.objects.filter(action="followup.goal.create", object_id=str(g.pk)).exists()
+    assert AuditEvent.objects.filter(action="goal.create", object_id=str(g.pk)).exists()

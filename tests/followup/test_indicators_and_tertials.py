@@ -126,7 +126,7 @@ def test_tertial_snapshot(world, followed):
     assert snap["measures"][0]["status_label"] == "Pågår"
     # The indicators that follow the measure up are named with it.
     assert snap["measures"][0]["indicators"] == ["Skadegörelse i Norrby"]
-    assert AuditEvent.objects.filter(action="followup.tertial.create").exists()
+    assert AuditEvent.objects.filter(action="tertial_report.create").exists()
 
 
 def test_tertial_command_json_and_pdf(world, followed, tmp_path):

@@ -107,7 +107,7 @@ def test_feedback_reaches_the_reporter(world, cat, client):
     client.force_login(world.users["reporter"])
     html = client.get(reverse("incident-mine")).content.decode()
     assert "Tack, fastighetsägaren sanerar i veckan." in html
-    assert AuditEvent.objects.filter(action="incident.feedback").count() == 1
+    assert AuditEvent.objects.filter(action="incident.give_feedback").count() == 1
 
 
 def test_feedback_whose_author_was_removed_still_shows(world, cat, client):
@@ -217,7 +217,7 @@ def test_bulk_status(world, cat, client):
     client.force_login(world.users["coordinator"])
     client.post(reverse("incident-bulk-status"), {"ids": ids, "status": "closed"})
     assert set(Incident.objects.values_list("status", flat=True)) == {"closed"}
-    assert AuditEvent.objects.filter(action="incident.status").count() == 3
+    assert AuditEvent.objects.filter(action="incident.set_status").count() == 3
 
 
 def test_triage_filters(world, cat, client):

@@ -50,7 +50,7 @@ def test_create_with_pdf_and_followups(pw, client_for):
     download = client.get(reverse("agreement-document", args=[agreement.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
     assert 'filename="Avtal signerat.pdf"' in download["Content-Disposition"]
-    assert {"agreement.create", "agreement.followups", "agreement.document"} <= set(
+    assert {"agreement.create", "agreement.plan_followups", "agreement.download_document"} <= set(
         AuditEvent.objects.values_list("action", flat=True)
     )
 
@@ -119,7 +119,7 @@ def test_reminder_sent_once_to_coordinators(due, settings):
     soon.refresh_from_db()
     assert soon.reminded_at is not None
     assert send_due_reminders(today=today) == 0 and len(mail.outbox) == 1
-    event = AuditEvent.objects.get(action="agreement.reminder")
+    event = AuditEvent.objects.get(action="agreement.send_reminder")
     assert event.details == {"date": soon.date.isoformat(), "recipients": 2}
 
 

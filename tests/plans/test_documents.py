@@ -42,7 +42,7 @@ def test_cause_analysis_pdf_is_one_page(pw, client_for, tmp_path):
     text = pdf_text(response.content, tmp_path)
     assert "Orsaksanalys: Inbrott i källarförråd" in text and "Platsansvarig" in text
     assert text.count("\f") <= 1, "orsaksanalysen ska rymmas på en sida"
-    assert AuditEvent.objects.filter(action="cause_analysis.pdf").exists()
+    assert AuditEvent.objects.filter(action="cause_analysis.export").exists()
 
 
 def test_action_plan_pdf_and_xlsx(pw, client_for, tmp_path):

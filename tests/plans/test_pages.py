@@ -89,7 +89,7 @@ def test_create_problem_by_hand_with_visible_incidents_only(pw, client_for):
     assert problem.created_by == pw.users["coordinator"]
     assert audit_actions(object_id=str(problem.pk), object_type="plans.problem") == [
         "problem.create",
-        "problem.evidence",
+        "problem.attach_evidence",
     ]
 
 

@@ -39,7 +39,7 @@ def test_measure_status_changes_are_audited(pw):
         services.set_measure_status(pw.measure, workflow.CANCELLED, coord)
     pw.measure.refresh_from_db()
     assert pw.measure.status == workflow.DONE
-    events = AuditEvent.objects.filter(action="measure.status").order_by("id")
+    events = AuditEvent.objects.filter(action="measure.set_status").order_by("id")
     assert [e.details for e in events] == [
         {"from": "planned", "to": "ongoing"},
         {"from": "ongoing", "to": "done"},
@@ -62,7 +62,7 @@ def test_adopting_a_plan_needs_body_and_date(pw):
     )
     pw.plan.refresh_from_db()
     assert (pw.plan.status, pw.plan.adopted_by) == (workflow.ADOPTED, "Kommunfullmäktige")
-    assert audit_actions(action__startswith="action_plan") == ["action_plan.status"]
+    assert audit_actions(action__startswith="action_plan") == ["action_plan.set_status"]
 
 
 def test_problem_status_walks_the_table(pw):
@@ -70,7 +70,7 @@ def test_problem_status_walks_the_table(pw):
     for target in (workflow.PRIORITISED, workflow.ANALYSED, workflow.ADDRESSED, workflow.CLOSED):
         services.set_problem_status(pw.problem, target, coord)
     assert pw.problem.status == workflow.CLOSED
-    assert audit_actions(action="problem.status") == ["problem.status"] * 4
+    assert audit_actions(action="problem.set_status") == ["problem.set_status"] * 4
 
 
 def test_cause_analysis_keeps_all_six_sides_and_ordered_steps(pw):
@@ -111,7 +111,7 @@ def test_promise_publish_and_updates_are_audited(pw):
     assert audit_actions(action__startswith="promise") == [
         "promise.unpublish",
         "promise.publish",
-        "promise.update_add",
+        "promise.add_update",
     ]
 
 
@@ -130,4 +130,4 @@ def test_followups_replace_and_keep_reminder_state(pw):
     rows = list(pw.agreement.followups.order_by("date"))
     assert [r.date for r in rows] == [kept.date, date(2025, 8, 31)]
     assert rows[0].reminded_at is not None and rows[0].description == "Tertial 1"
-    assert audit_actions(action="agreement.followups") == ["agreement.followups"]
+    assert audit_actions(action="agreement.plan_followups") == ["agreement.plan_followups"]

@@ -79,7 +79,7 @@ def test_run_builds_a_draft_and_mails_the_coordinators(schedule, world):
     assert reverse("situation-detail", args=[report.pk]) in message.body
     schedule.refresh_from_db()
     assert schedule.last_period == "2025-03" and schedule.last_report == report
-    assert AuditEvent.objects.filter(action="situation.scheduled").count() == 1
+    assert AuditEvent.objects.filter(action="situation_schedule.run").count() == 1
 
 
 def test_running_twice_for_the_same_period_makes_one_draft(schedule):
@@ -173,9 +173,9 @@ def test_schedule_page_orders_pauses_and_deletes(coordinators, client_for):
     assert not ReportSchedule.objects.exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
-        "situation.schedule",
-        "situation.schedule_pause",
-        "situation.schedule_delete",
+        "situation_schedule.save",
+        "situation_schedule.pause",
+        "situation_schedule.delete",
     } <= actions
 
 
@@ -189,8 +189,8 @@ def test_a_run_killed_after_its_commit_leaves_the_draft_with_its_audit_event(sch
     with pytest.raises(SystemExit):
         scheduling.run_schedule(schedule.pk, "2025-03")
     assert SituationReport.objects.count() == 1
-    assert AuditEvent.objects.filter(action="situation.scheduled").count() == 1
+    assert AuditEvent.objects.filter(action="situation_schedule.run").count() == 1
     monkeypatch.undo()
     assert scheduling.run_schedule(schedule.pk, "2025-03") is None
     assert SituationReport.objects.count() == 1
-    assert AuditEvent.objects.filter(action="situation.scheduled").count() == 1
+    assert AuditEvent.objects.filter(action="situation_schedule.run").count() == 1

@@ -48,7 +48,7 @@ def test_assessment_approve_share_each_audited(report, world):
     assert report.status == "shared" and report.shared_at is not None
     assert actions(report) == [
         "situation.create",
-        "situation.assessment",
+        "situation.assess",
         "situation.approve",
         "situation.share",
     ]

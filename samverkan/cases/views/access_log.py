@@ -33,7 +33,7 @@ class AccessLogView(LoginRequiredMixin, PermissionRequiredMixin, View):
             ).select_related("organisation")
         )
         audit.record(
-            "case.access_log",
+            "case.extract_access_log",
             request=request,
             purpose=purposes.ACCESS_LOG,
             organisation=organisations.first(),
@@ -41,7 +41,11 @@ class AccessLogView(LoginRequiredMixin, PermissionRequiredMixin, View):
         )
         for case in cases:
             services.log_access(
-                case, request.user, purposes.ACCESS_LOG, action="case.access_log", request=request
+                case,
+                request.user,
+                purposes.ACCESS_LOG,
+                action="case.extract_access_log",
+                request=request,
             )
         events = list(services.access_events(cases))
         body = pdf.render(

@@ -46,7 +46,7 @@ class CaseListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 details={"hits": len(hits), "cases": [c.pk for c in hits]},
             )
             for case in hits:
-                services.log_access(case, request.user, purpose, action="case.search_hit")
+                services.log_access(case, request.user, purpose, action="case.open_search_hit")
                 purposes.remember(request, case.pk, purpose)
         return self.render_list(form, hits)
 
@@ -121,7 +121,7 @@ class CasePurposeView(CaseObjectMixin, View):
             return render(request, self.template_name, {"case": self.case, "form": form})
         purpose = form.purpose_text()
         purposes.remember(request, self.case.pk, purpose)
-        services.log_access(self.case, request.user, purpose, action="case.purpose")
+        services.log_access(self.case, request.user, purpose, action="case.state_purpose")
         target = request.POST.get("next") or request.GET.get("next") or ""
         if not target.startswith("/arenden/"):
             target = reverse("case-detail", args=[self.case.pk])
@@ -198,7 +198,7 @@ class CaseEditView(CaseObjectMixin, PurposeRequiredMixin, View):
         return form
 
     def get(self, request, pk):
-        services.log_access(self.case, request.user, self.purpose, action="case.edit_view")
+        services.log_access(self.case, request.user, self.purpose, action="case.view_for_edit")
         return render(request, self.template_name, {"form": self.form(), "case": self.case})
 
     def post(self, request, pk):

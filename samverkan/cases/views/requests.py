@@ -32,7 +32,7 @@ class RequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         user = self.request.user
         visible, incoming, outgoing = scope.requests_by_side(user)
         audit.record(
-            "case.request_list",
+            "information_request.list",
             request=self.request,
             purpose=purposes.OVERVIEW,
             details={"requests": [r.pk for r in visible]},
@@ -74,7 +74,7 @@ class RequestDetailView(RequestObjectMixin, TemplateView):
             req.case,
             request.user,
             purpose,
-            action="case.request_view",
+            action="information_request.view",
             request=request,
             organisation=req.to_organisation if side == "answering" else req.case.organisation,
             info_request=req.pk,

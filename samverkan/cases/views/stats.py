@@ -23,7 +23,7 @@ class StatsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         months = (form.is_valid() and form.cleaned_data.get("months")) or 6
         table = stats.outcome_table(scope.stats_cases(self.request.user), months=months)
         audit.record(
-            "case.statistics",
+            "case.view_statistics",
             request=self.request,
             purpose=purposes.STATISTICS,
             details={"months": months, "rows": len(table["rows"])},
