@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "samverkan.cases",
     "samverkan.plans",
     "samverkan.followup",
+    # Weekly meetings (veckomöte): above situation and plans, whose functions it reads.
+    "samverkan.meetings",
     # The load_demo command; top of the layers, since it fills every app.
     "samverkan.demo",
     # After the project's apps, so the audit receivers of samverkan.core see a failed
@@ -312,6 +314,10 @@ LEAFLET_CONFIG = {
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL").rstrip("/")
 REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "14"))
 AGREEMENT_MAX_UPLOAD_MB = int(env("AGREEMENT_MAX_UPLOAD_MB", "10"))
+# Import from the web (docs/importing.md): largest file, most rows, days an upload is kept.
+WEB_IMPORT_MAX_UPLOAD_MB = int(env("WEB_IMPORT_MAX_UPLOAD_MB", "20"))
+WEB_IMPORT_MAX_ROWS = int(env("WEB_IMPORT_MAX_ROWS", "200000"))
+WEB_IMPORT_KEEP_DAYS = int(env("WEB_IMPORT_KEEP_DAYS", "7"))
 
 # The country decides the projected CRS that point analyses use (metres).
 COUNTRY = env("SAMVERKAN_COUNTRY", "SE")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("uppfoljning/", include("samverkan.followup.urls")),
     path("arenden/", include("samverkan.cases.urls")),
     path("planer/", include("samverkan.plans.urls")),
+    path("moten/", include("samverkan.meetings.urls")),
     path("lagesbild/", include("samverkan.situation.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),
     path("", include("samverkan.core.urls")),
