@@ -58,6 +58,10 @@ class Action(models.TextChoices):
     # Incidents
     INCIDENT_CREATE = "incident.create", _("Händelse rapporterad")
     INCIDENT_IMPORT = "incident.import", _("Händelser importerade")
+    INCIDENT_IMPORT_UPLOAD = "incident.import_upload", _("Importfil uppladdad")
+    INCIDENT_IMPORT_CHECK = "incident.import_check", _("Importfil provkörd")
+    INCIDENT_IMPORT_QUEUE = "incident.import_queue", _("Import startad i bakgrunden")
+    INCIDENT_IMPORT_MAPPING = "incident.import_mapping", _("Importmappning sparad")
     INCIDENT_EXPORT = "incident.export", _("Händelser exporterade")
     INCIDENT_SET_STATUS = "incident.set_status", _("Händelsens status ändrad")
     INCIDENT_GIVE_FEEDBACK = "incident.give_feedback", _("Återkoppling till rapportör")

@@ -322,3 +322,7 @@ class AreaIndexVersion(models.Model):
     """
 
     version = models.BigIntegerField(default=0)
+
+
+# The web import's records live in their own module; imported here so Django finds them.
+from samverkan.incidents.web_import_models import ImportMapping, WebImport  # noqa: F401
