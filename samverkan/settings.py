@@ -346,7 +346,8 @@ SPECTACULAR_SETTINGS = {
         "Samverkan's REST API for local crime prevention. Read: areas, organisations, "
         "incidents, situation reports (lägesbilder, each version's figures exactly as stored "
         "and approved, small counts already suppressed in shared and public pictures), "
-        "problems, action plans, measures, citizen promises, indicators and their values. "
+        "problems, action plans, measures, citizen promises, indicators and their values, "
+        "weekly meetings and their short-term actions. "
         "Write: incident reports (POST /api/incidents/) and the values of external "
         "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period). "
         "Every answer is scoped like the pages; sign in with a session or a token "
@@ -363,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "ActionPlanStatusEnum": "samverkan.plans.workflow.PLAN_STATUSES",
         "MeasureStatusEnum": "samverkan.plans.workflow.MEASURE_STATUSES",
         "PromiseStatusEnum": "samverkan.plans.models.PromiseStatus",
+        "MeetingStatusEnum": "samverkan.meetings.workflow.MEETING_STATUSES",
+        "MeetingActionStatusEnum": "samverkan.meetings.workflow.ACTION_STATUSES",
     },
 }
 

@@ -12,6 +12,7 @@ from samverkan.api import views
 from samverkan.core import api as core_api
 from samverkan.followup import api as followup_api
 from samverkan.incidents import api as incidents_api
+from samverkan.meetings import api as meetings_api
 from samverkan.plans import api as plans_api
 from samverkan.situation import api as situation_api
 
@@ -30,6 +31,8 @@ router.register("indicators", followup_api.IndicatorViewSet, basename="api-indic
 router.register(
     "indicator-values", followup_api.IndicatorValueViewSet, basename="api-indicator-value"
 )
+router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
+router.register("meeting-actions", meetings_api.MeetingActionViewSet, basename="api-meeting-action")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

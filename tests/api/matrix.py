@@ -37,16 +37,23 @@ MATRIX: dict[str, tuple] = {
     "api-indicator-values": (_pk("api_indicator"), OBJECT),
     "api-indicator-value-list": (None, LIST),
     "api-indicator-value-detail": (_pk("api_value"), OBJECT),
+    "api-meeting-list": (None, LIST),
+    "api-meeting-detail": (_pk("api_meeting"), OBJECT),
+    "api-meeting-action-list": (None, LIST),
+    "api-meeting-action-detail": (_pk("api_meeting_action"), OBJECT),
 }
 
 
 def extend_world(world):
-    """An external indicator of Norrby with one value, written through the service."""
-    from datetime import date
+    """An external indicator of Norrby with one value, and a weekly meeting of Norrby with
+    a prioritised place and a short-term action, all made through the services."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
 
     from samverkan.followup import services
     from samverkan.followup.models import Indicator
     from samverkan.followup.values import ValueRow, store_values
+    from samverkan.meetings import services as meetings
 
     coordinator = world.users["coordinator"]
     world.api_indicator = services.create_indicator(
@@ -60,3 +67,25 @@ def extend_world(world):
     )
     store_values(world.api_indicator, [ValueRow(date(2024, 1, 1), 310.0, months=12)], coordinator)
     world.api_value = world.api_indicator.values.get()
+    series = meetings.create_series(
+        world.p1, coordinator, name="Veckomöte Norrby", weekday=1, at=time(9, 0)
+    )
+    world.api_meeting = meetings.create_meeting(
+        series, coordinator, starts_at=datetime(2026, 8, 18, 9, tzinfo=ZoneInfo("Europe/Stockholm"))
+    )
+    meetings.add_place(
+        world.api_meeting,
+        coordinator,
+        name="Torget",
+        reason="Skadegörelse kvällstid",
+        organisation=world.polis,
+        when="fredag kväll",
+        area=world.m1,
+    )
+    world.api_meeting_action = meetings.add_action(
+        world.api_meeting,
+        coordinator,
+        title="Laga belysningen vid torget",
+        owner_organisation=world.kommun,
+        due_date=date(2026, 8, 25),
+    )
