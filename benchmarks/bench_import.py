@@ -1,33 +1,45 @@
-"""Import benchmark: ``import_incidents`` end to end against a bare ``executemany``.
+"""Import benchmark: ``import_incidents`` end to end on SQLite and PostgreSQL.
 
 A synthetic CSV of point incidents (random points inside the bundled Swedish municipality
-polygons, random times and categories) is imported into a fresh SQLite database through
-the command's own code path: parsing, validation, masking, projection, H3, area assignment,
-duplicate check and insertion in one transaction. The reference inserts the very rows the
-import produced (read back, deleted, inserted again) with one ``executemany`` per table in
-one transaction, so the ratio says what the import costs beyond writing its rows. The
-police events archive (../shared/data/se-police-events.jsonl.gz) is imported too.
+polygons, random times and categories) is imported into a fresh database through the
+command's own code path: parsing, validation, masking, projection, H3, area assignment,
+duplicate check and insertion in one transaction. The reference, measured in the same run
+on the same database, writes the very rows the import produced (read back, deleted,
+written again in one transaction): on SQLite one ``executemany`` per table, on PostgreSQL
+one bare ``COPY`` per table. The ratio says what the import costs beyond writing its rows.
+The police events archive (../shared/data/se-police-events.jsonl.gz) is imported too.
 
-Run: ``python -m benchmarks.bench_import [N]`` (default N = 1,000,000).
+Each database runs in a child process (Django is set up once per process). PostgreSQL is
+the server named by ``BENCH_DATABASE_URL``, else a throw-away one started from the
+installed binaries (``tools/run_tests.py``).
+
+Run: ``python -m benchmarks.bench_import [N] [--backend sqlite|postgres|all]``
+(default N = 1,000,000).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
 POLICE = SHARED / "se-police-events.jsonl.gz"
-TARGET_ROWS_PER_S = 30_000
+TARGETS = {"sqlite": 15_000, "postgresql": 50_000}  # rows/s, end to end
 TARGET_POLICE_S = 10.0
 
 
-def setup_django(data_dir: str) -> None:
+def setup_django(data_dir: str, url: str | None) -> None:
     os.environ["SAMVERKAN_DATA"] = data_dir
     os.environ.pop("DATABASE_URL", None)
+    if url:
+        os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "samverkan.settings"
     import django
 
@@ -86,19 +98,12 @@ def write_csv(path: Path, n: int, seed: int = 1) -> None:
     with path.open("w", encoding="cp1252", newline="") as fh:
         fh.write("Tidpunkt;Longitud;Latitud;Kategori;Beskrivning\r\n")
         for i in range(n):
-            t = times[i].replace("T", " ")
-            fh.write(
-                f"{t};{lon[i]:.6f};{lat[i]:.6f};{labels[cats[i]]};{texts[i % 4]}\r\n".replace(
-                    ".", ",", 2
-                )
-                if i % 2
-                else f"{t};{lon[i]:.6f};{lat[i]:.6f};{labels[cats[i]]};{texts[i % 4]}\r\n"
-            )
+            line = f"{times[i].replace('T', ' ')};{lon[i]:.6f};{lat[i]:.6f};{labels[cats[i]]};"
+            # Half the rows with decimal commas, as Swedish Excel writes them.
+            fh.write((line.replace(".", ",", 2) if i % 2 else line) + f"{texts[i % 4]}\r\n")
 
 
 def import_file(*args: str) -> tuple[float, str]:
-    import io
-
     from django.core.management import call_command
 
     out = io.StringIO()
@@ -107,17 +112,16 @@ def import_file(*args: str) -> tuple[float, str]:
     return time.perf_counter() - start, out.getvalue().strip()
 
 
-def executemany_reference(source: str) -> tuple[float, float]:
-    """Time a bare executemany of the imported rows into the same tables.
+def bare_write_reference(source: str) -> float:
+    """Seconds to write the imported rows again with the database's plain bulk write.
 
-    Twice: into the tables as they are (indexes maintained row by row), and the way the
-    import's bulk mode writes (secondary indexes dropped, rows inserted, indexes rebuilt,
-    in one transaction). Returns both times in seconds.
+    SQLite: one ``executemany`` per table; PostgreSQL: one ``COPY`` per table. Both into the
+    same tables with all their indexes, in one transaction.
     """
     from django.db import connection, transaction
 
     with connection.cursor() as cur:
-        cur.execute("SELECT * FROM incidents_incident WHERE source = %s", [source])
+        cur.execute("SELECT * FROM incidents_incident WHERE source = %s ORDER BY id", [source])
         inc_cols = [c[0] for c in cur.description]
         incidents = cur.fetchall()
         cur.execute(
@@ -127,106 +131,152 @@ def executemany_reference(source: str) -> tuple[float, float]:
         )
         link_cols = [c[0] for c in cur.description]
         links = cur.fetchall()
-
-    def delete():
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM incidents_incidentarea WHERE incident_id IN "
+            "(SELECT id FROM incidents_incident WHERE source = %s)",
+            [source],
+        )
+        cur.execute("DELETE FROM incidents_incident WHERE source = %s", [source])
+    if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            # Deleting an incident makes SQLite look for incidents that name it as
-            # duplicate_of, a column without an index: a scan per deleted row. These rows
-            # reference nothing, so the check is off for the clean-up (on for the insert).
-            cur.execute("PRAGMA foreign_keys = OFF")
-            cur.execute(
-                "DELETE FROM incidents_incidentarea WHERE incident_id IN "
-                "(SELECT id FROM incidents_incident WHERE source = %s)",
-                [source],
-            )
-            cur.execute("DELETE FROM incidents_incident WHERE source = %s", [source])
-            cur.execute("PRAGMA foreign_keys = ON")
-
-    def insert_sql(table, cols):
-        names = ", ".join(f'"{c}"' for c in cols)
-        return f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
-
-    def timed(rebuild: bool) -> float:
-        delete()
-        start = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cur:
-            indexes = []
-            if rebuild:
-                cur.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
-                    "NULL AND tbl_name IN ('incidents_incident', 'incidents_incidentarea')"
-                )
-                indexes = cur.fetchall()
-                for name, _ in indexes:
-                    cur.execute(f'DROP INDEX "{name}"')
-            cur.executemany(insert_sql("incidents_incident", inc_cols), incidents)
-            cur.executemany(insert_sql("incidents_incidentarea", link_cols), links)
-            for _, sql in indexes:
-                cur.execute(sql)
-        return time.perf_counter() - start
-
-    return timed(rebuild=False), timed(rebuild=True)
+            cur.execute("VACUUM incidents_incident")
+            cur.execute("VACUUM incidents_incidentarea")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        for table, cols, rows in (
+            ("incidents_incident", inc_cols, incidents),
+            ("incidents_incidentarea", link_cols, links),
+        ):
+            names = ", ".join(cols)
+            if connection.vendor == "postgresql":
+                with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(cols))
+                cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    return time.perf_counter() - start
 
 
-def main(n: int) -> None:
+def run_backend(n: int, csv_path: Path, url: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as tmp:
-        setup_django(tmp)
+        setup_django(tmp, url)
+        from django.db import connection
+
         load_areas()
-        path = Path(tmp) / "incidents.csv"
-        t0 = time.perf_counter()
-        write_csv(path, n)
-        print(f"generated {n:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
+        if not csv_path.exists():
+            write_csv(csv_path, n)
+        from samverkan.incidents.importers.tabular import TabularReader
 
+        start = time.perf_counter()
+        list(TabularReader(csv_path, "csv", source="read-only").rows())
+        reading = time.perf_counter() - start
         load = os.getloadavg()[0]
-        seconds, summary = import_file(str(path), "--format", "csv", "--source", "bench")
-        rate = n / seconds
-        print(f"import: {seconds:.1f} s, {rate:,.0f} rows/s — {summary}", flush=True)
-        again, summary2 = import_file(str(path), "--format", "csv", "--source", "bench")
-        print(f"re-import (all duplicates): {again:.1f} s — {summary2}", flush=True)
-        bare, bare_rebuilt = executemany_reference("bench")
-        print(f"bare executemany: {bare:.1f} s ({n / bare:,.0f} rows/s)", flush=True)
-        print(f"bare executemany, indexes rebuilt: {bare_rebuilt:.1f} s", flush=True)
-
-        police_line = "police events file not found (../shared/data)."
+        seconds, summary = import_file(str(csv_path), "--format", "csv", "--source", "bench")
+        print(f"{connection.vendor}: import {seconds:.1f} s — {summary}", flush=True)
+        again, _ = import_file(str(csv_path), "--format", "csv", "--source", "bench")
+        bare = bare_write_reference("bench")
+        print(f"{connection.vendor}: re-import {again:.1f} s, bare write {bare:.1f} s", flush=True)
+        police = None
         if POLICE.exists():
-            p_seconds, p_summary = import_file(str(POLICE), "--format", "polisen")
-            police_line = (
-                f"| Police events archive ({p_summary.split(' ')[0]} events) | "
-                f"{p_seconds:.1f} s | under {TARGET_POLICE_S:.0f} s | "
-                f"{'met' if p_seconds < TARGET_POLICE_S else 'MISSED'} |"
-            )
-            print(f"police events: {p_seconds:.1f} s — {p_summary}", flush=True)
+            police = import_file(str(POLICE), "--format", "polisen")
+        return {
+            "vendor": connection.vendor,
+            "n": n,
+            "seconds": seconds,
+            "reading": reading,
+            "again": again,
+            "bare": bare,
+            "load": load,
+            "police": police,
+        }
 
-    markdown = f"""## Incident import (`import_incidents`)
 
-End to end through the command's code path into SQLite (file database, WAL): read and
-validate a Swedish-Excel CSV (semicolons, half the rows with decimal commas, cp1252), map
-categories by label, mask free text, project to SWEREF 99 TM, H3 cell, point-in-polygon
-against the 290 municipalities and 21 counties, duplicate check, insert incidents and area
-links in one transaction (in bulk mode: secondary indexes rebuilt at the end, see
-docs/importing.md); the file is read in a child process on the second core while the
-import stores what it has read, and a writer thread runs SQLite's multi-row inserts.
-References, measured in the same run: a bare `executemany` of the same rows into the
-same tables (one statement execution per row, one thread), once with their indexes
-maintained row by row and once with the indexes dropped and rebuilt as bulk mode does.
-Times vary by up to a fifth from run to run on this shared machine, the references as
-much as the import. Load average when the import started: {load:.1f} (2 cores; other work runs on the machine).
+def run_child(n: int, csv_path: Path, url: str | None) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        out = Path(fh.name)
+    args = [sys.executable, "-m", "benchmarks.bench_import", str(n), "--child", str(csv_path)]
+    subprocess.run([*args, str(out), url or ""], cwd=ROOT, check=True)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return result
 
-| Measure | Result | Target | |
-|---|---|---|---|
-| {n:,} point incidents | {seconds:.1f} s, **{rate:,.0f} rows/s** | ≥ {TARGET_ROWS_PER_S:,} rows/s | {"met" if rate >= TARGET_ROWS_PER_S else "MISSED"} |
-| Bare `executemany` of the same rows | {bare:.1f} s ({n / bare:,.0f} rows/s) | | |
-| Import / bare insert | {seconds / bare:.2f}× | | |
-| Bare `executemany`, indexes dropped and rebuilt | {bare_rebuilt:.1f} s ({n / bare_rebuilt:,.0f} rows/s) | | |
-| Import / that | {seconds / bare_rebuilt:.2f}× | | |
-| Re-import of the same file (all duplicates) | {again:.1f} s | | |
-{police_line}
-"""
+
+def markdown(results: list[dict]) -> str:
+    lines = [
+        "## Incident import (`import_incidents`)",
+        "",
+        (
+            "End to end through the command's code path, in one process: read and validate a "
+            "Swedish-Excel CSV (semicolons, half the rows with decimal commas, cp1252), map "
+            "categories by label, mask free text, project to SWEREF 99 TM, H3 cell, "
+            "point-in-polygon against the 290 municipalities and 21 counties, duplicate check, "
+            "insert incidents and area links in one transaction (docs/importing.md, "
+            '"Performance"). SQLite: a file database (WAL), multi-row inserts; PostgreSQL '
+            "(a throw-away local server, fsync off): COPY into a staging table, one set-based "
+            "insert. Reference, same run, same database: the bare write of the same rows into "
+            "the same indexed tables (SQLite: `executemany`; PostgreSQL: `COPY`). Times vary "
+            "by a fifth or more from run to run on this shared machine."
+        ),
+        "",
+        (
+            "| Database | Rows | Import | Target | | Of it, reading the file | Bare write "
+            "(reference) | Import / reference | Re-import (all duplicates) | Police archive |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        rate = r["n"] / r["seconds"]
+        target = TARGETS[r["vendor"]]
+        police = "not found"
+        if r["police"]:
+            p_seconds, p_summary = r["police"]
+            ok = "met" if p_seconds < TARGET_POLICE_S else "MISSED"
+            police = f"{p_summary.split(' ')[0]} events, {p_seconds:.1f} s ({ok}, < 10 s)"
+        lines.append(
+            f"| {r['vendor']} | {r['n']:,} | {r['seconds']:.1f} s, **{rate:,.0f} rows/s** | "
+            f"≥ {target:,} rows/s | {'met' if rate >= target else 'MISSED'} | "
+            f"{r['reading']:.1f} s | {r['bare']:.1f} s ({r['n'] / r['bare']:,.0f} rows/s) | "
+            f"{r['seconds'] / r['bare']:.2f}× | {r['again']:.1f} s | {police} |"
+        )
+    loads = ", ".join(f"{r['vendor']} {r['load']:.1f}" for r in results)
+    lines += ["", f"Load average when each import started: {loads} (2 cores, shared)."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    if "--child" in argv:
+        i = argv.index("--child")
+        csv_path, out, url = Path(argv[i + 1]), Path(argv[i + 2]), argv[i + 3] or None
+        out.write_text(json.dumps(run_backend(int(argv[0]), csv_path, url)), encoding="utf-8")
+        return
+    n = int(argv[0]) if argv and argv[0].isdigit() else 1_000_000
+    backend = argv[argv.index("--backend") + 1] if "--backend" in argv else "all"
+    results = []
+    with tempfile.TemporaryDirectory(prefix="samverkan-bench-csv-") as tmp:
+        csv_path = Path(tmp) / "incidents.csv"
+        if backend in ("sqlite", "all"):
+            results.append(run_child(n, csv_path, None))
+        if backend in ("postgres", "all"):
+            url = os.environ.get("BENCH_DATABASE_URL")
+            if url:
+                results.append(run_child(n, csv_path, url))
+            else:
+                from tools.run_tests import pg_bindir, temporary_postgres
+
+                bindir = pg_bindir()
+                if bindir is None:
+                    print("PostgreSQL: no server and no binaries; skipped.", flush=True)
+                else:
+                    with temporary_postgres(bindir) as temp_url:
+                        results.append(run_child(n, csv_path, temp_url))
     from benchmarks._report import write_section
 
-    write_section("import", markdown)
-    print(markdown)
+    text = markdown(results)
+    write_section("import", text)
+    print(text)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    main(sys.argv[1:])

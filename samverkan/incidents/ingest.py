@@ -486,24 +486,16 @@ class _PostgreSQL:
         cols = ", ".join(f.column for f in run.fields)
         constants = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in run.constant_fields)
 
-        def absent(column: str) -> str:
-            # The unique index's own expressions and condition, so that it can be used.
-            return (
-                f"NOT EXISTS (SELECT 1 FROM {incident} i WHERE NOT (s.{column} = '') "
-                f"AND i.source = s.source AND COALESCE(i.organisation_id, 0) = "
-                f"COALESCE(s.organisation_id, 0) AND NOT (i.{column} = '') "
-                f"AND i.{column} = s.{column})"
-            )
-
-        # ON CONFLICT covers a row committed by another transaction meanwhile; its links
-        # are skipped with it.
+        # The unique indexes find the keys already stored, row by row (ON CONFLICT checks
+        # them before it writes), whatever the statistics: the staging table has fresh ones,
+        # the incident table may be ten times larger than its last ANALYZE says.
+        cursor.execute(f"ANALYZE {STAGE}")
         cursor.execute(
             f"""
             WITH inserted AS (
                 INSERT INTO {incident} (id, {cols}, {", ".join(run.constant_cols)})
                 SELECT s.id, {", ".join(f"s.{f.column}" for f in run.fields)}, {constants}
-                FROM {STAGE} s WHERE {absent("external_id")} AND {absent("content_hash")}
-                ON CONFLICT DO NOTHING RETURNING id
+                FROM {STAGE} s ON CONFLICT DO NOTHING RETURNING id
             ), linked AS (
                 INSERT INTO {IncidentArea._meta.db_table}
                     (incident_id, area_id, {", ".join(_COPIED)}, is_duplicate)
