@@ -23,6 +23,14 @@ class IncidentsConfig(AppConfig):
 
         area_links_requested.connect(on_area_links_requested, dispatch_uid="incidents-link-own")
 
+        from samverkan.core import account_sections
+        from samverkan.incidents.triage_views import account_section
+
+        account_sections.register(account_section)
         navigation.register(_("Rapportera"), "incident-report", "incidents.add_incident", 10)
         navigation.register(_("Mina rapporter"), "incident-mine", "incidents.add_incident", 11)
         navigation.register(_("Händelser"), "incident-triage", "incidents.triage", 20)
+        # Registers the import's permission rule.
+        from samverkan.incidents import web_import  # noqa: F401
+
+        navigation.register(_("Importera"), "incident-import", "incidents.import", 21)

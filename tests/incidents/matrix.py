@@ -21,6 +21,28 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.incident.pk, "action": "feedback"},
         {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404},
     ),
+    # Imports from the web: the Norrby partnership's coordinators only.
+    "incident-import": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "incident-import-detail": (
+        lambda w: {"pk": w.web_import.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
+    "incident-import-check": (
+        lambda w: {"pk": w.web_import.pk},
+        {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405},
+    ),
+    "incident-import-start": (
+        lambda w: {"pk": w.web_import.pk},
+        {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405},
+    ),
+    "incident-import-progress": (
+        lambda w: {"pk": w.web_import.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
+    "incident-import-rejects": (
+        lambda w: {"pk": w.web_import.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
     "api-incident-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
     "api-incident-detail": (
         lambda w: {"pk": w.incident.pk},
@@ -47,3 +69,14 @@ def extend_world(world):
         reporter_id=world.users["reporter"].pk,
     )
     world.incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
+    # An uploaded file of the housing company with a rejects file, in Norrby.
+    from django.core.files.base import ContentFile
+
+    from samverkan.incidents.models import WebImport
+
+    job = WebImport(
+        partnership=world.p1, organisation=world.bostad, file_name="m.csv", fmt="csv", source="m"
+    )
+    job.rejects_file.save("imports/m.rejects.csv", ContentFile(b"rad;kolumn;orsak\n"), save=False)
+    job.save()
+    world.web_import = job
