@@ -344,8 +344,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Samverkan API",
     "DESCRIPTION": (
         "Samverkan's REST API for local crime prevention. Read: areas, organisations, "
-        "incidents, situation reports (lägesbilder, each version's figures exactly as stored "
-        "and approved, small counts already suppressed in shared and public pictures), "
+        "incidents, situation reports (lägesbilder: each version's figures exactly as stored, "
+        "frozen once approved, small counts already suppressed in shared and public pictures), "
         "problems, action plans, measures, citizen promises, indicators and their values, "
         "weekly meetings and their short-term actions. "
         "Write: incident reports (POST /api/incidents/) and the values of external "

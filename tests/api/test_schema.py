@@ -60,3 +60,36 @@ def test_every_list_documents_its_filters():
     for path, names in expected.items():
         documented = {p["name"] for p in schema["paths"][path]["get"].get("parameters", [])}
         assert names <= documented, (path, names - documented)
+
+
+def test_the_description_names_only_what_exists(settings):
+    """Every "METHOD /path/" the schema's description promises is an operation of the
+    schema, and every resource of the router is named in it."""
+    from samverkan.api.urls import router
+
+    description = settings.SPECTACULAR_SETTINGS["DESCRIPTION"]
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    promised = re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/[\w/{}-]+/)", description)
+    assert promised
+    for method, path in promised:
+        assert method.lower() in schema["paths"].get(path, {}), (method, path)
+    for path in re.findall(r"(/arenden/api/)", description):
+        assert any(p.startswith(path) for p in schema["paths"]), path
+    words = {
+        "areas": "areas",
+        "organisations": "organisations",
+        "incidents": "incidents",
+        "situation-reports": "situation reports",
+        "problems": "problems",
+        "action-plans": "action plans",
+        "measures": "measures",
+        "promises": "citizen promises",
+        "indicators": "indicators",
+        "indicator-values": "their values",
+        "meetings": "weekly meetings",
+        "meeting-actions": "short-term actions",
+    }
+    prefixes = {prefix for prefix, _viewset, _basename in router.registry}
+    assert prefixes == set(words), "a new resource: name it in SPECTACULAR_SETTINGS too"
+    for prefix in prefixes:
+        assert words[prefix] in description, prefix
