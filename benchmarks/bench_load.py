@@ -434,6 +434,11 @@ def run_backend(name: str, url: str | None, args) -> dict:
         finally:
             inst.stop()
         stored = inst.stored_markers()
+        if load.errors:
+            # The server's side of the errors (timeouts, tracebacks) outlives the run.
+            kept = Path(tempfile.gettempdir()) / f"samverkan-load-{name}-serve.log"
+            kept.write_bytes(inst.log_path.read_bytes())
+            print(f"[{name}] fel: serverns logg sparad i {kept}", flush=True)
     lost = sorted(m for m in load.acknowledged if stored.get(m, 0) == 0)
     doubled = sorted(m for m, n in stored.items() if n > 1)
     requests = sum(len(v) for v in load.latencies.values()) + sum(
