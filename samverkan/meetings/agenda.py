@@ -160,6 +160,16 @@ def flagged_places(partnership: Partnership, end: datetime, weeks: int = FLAG_WE
     start_at = datetime.combine(first, datetime.min.time(), zone)
     end_at = datetime.combine(end_day, datetime.min.time(), zone)
     out = {"weeks": weeks, "repeat_places": [], "near_repeat": [], "hotspots": []}
+    points = Incident.objects.filter(
+        partnership_filter([partnership]),
+        occurred_from__gte=start_at,
+        occurred_from__lt=end_at,
+        lon__isnull=False,
+        is_summary=False,
+    )
+    if not points.exists():
+        # Nothing to flag: the lägesbild's full build costs a second for no place.
+        return out
     for area in _root_areas(partnership):
         figures = build_figures(
             area,

@@ -12,13 +12,13 @@ urlpatterns = [
     path("<int:pk>/anteckningar/", views.NotesView.as_view(), name="meeting-notes"),
     path("<int:pk>/plats/", views.PlaceAddView.as_view(), name="meeting-place-add"),
     path(
-        "<int:pk>/plats/<int:place>/ta-bort/",
+        "plats/<int:pk>/ta-bort/",
         views.PlaceRemoveView.as_view(),
         name="meeting-place-remove",
     ),
     path("<int:pk>/atgard/", views.ActionAddView.as_view(), name="meeting-action-add"),
     path(
-        "<int:pk>/atgard/<int:action>/",
+        "atgard/<int:pk>/uppfoljning/",
         views.ActionUpdateView.as_view(),
         name="meeting-action-update",
     ),

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from samverkan.meetings.forms import (
     PlaceForm,
     SeriesForm,
 )
-from samverkan.meetings.models import Meeting, MeetingSeries, PrioritisedPlace
+from samverkan.meetings.models import Meeting, MeetingAction, MeetingSeries, PrioritisedPlace
 
 
 def incident_list_url(partnership_id: int, ids) -> str:
@@ -225,30 +225,38 @@ class MeetingDetailView(ObjectView):
 
 
 class MeetingChangeView(ObjectView):
-    """POST-only changes to an open meeting; a closed meeting answers with a message."""
+    """POST-only changes to an open meeting; a closed meeting answers with a message.
+
+    ``self.meeting`` is the meeting changed: the object itself, or for a place or an
+    action the meeting it is handled in (:meth:`meeting_of`).
+    """
 
     permission_required = "meetings.change_object"
 
-    def post(self, request, pk, **kwargs):
+    def meeting_of(self, obj) -> Meeting:
+        return obj
+
+    def post(self, request, pk):
+        self.meeting = self.meeting_of(self.object)
         try:
-            response = self.change(request, **kwargs)
+            response = self.change(request)
         except (services.MeetingClosed, workflow.TransitionError, ValueError) as exc:
             messages.error(request, str(exc))
-            return redirect("meeting-detail", pk=self.object.pk)
-        return response or redirect("meeting-detail", pk=self.object.pk)
+            return redirect("meeting-detail", pk=self.meeting.pk)
+        return response or redirect("meeting-detail", pk=self.meeting.pk)
 
-    def change(self, request, **kwargs):
+    def change(self, request):
         raise NotImplementedError
 
     def invalid(self, **forms):
         view = MeetingDetailView()
-        view.request, view.object, view.kwargs = self.request, self.object, self.kwargs
+        view.request, view.object, view.kwargs = self.request, self.meeting, self.kwargs
         return render(self.request, "meetings/meeting.html", view.context(**forms), status=400)
 
 
 class AgendaRebuildView(MeetingChangeView):
     def change(self, request):
-        services.rebuild_agenda(self.object, request.user, request=request)
+        services.rebuild_agenda(self.meeting, request.user, request=request)
         messages.success(request, "Dagordningen är sammanställd på nytt.")
 
 
@@ -257,7 +265,7 @@ class NotesView(MeetingChangeView):
         form = NotesForm(request.POST)
         if not form.is_valid():
             return self.invalid(notes_form=form)
-        services.save_notes(self.object, request.user, form.cleaned_data["notes"], request=request)
+        services.save_notes(self.meeting, request.user, form.cleaned_data["notes"], request=request)
         messages.success(request, "Anteckningarna är sparade.")
 
 
@@ -284,9 +292,13 @@ class PlaceAddView(MeetingChangeView):
 
 
 class PlaceRemoveView(MeetingChangeView):
-    def change(self, request, place):
-        obj = get_object_or_404(PrioritisedPlace, pk=place, meeting=self.object)
-        services.remove_place(obj, request.user, request=request)
+    model = PrioritisedPlace
+
+    def meeting_of(self, obj) -> Meeting:
+        return obj.meeting
+
+    def change(self, request):
+        services.remove_place(self.object, request.user, request=request)
         messages.success(request, "Platsen är borttagen.")
 
 
@@ -310,12 +322,21 @@ class ActionAddView(MeetingChangeView):
 
 
 class ActionUpdateView(MeetingChangeView):
-    """Follow up an earlier meeting's action in this (open) meeting."""
+    """Follow up an earlier meeting's action in a later, open meeting (POST ``meeting``)."""
 
-    def change(self, request, action):
-        if self.object.is_closed:
+    model = MeetingAction
+
+    def meeting_of(self, obj) -> Meeting:
+        try:
+            pk = int(self.request.POST.get("meeting", ""))
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(Meeting.objects.filter(series_id=obj.meeting.series_id), pk=pk)
+
+    def change(self, request):
+        if self.meeting.is_closed:
             raise services.MeetingClosed("Mötet är avslutat: protokollet är fryst.")
-        obj = get_object_or_404(services.followed_up_actions(self.object), pk=action)
+        obj = get_object_or_404(services.followed_up_actions(self.meeting), pk=self.object.pk)
         form = ActionUpdateForm(request.POST, prefix=f"a{obj.pk}")
         if not form.is_valid():
             messages.error(request, "Ange en giltig status.")
@@ -328,14 +349,14 @@ class ActionUpdateView(MeetingChangeView):
             request=request,
         )
         messages.success(request, f"Åtgärden ”{obj.title}” är uppföljd.")
-        return redirect(f"{reverse('meeting-detail', args=[self.object.pk])}#uppfoljning")
+        return redirect(f"{reverse('meeting-detail', args=[self.meeting.pk])}#uppfoljning")
 
 
 class CloseView(MeetingChangeView):
     def change(self, request):
         if not request.POST.get("confirm"):
             raise ValueError("Bekräfta att protokollet fryses och inte kan ändras.")
-        services.close_meeting(self.object, request.user, request=request)
+        services.close_meeting(self.meeting, request.user, request=request)
         messages.success(
             request, "Mötet är avslutat. Protokollet är fryst och skickat till deltagarna."
         )
