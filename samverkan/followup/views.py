@@ -297,6 +297,7 @@ class IndicatorView(ObjectPermissionMixin, TemplateView):
         goals = list(ind.goals.all())
         ctx.update(
             indicator=ind,
+            measures=scope(ind.measures.all(), self.request.user).select_related("plan"),
             rows=list(zip(values, data, strict=True)),
             goals=_goal_context(goals),
             chart=charts.small_multiples(

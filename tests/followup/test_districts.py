@@ -266,3 +266,32 @@ def test_evaluation_page_maps_the_three_areas(dw, measure, at, client_for):
     assert data["features"][1]["geometry"] == dw.east.geometry
     assert 'data-geojson-script="evaluation-areas"' in html
     assert "followup/evaluation_map.js" in html and "<script>" not in html
+
+
+def test_own_areas_offered_are_the_partnerships_and_drawing_returns_here(dw, measure, client_for):
+    from samverkan.core.models import Partnership
+
+    # Another partnership working in the same municipality has drawn its own area there.
+    neighbours = Partnership.objects.create(name="Samverkan Norrby torg")
+    neighbours.organisations.set([dw.other])
+    neighbours.areas.set([dw.m1])
+    theirs = make_area("egen-3", "Deras torg", "custom", square(15.3, 59.3, 15.4, 59.4), dw.m1)
+    mine = make_area("egen-4", "Vårt torg", "custom", square(15.6, 59.6, 15.7, 59.7), dw.m1)
+    theirs.owner_partnership, mine.owner_partnership = neighbours, dw.p1
+    theirs.save()
+    mine.save()
+    client = client_for(dw.users["coordinator"])
+    url = reverse("followup-evaluation-create", args=[measure.pk])
+    page = client.get(url).content.decode()
+    for field in ("treated_area", "comparison_area", "buffer_area"):
+        assert ">Vårt torg (" in _options(page, field)
+    assert "Deras torg" not in page
+    assert f'href="{reverse("own-area-create")}?next={url}"' in page
+    data = _evaluation_data(dw, treated_area=theirs, comparison_area=dw.east, buffer_area=None)
+    data["design"] = Design.COMPARISON
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Evaluation.objects.exists()
+    data["treated_area"] = mine.pk
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("followup-indicator-create", args=[dw.p1.pk])).content.decode()
+    assert ">Vårt torg (" in _options(page, "area") and "Deras torg" not in page

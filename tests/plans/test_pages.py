@@ -246,6 +246,8 @@ def test_plan_measures_status_and_timeline(pw, client_for):
     assert (
         "Anmälda inbrott" in client.get(reverse("plan-detail", args=[pw.plan.pk])).content.decode()
     )
+    page = client.get(reverse("followup-indicator", args=[burglary.pk])).content.decode()
+    assert "Följer upp åtgärderna" in page and "Grannsamverkan" in page
     # A deleted indicator leaves no dangling reference behind.
     burglary.delete()
     assert not measure.indicators.exists()
