@@ -34,7 +34,9 @@ def add_districts(world):
     from samverkan.core.models import Membership
     from samverkan.core.roles import Role
 
-    world.west = make_area("990101", "Västra Norrby", "district", square(15, 59, 15.5, 60), world.m1)
+    world.west = make_area(
+        "990101", "Västra Norrby", "district", square(15, 59, 15.5, 60), world.m1
+    )
     world.east = make_area("990102", "Östra Norrby", "district", square(15.5, 59, 16, 60), world.m1)
     world.yard = make_area(
         "egen-1", "Skolgården", "custom", square(15.1, 59.1, 15.2, 59.2), world.west
