@@ -318,6 +318,10 @@ AGREEMENT_MAX_UPLOAD_MB = int(env("AGREEMENT_MAX_UPLOAD_MB", "10"))
 WEB_IMPORT_MAX_UPLOAD_MB = int(env("WEB_IMPORT_MAX_UPLOAD_MB", "20"))
 WEB_IMPORT_MAX_ROWS = int(env("WEB_IMPORT_MAX_ROWS", "200000"))
 WEB_IMPORT_KEEP_DAYS = int(env("WEB_IMPORT_KEEP_DAYS", "7"))
+# Reporters' photos (docs/triage.md): largest upload, and the most pixels a photo may
+# decode to (a small file can claim a huge image: a decompression bomb).
+REPORT_PHOTO_MAX_MB = int(env("REPORT_PHOTO_MAX_MB", "10"))
+REPORT_PHOTO_MAX_PIXELS = int(env("REPORT_PHOTO_MAX_PIXELS", "50000000"))
 
 # The country decides the projected CRS that point analyses use (metres).
 COUNTRY = env("SAMVERKAN_COUNTRY", "SE")

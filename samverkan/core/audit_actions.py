@@ -66,6 +66,11 @@ class Action(models.TextChoices):
     INCIDENT_SET_STATUS = "incident.set_status", _("Händelsens status ändrad")
     INCIDENT_GIVE_FEEDBACK = "incident.give_feedback", _("Återkoppling till rapportör")
     INCIDENT_MARK_DUPLICATE = "incident.mark_duplicate", _("Händelse markerad som dubblett")
+    INCIDENT_CHANGE_CATEGORY = "incident.change_category", _("Händelsens kategori ändrad")
+    INCIDENT_ASSIGN = "incident.assign", _("Händelse tilldelad")
+    INCIDENT_SET_TAGS = "incident.set_tags", _("Händelsens etiketter ändrade")
+    INCIDENT_ADD_PHOTO = "incident.add_photo", _("Foto bifogat till rapport")
+    USER_SET_FEEDBACK_MAIL = "user.set_feedback_mail", _("Val av e-post om återkoppling ändrat")
 
     # Lägesbild
     SITUATION_CREATE = "situation.create", _("Lägesbild skapad")

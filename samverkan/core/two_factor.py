@@ -52,7 +52,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from samverkan.core import audit
+from samverkan.core import account_sections, audit
 from samverkan.core.models import Membership, Organisation, OrganisationSecurityPolicy
 from samverkan.core.permissions import is_system_admin_user, org_ids
 from samverkan.core.roles import Role
@@ -457,6 +457,7 @@ class AccountView(NoStoreMixin, LoginRequiredMixin, View):
                 "verified": request.user.is_verified(),
                 "required": requires_two_factor(request.user),
                 "codes_left": recovery_codes_left(request.user),
+                "account_sections": account_sections.sections(request),
             },
         )
 

@@ -7,8 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from samverkan.core.masking import likely_names, mask_text
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.incidents.models import Category, PlaceType, Status
+from samverkan.incidents.models import Category, PlaceType, Status, Tag
 from samverkan.incidents.report_scope import area_problem, report_areas
+from samverkan.incidents.triage_forms import SORT_CHOICES, PhotosField
 from samverkan.incidents.validation import point_problem, time_problem
 
 
@@ -65,6 +66,14 @@ class ReportForm(forms.Form):
         required=False,
         empty_value=None,
         widget=forms.RadioSelect,
+    )
+    photos = PhotosField(
+        label=_("Foton (högst 3)"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG eller HEIC. Position och andra uppgifter i bildfilen tas bort innan "
+            "fotot sparas. Fotografera inte ansikten eller registreringsskyltar."
+        ),
     )
 
     def __init__(self, *args, areas=None, user=None, **kwargs):
@@ -145,6 +154,10 @@ class TriageFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
+    waiting = forms.BooleanField(label=_("Väntar på återkoppling"), required=False)
+    tag = forms.ModelChoiceField(label=_("Etikett"), queryset=Tag.objects.none(), required=False)
+    assigned = forms.ChoiceField(label=_("Tilldelad"), required=False)
+    sort = forms.ChoiceField(label=_("Sortera"), choices=SORT_CHOICES, required=False)
     # Set by the links of a lägesbild: only the incidents that picture counts (the
     # partnership's picture, no summaries, no duplicates), so the list matches its figure.
     partnership = forms.ModelChoiceField(
@@ -155,9 +168,24 @@ class TriageFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args, areas=None, organisations=None, sources=(), partnerships=None, **kwargs
+        self,
+        *args,
+        areas=None,
+        organisations=None,
+        sources=(),
+        partnerships=None,
+        tags=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        if tags is not None:
+            self.fields["tag"].queryset = tags
+        # "me", "none" or an organisation's id ("org-12") among those offered.
+        self.fields["assigned"].choices = [
+            ("", _("Alla")),
+            ("me", _("Till mig")),
+            ("none", _("Inte tilldelade")),
+        ] + [(f"org-{o.pk}", o.name) for o in (organisations or [])]
         if partnerships is not None:
             self.fields["partnership"].queryset = partnerships
         if areas is not None:

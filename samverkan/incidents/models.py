@@ -180,6 +180,27 @@ class Incident(models.Model):
         db_index=False,
     )
     url = models.URLField(_("länk"), blank=True, max_length=400)
+    # Triage: who follows the report up (an organisation of the partnership, or a person).
+    assigned_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("tilldelad organisation"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_incidents",
+        verbose_name=_("tilldelad person"),
+    )
+    tags = models.ManyToManyField(
+        "incidents.Tag", blank=True, related_name="incidents", verbose_name=_("etiketter")
+    )
     areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -324,5 +345,7 @@ class AreaIndexVersion(models.Model):
     version = models.BigIntegerField(default=0)
 
 
-# The web import's records live in their own module; imported here so Django finds them.
+# Triage's and the web import's records live in their own modules; imported here so Django
+# finds them.
+from samverkan.incidents.triage_models import ReporterPreference, ReportPhoto, Tag  # noqa: F401
 from samverkan.incidents.web_import_models import ImportMapping, WebImport  # noqa: F401

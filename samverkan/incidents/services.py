@@ -9,8 +9,10 @@ from samverkan.core import audit
 from samverkan.core.permissions import memberships
 from samverkan.core.roles import Role
 from samverkan.incidents import workflow
+from samverkan.incidents.feedback_mail import send_feedback_mail, will_mail
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Incident
+from samverkan.incidents.photos import add_photo
 from samverkan.incidents.validation import point_problem, time_problem
 
 REPORT_SOURCE = "rapport"
@@ -25,8 +27,8 @@ def reporting_organisation(user):
 
 
 @transaction.atomic
-def report_incident(user, row: IncidentRow, *, request=None) -> Incident:
-    """File one report from the reporter form or the API."""
+def report_incident(user, row: IncidentRow, *, photos=(), request=None) -> Incident:
+    """File one report from the reporter form or the API, with up to three photos."""
     problem = (
         point_problem(row.lon, row.lat)
         or time_problem(row.occurred_from)
@@ -50,6 +52,8 @@ def report_incident(user, row: IncidentRow, *, request=None) -> Incident:
         organisation=incident.organisation,
         request=request,
     )
+    for data in photos:
+        add_photo(incident, data, user, request=request)
     return incident
 
 
@@ -97,13 +101,18 @@ def give_feedback(incident: Incident, text: str, user, *, request=None) -> Incid
     if incident.status == workflow.NEW:
         incident.status = workflow.REVIEWED
     incident.save(update_fields=["feedback", "feedback_at", "feedback_by", "status"])
+    mailed = will_mail(incident, user)
     audit.record(
         "incident.give_feedback",
         actor=user,
         obj=incident,
         organisation=incident.organisation,
         request=request,
+        details={"mailed": mailed},
     )
+    if mailed:
+        # After commit: a mail must not announce feedback that was rolled back.
+        transaction.on_commit(lambda: send_feedback_mail(incident, request))
     return incident
 
 

@@ -7,9 +7,7 @@ urlpatterns = [
     path("rapportera/", views.ReportView.as_view(), name="incident-report"),
     path("mina/", views.MyReportsView.as_view(), name="incident-mine"),
     path("mina/epost/", triage_views.FeedbackMailView.as_view(), name="incident-feedback-mail"),
-    path(
-        "<int:pk>/foto/<int:photo>/", triage_views.PhotoView.as_view(), name="incident-photo"
-    ),
+    path("<int:pk>/foto/<int:photo>/", triage_views.PhotoView.as_view(), name="incident-photo"),
     path("", views.TriageView.as_view(), name="incident-triage"),
     path("karta.geojson", views.IncidentGeoJSONView.as_view(), name="incident-geojson"),
     path("status/", views.BulkStatusView.as_view(), name="incident-bulk-status"),

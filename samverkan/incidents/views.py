@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -22,7 +22,7 @@ from samverkan.core import audit
 from samverkan.core.exports import to_csv, to_xlsx
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import org_ids, partnership_ids, scope
-from samverkan.incidents import services, workflow
+from samverkan.incidents import services, triage, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
 from samverkan.incidents.exports import (
@@ -36,6 +36,11 @@ from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, Tria
 from samverkan.incidents.models import Incident, IncidentArea, Status
 from samverkan.incidents.permissions import partnership_filter
 from samverkan.incidents.reports import report_row
+from samverkan.incidents.triage_forms import SortForm, sorted_by
+from samverkan.incidents.triage_views import TRIAGE_ACTIONS, triage_context
+
+# Every list is paged: 40 reports on one page made a 16,000-pixel phone page.
+PAGE_SIZE = 20
 
 
 def partnership_areas(user):
@@ -74,7 +79,12 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             row = report_row(form.cleaned_data)
-            services.report_incident(self.request.user, row, request=self.request)
+            services.report_incident(
+                self.request.user,
+                row,
+                photos=form.cleaned_data.get("photos") or (),
+                request=self.request,
+            )
         except ValueError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -92,14 +102,20 @@ class MyReportsView(LoginRequiredMixin, ListView):
 
     template_name = "incidents/my_reports.html"
     permission_required = "authenticated"
-    paginate_by = 25
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return (
+        self.sort_form = SortForm(self.request.GET or None)
+        key = self.sort_form.cleaned_data.get("sort") if self.sort_form.is_valid() else None
+        return sorted_by(
             Incident.objects.filter(reporter=self.request.user)
             .select_related("category", "feedback_by")
-            .order_by("-reported_at")
+            .prefetch_related("photos"),
+            key,
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sort_form=self.sort_form, **kwargs)
 
 
 def outline_url(area: Area | None) -> str:
@@ -166,10 +182,20 @@ def filter_incidents(request, *, offer_sources: bool = True):
         organisations=orgs,
         sources=sources,
         partnerships=Partnership.objects.filter(pk__in=partnership_ids(user)),
+        tags=triage.visible_tags(user),
     )
-    qs = visible.select_related("category", "organisation")
+    qs = visible.select_related(
+        "category", "organisation", "assigned_organisation", "assigned_to"
+    ).prefetch_related(Prefetch("tags", queryset=triage.visible_tags(user)))
     if form.is_valid():
         d = form.cleaned_data
+        if d.get("waiting"):
+            qs = qs.filter(triage.waiting_for_feedback())
+        if d.get("tag"):
+            qs = qs.filter(tags=d["tag"])
+        if d.get("assigned") and (q := triage.assigned_filter(d["assigned"], user)) is not None:
+            qs = qs.filter(q)
+        qs = sorted_by(qs, d.get("sort"))
         tz = timezone.get_current_timezone()
         if d.get("area"):
             qs = qs.filter(pk__in=IncidentArea.objects.filter(area=d["area"]).values("incident_id"))
@@ -218,7 +244,7 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     template_name = "incidents/triage.html"
     permission_required = "incidents.triage"
-    paginate_by = 50
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         self.qs, self.filter_form = filter_incidents(self.request)
@@ -268,7 +294,9 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 
     def get_permission_object(self):
         self.incident = get_object_or_404(
-            Incident.objects.select_related("category", "organisation", "duplicate_of"),
+            Incident.objects.select_related(
+                "category", "organisation", "duplicate_of", "assigned_organisation", "assigned_to"
+            ),
             pk=self.kwargs["pk"],
         )
         return self.incident
@@ -303,7 +331,10 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             .first()
             if self.incident.duplicate_of_id
             else None,
+            photos=list(self.incident.photos.only("pk", "width", "height")),
         )
+        if can_change:
+            ctx.update(triage_context(self.incident, user))
         if self.incident.is_point:
             ctx["point_geojson"] = json.dumps(
                 {
@@ -372,6 +403,8 @@ class IncidentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     _("Händelsen är markerad som dubblett av #%(pk)s och räknas inte längre.")
                     % {"pk": original.pk},
                 )
+            elif action in TRIAGE_ACTIONS:
+                TRIAGE_ACTIONS[action](request, incident)
             else:
                 raise Http404
         except (workflow.TransitionError, ValueError) as exc:

@@ -1,0 +1,118 @@
+"""Triage actions on one incident, its photos, and the reporter's mail choice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from samverkan.core.permissions import scope
+from samverkan.incidents import triage
+from samverkan.incidents.feedback_mail import set_feedback_mail, wants_feedback_mail
+from samverkan.incidents.models import Incident
+from samverkan.incidents.triage_forms import AssignForm, CategoryForm, FeedbackMailForm, TagsForm
+from samverkan.incidents.triage_models import ReportPhoto
+
+
+def triage_context(incident: Incident, user) -> dict:
+    """The forms of the detail page's triage section, filled with the current values."""
+    partnership = triage.tag_partnership(incident, user)
+    own_tags = incident.tags.filter(partnership=partnership).values_list("name", flat=True)
+    return {
+        # Only the user's partnerships' tags: another partnership's words stay its own.
+        "tags": list(triage.visible_tags(user).filter(incidents=incident)),
+        "category_form": CategoryForm(initial={"category": incident.category_id}),
+        "assign_form": AssignForm(
+            initial={
+                "organisation": incident.assigned_organisation_id,
+                "person": incident.assigned_to_id,
+            },
+            organisations=triage.assignable_organisations(user),
+            people=triage.assignable_people(user),
+        ),
+        "tags_form": TagsForm(initial={"tags": ", ".join(own_tags)}),
+    }
+
+
+def _change_category(request, incident):
+    form = CategoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en kategori."))
+        return
+    triage.change_category(incident, form.cleaned_data["category"], request.user, request=request)
+    messages.success(request, _("Kategorin är ändrad. Rapportören ser den nya kategorin."))
+
+
+def _assign(request, incident):
+    form = AssignForm(
+        request.POST,
+        organisations=triage.assignable_organisations(request.user),
+        people=triage.assignable_people(request.user),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Välj en organisation eller person i din samverkan."))
+        return
+    d = form.cleaned_data
+    triage.assign(incident, d["organisation"], d["person"], request.user, request=request)
+    messages.success(request, _("Tilldelningen är sparad."))
+
+
+def _set_tags(request, incident):
+    form = TagsForm(request.POST)
+    if form.is_valid():
+        triage.set_tags(incident, form.cleaned_data["tags"], request.user, request=request)
+        messages.success(request, _("Etiketterna är sparade."))
+
+
+# Actions of IncidentActionView handled here, by name in the address.
+TRIAGE_ACTIONS = {"category": _change_category, "assign": _assign, "tags": _set_tags}
+
+
+class PhotoView(LoginRequiredMixin, View):
+    """One photo of a report, to those who may see the report, never cached by others."""
+
+    # Checked in the view: the photo's incident must be in the user's scope.
+    permission_required = "incidents.view_incident"
+
+    def get(self, request, pk, photo):
+        incident = scope(Incident.objects.all(), request.user).filter(pk=pk).first()
+        if incident is None:
+            # Someone who may not see the report must not learn that it (or a photo) exists.
+            raise Http404
+        item = get_object_or_404(ReportPhoto, pk=photo, incident=incident)
+        response = HttpResponse(bytes(item.data), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Content-Disposition"] = f'inline; filename="rapport-{pk}-{item.pk}.jpg"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class FeedbackMailView(LoginRequiredMixin, View):
+    """POST from the account page: the user's choice about mail on feedback."""
+
+    permission_required = "authenticated"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = FeedbackMailForm(request.POST)
+        wanted = form.is_valid() and form.cleaned_data["feedback_mail"]
+        set_feedback_mail(request.user, wanted, request=request)
+        messages.success(
+            request,
+            _("Du får e-post när du får återkoppling.")
+            if wanted
+            else _("Du får inte längre e-post om återkoppling."),
+        )
+        return redirect(reverse("two-factor-account"))
+
+
+def account_section(request) -> dict:
+    """What the account page shows of reporting: the mail choice's form."""
+    return {
+        "template": "incidents/_account_feedback_mail.html",
+        "form": FeedbackMailForm(initial={"feedback_mail": wants_feedback_mail(request.user)}),
+    }
