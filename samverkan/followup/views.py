@@ -17,7 +17,8 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit, periods
 from samverkan.core.models import Partnership
-from samverkan.core.permissions import is_system_admin_user, scope
+from samverkan.core.params import parse_int_param
+from samverkan.core.permissions import descendant_ids, is_system_admin_user, scope
 from samverkan.followup import charts, evaluation_areas, pdf, search, services
 from samverkan.followup.forms import (
     AnalysisForm,
@@ -39,9 +40,11 @@ from samverkan.followup.models import (
     Indicator,
     TertialReport,
 )
-from samverkan.followup.permissions import reader_partnerships
+from samverkan.followup.permissions import READER_ROLES, reader_partnerships
 from samverkan.incidents.models import Category
+from samverkan.plans.models import Measure
 from samverkan.plans.permissions import reachable_areas
+from samverkan.plans.services import measures_in
 
 
 def partnership_areas(partnership: Partnership, user):
@@ -92,7 +95,11 @@ def _goal_context(goals):
 
 
 class PartnershipView(ObjectPermissionMixin, TemplateView):
-    """Every indicator as small multiples with goals and flags; tertial reports."""
+    """Every indicator as small multiples with goals and flags; tertial reports.
+
+    ``?omrade=<id>`` narrows indicators, goals, measures and evaluations to one area and
+    the areas below it (a district with the own areas drawn inside it).
+    """
 
     template_name = "followup/partnership.html"
     permission_required = "followup.view_partnership"
@@ -101,11 +108,20 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         p, user = self.object, self.request.user
-        indicators = list(
-            scope(Indicator.objects.filter(partnership=p), user)
-            .select_related("area")
-            .prefetch_related("goals", "values")
-        )
+        areas = reachable_areas(user, [p.pk], READER_ROLES)
+        chosen = parse_int_param(self.request.GET, "omrade")
+        area = areas.filter(pk=chosen).first() if chosen is not None else None
+        if chosen is not None and area is None:
+            raise Http404
+        below = descendant_ids([area.pk]) if area is not None else None
+        indicators = scope(Indicator.objects.filter(partnership=p), user)
+        evaluations = scope(Evaluation.objects.filter(partnership=p), user)
+        measures = scope(Measure.objects.filter(plan__partnership=p), user)
+        if below is not None:
+            indicators = indicators.filter(area_id__in=below)
+            evaluations = evaluations.filter(treated_area_id__in=below)
+            measures = measures_in(measures, below)
+        indicators = list(indicators.select_related("area").prefetch_related("goals", "values"))
         ind_data, goal_data = [], []
         for ind in indicators:
             values = [
@@ -137,26 +153,19 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
                 )
         ctx.update(
             partnership=p,
+            areas=areas,
+            area=area,
             indicators=indicators,
             chart=charts.small_multiples(ind_data, goal_data, p.name),
             reports=scope(TertialReport.objects.filter(partnership=p), user),
-            evaluations=scope(Evaluation.objects.filter(partnership=p), user).select_related(
-                "measure", "treated_area"
-            ),
+            evaluations=evaluations.select_related("measure", "treated_area"),
+            measures=measures.select_related("plan", "area", "plan__area"),
             can_change=user.has_perm("followup.change_partnership", p),
             can_change_whole=user.has_perm("followup.change_whole_partnership", p),
             tertial_form=TertialForm(
                 initial={"tertial": periods.containing(timezone.localdate(), periods.TERTIAL).label}
             ),
         )
-        try:
-            from samverkan.plans.models import Measure
-
-            ctx["measures"] = scope(
-                Measure.objects.filter(plan__partnership=p), user
-            ).select_related("plan", "area", "plan__area")
-        except ImportError:
-            ctx["measures"] = []
         return ctx
 
 

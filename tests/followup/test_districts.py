@@ -295,3 +295,21 @@ def test_own_areas_offered_are_the_partnerships_and_drawing_returns_here(dw, mea
     assert client.post(url, data).status_code == 302
     page = client.get(reverse("followup-indicator-create", args=[dw.p1.pk])).content.decode()
     assert ">Vårt torg (" in _options(page, "area") and "Deras torg" not in page
+
+
+def test_follow_up_page_filters_by_area_with_the_areas_below(dw, measure, client_for):
+    coord = dw.users["coordinator"]
+    services.create_indicator(dw.p1, coord, name="Skolgårdens skadegörelse", area=dw.yard)
+    services.create_indicator(dw.p1, coord, name="Östra bränder", area=dw.east)
+    client = client_for(coord)
+    url = reverse("followup-partnership", args=[dw.p1.pk])
+    page = client.get(url, {"omrade": dw.west.pk}).content.decode()
+    assert "Skolgårdens skadegörelse" in page and "Östra bränder" not in page
+    assert "Belysning på skolgården" in page  # the measure done in the own area inside West
+    page = client.get(url, {"omrade": dw.east.pk}).content.decode()
+    assert "Östra bränder" in page and "Skolgårdens skadegörelse" not in page
+    assert "Belysning på skolgården" not in page
+    assert client.get(url, {"omrade": dw.south_district.pk}).status_code == 404
+    # A limited coordinator may not filter on an area beyond their membership.
+    limited = client_for(dw.users["district_coordinator"])
+    assert limited.get(url, {"omrade": dw.east.pk}).status_code == 404
