@@ -219,7 +219,7 @@ class _Run:
         # so that identical rows get keys of their own (see occurrence_key).
         self.occurrences: dict[Register, dict[str, int]] = {}
         self.masked: dict[str, str] = {}
-        self.iso: dict[datetime, str] = {}
+        self.iso: dict[int, tuple[datetime, str]] = {}
         fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
         self.fields = [by_attname[a] for a in _SET]
@@ -243,9 +243,13 @@ class _Run:
         iso_of = self.iso
         rows, keys, isos = [], [], []
         for r in chunk:
-            iso = iso_of.get(r.occurred_from)
-            if iso is None:
-                iso = iso_of[r.occurred_from] = r.occurred_from.isoformat()
+            # Readers hand one time object to every row with the same time text: formatted
+            # once. By identity, not equality: equal times in two zones format differently.
+            value = r.occurred_from
+            hit = iso_of.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = iso_of[id(value)] = (value, value.isoformat())
+            iso = hit[1]
             register = (r.source, r.organisation_id or 0)
             key = r.external_id
             if not key:

@@ -259,3 +259,20 @@ def test_h3_cells_are_what_the_h3_library_names_them(world):
     assert len(stored) == 40
     for lat, lon, cell in stored:
         assert cell == h3.latlng_to_cell(lat, lon, ingest_module.H3_RESOLUTION)
+
+
+def test_each_row_is_keyed_by_its_own_time_text(world):
+    from datetime import timezone
+
+    cat = Category.objects.get(code="vandalism").pk
+    # The same instant written in two zones: equal datetimes, different ISO texts, so
+    # different content hashes (as a re-import computes them, whatever the row order).
+    cet = datetime(2024, 3, 5, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+    utc = datetime(2024, 3, 5, 11, 0, tzinfo=UTC)
+    assert cet == utc and cet.isoformat() != utc.isoformat()
+    rows = [IncidentRow("zones", t, cat, lon=15.5, lat=59.5) for t in (cet, utc)]
+    report = ingest(rows)
+    assert report.imported == 2
+    stored = set(Incident.objects.filter(source="zones").values_list("content_hash", flat=True))
+    assert stored == {r.content_hash() for r in rows}
+    assert (ingest(rows).imported, ingest(reversed(rows)).imported) == (0, 0)
