@@ -465,12 +465,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"weasyprint_ignored_css": {"()": "samverkan.core.pdf.IgnoredCSS"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every PDF step at INFO.
     "loggers": {
-        # ERROR: each PDF otherwise logs hundreds of "Ignored property" warnings about
-        # CSS that WeasyPrint does not support and that the print pages do not need.
-        "weasyprint": {"level": "ERROR"},
+        # Each PDF would otherwise log hundreds of warnings about CSS that WeasyPrint does
+        # not support and the print pages do not need (samverkan.core.pdf.IgnoredCSS);
+        # its other warnings, such as an image it could not load, stay.
+        "weasyprint": {"level": "WARNING", "filters": ["weasyprint_ignored_css"]},
         "fontTools": {"level": "WARNING"},
         # Axes narrates each sign-in at INFO; failures and lockouts stay (WARNING).
         "axes": {"level": "WARNING"},

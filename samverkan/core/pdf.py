@@ -7,9 +7,11 @@ project's own static files (read from disk through the static-file finders) and 
 everything else, so a PDF renders the same on a closed network and a URL in a template or
 in user text can never make the server call out (server-side request forgery).
 
-WeasyPrint logs every CSS property it does not support ("Ignored property ...") as a
-warning; ``LOGGING`` in ``samverkan/settings.py`` holds the ``weasyprint`` logger at ERROR
-so those lines, hundreds per document, stay out of the logs.
+WeasyPrint logs every CSS property it does not support as a warning ("Ignored `fill: ...`
+at 1:1, unknown property": hundreds per document with charts, whose SVG styles are for
+browsers). :class:`IgnoredCSS`, the ``weasyprint`` logger's filter in ``LOGGING``
+(``samverkan/settings.py``), drops those lines and lets WeasyPrint's other warnings through,
+such as an image it could not load.
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 # Relative URLs in a template ("/static/...") are resolved against this address, which can
 # never be reached (RFC 2606 ".invalid"); the fetcher maps its static path to files on disk.
 BASE_URL = "https://samverkan.invalid/"
+
+
+class IgnoredCSS(logging.Filter):
+    """Drops WeasyPrint's warnings about CSS it ignores; passes every other record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Ignored `")
 
 
 class FetchRefused(ValueError):
@@ -85,4 +93,6 @@ def html_to_pdf(html: str) -> bytes:
 
 def template_to_pdf(template: str, context: dict, request=None) -> bytes:
     """Render a Django template to HTML and that HTML to PDF."""
+    from django.template.loader import render_to_string
+
     return html_to_pdf(render_to_string(template, context, request=request))

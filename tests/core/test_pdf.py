@@ -149,3 +149,16 @@ def test_a_relative_static_url_renders_from_disk(no_network, settings, tmp_path,
     body = core_pdf.html_to_pdf('<html><body><img src="/static/pixel.png"></body></html>')
     assert body.startswith(b"%PDF") and no_network == []
     assert not [r for r in caplog.records if r.name == "samverkan.core.pdf"]
+
+
+def test_logs_keep_weasyprints_warnings_but_not_its_ignored_css(no_network, caplog):
+    # The levels and filters of the project's LOGGING setting, as in production.
+    caplog.set_level(logging.NOTSET)
+    logging.getLogger().setLevel(logging.INFO)
+    caplog.clear()
+    svg = '<svg width="10" height="10"><rect style="fill: #f00; stroke-width: 2"/></svg>'
+    core_pdf.html_to_pdf(f'<html><body>{svg}<img src="{OUTSIDE}"></body></html>')
+    lines = [f"{r.name}: {r.getMessage()}" for r in caplog.records]
+    assert not [line for line in lines if "Ignored" in line], lines
+    assert [line for line in lines if line.startswith("weasyprint") and OUTSIDE in line], lines
+    assert len(lines) < 5, lines
