@@ -168,6 +168,11 @@ def _place_rows(meeting: Meeting) -> list[dict]:
     ]
 
 
+def _municipality(partnership):
+    areas = partnership.areas.all()
+    return areas.filter(level="municipality").order_by("name").first() or areas.first()
+
+
 class MeetingDetailView(ObjectView):
     """The meeting: open actions first, then the agenda, then what the meeting decides."""
 
@@ -192,7 +197,7 @@ class MeetingDetailView(ObjectView):
         partnership = meeting.series.partnership
         followed = list(services.followed_up_actions(meeting))
         places = _place_rows(meeting)
-        municipality = partnership.areas.order_by("level").first()
+        municipality = _municipality(partnership)
         ctx = {
             "meeting": meeting,
             "previous": meeting.previous(),
@@ -210,7 +215,10 @@ class MeetingDetailView(ObjectView):
                 for a in followed
             ],
             "places": places,
-            "places_geojson": _places_geojson(places),
+            # The point is picked inside the partnership's municipality, its districts drawn.
+            "pick_geojson_url": f"{reverse('area-geojson')}?id={municipality.pk}"
+            if municipality
+            else "",
             "areas_url": outline_url(municipality),
             "actions": list(meeting.actions.select_related("owner_organisation", "owner_user")),
             "can_edit": can_edit,
@@ -437,6 +445,7 @@ class PlacesView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     "places": places,
                     "geojson": _places_geojson(places),
                     "script_id": f"places-{series.pk}",
+                    "areas_url": outline_url(_municipality(series.partnership)),
                 }
             )
         return render(request, "meetings/places.html", {"blocks": blocks})

@@ -28,6 +28,7 @@ from samverkan.demo.loader.followup import (
     load_tertial,
 )
 from samverkan.demo.loader.lagesbild import OVERALL_ASSESSMENT, load_situation
+from samverkan.demo.loader.meetings import MEETING_SERIES, load_meetings
 from samverkan.demo.loader.plan import (
     AGREEMENT_TITLE,
     MEASURES,
@@ -80,6 +81,7 @@ __all__ = [
     "GOAL_TITLE",
     "INDICATOR_NAME",
     "MEASURES",
+    "MEETING_SERIES",
     "N_REPORTS",
     "ORGANISATIONS",
     "OTHER_MUNICIPALITY",
@@ -106,6 +108,7 @@ __all__ = [
     "load_experience",
     "load_incidents",
     "load_indicator",
+    "load_meetings",
     "load_organisations_and_users",
     "load_plan",
     "load_problem",
@@ -132,6 +135,7 @@ def load_content(log=print) -> None:
     load_experience(partnership, users, log)
     load_tertial(partnership, users, log)
     load_case(users, log)
+    load_meetings(partnership, users, log)
 
 
 def load(log=print) -> list[DemoUser]:
