@@ -351,7 +351,7 @@ SPECTACULAR_SETTINGS = {
         "incidents, situation reports (lägesbilder: each version's figures exactly as stored, "
         "frozen once approved, small counts already suppressed in shared and public pictures), "
         "problems, action plans, measures, citizen promises, indicators and their values, "
-        "weekly meetings and their short-term actions. "
+        "effect goals, evaluations, weekly meetings and their short-term actions. "
         "Write: incident reports (POST /api/incidents/) and the values of external "
         "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period). "
         "Every answer is scoped like the pages; sign in with a session or a token "

@@ -31,6 +31,8 @@ router.register("indicators", followup_api.IndicatorViewSet, basename="api-indic
 router.register(
     "indicator-values", followup_api.IndicatorValueViewSet, basename="api-indicator-value"
 )
+router.register("effect-goals", followup_api.EffectGoalViewSet, basename="api-effect-goal")
+router.register("evaluations", followup_api.EvaluationViewSet, basename="api-evaluation")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 router.register("meeting-actions", meetings_api.MeetingActionViewSet, basename="api-meeting-action")
 

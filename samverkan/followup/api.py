@@ -22,7 +22,14 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
-from samverkan.followup.models import Indicator, IndicatorValue
+from samverkan.followup.models import (
+    Design,
+    EffectGoal,
+    Evaluation,
+    GoalStatus,
+    Indicator,
+    IndicatorValue,
+)
 from samverkan.followup.values import MAX_MONTHS, MAX_ROWS, ValueRow, ValuesRefused, store_values
 
 LIST_PERMISSION = "followup.view"
@@ -180,5 +187,104 @@ class IndicatorValueViewSet(
     queryset = IndicatorValue.objects.order_by("indicator_id", "period_start", "months", "id")
     serializer_class = IndicatorValueSerializer
     filterset_class = ValueFilter
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION
+
+
+class EffectGoalFilter(django_filters.FilterSet):
+    indicator = IdFilter(field_name="indicator_id")
+    partnership = IdFilter(field_name="indicator__partnership_id")
+    status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
+
+    class Meta:
+        model = EffectGoal
+        fields = ["indicator", "partnership", "status"]
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    partnership = IdFilter(field_name="partnership_id")
+    measure = IdFilter(field_name="measure_id", help_text="Den utvärderade åtgärden")
+    design = django_filters.ChoiceFilter(choices=Design.choices)
+
+    class Meta:
+        model = Evaluation
+        fields = ["partnership", "measure", "design"]
+
+
+class EffectGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EffectGoal
+        fields = [
+            "id",
+            "indicator",
+            "title",
+            "baseline_label",
+            "baseline_start",
+            "baseline_end",
+            "baseline_value",
+            "direction",
+            "target_value",
+            "deadline",
+            "status",
+            "status_details",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    treated_area = serializers.CharField(source="treated_area.code", read_only=True)
+    comparison_area = serializers.CharField(
+        source="comparison_area.code", read_only=True, default=None
+    )
+    buffer_area = serializers.CharField(source="buffer_area.code", read_only=True, default=None)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "partnership",
+            "measure",
+            "title",
+            "design",
+            "categories",
+            "treated_area",
+            "comparison_area",
+            "buffer_area",
+            "before_start",
+            "before_end",
+            "after_start",
+            "after_end",
+            "counts",
+            "results",
+            "conclusion",
+            "limitations",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class EffectGoalViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Effect goals of the caller's indicators, with their last computed status."""
+
+    queryset = EffectGoal.objects.order_by("deadline", "title", "id")
+    serializer_class = EffectGoalSerializer
+    filterset_class = EffectGoalFilter
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION
+
+
+class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Evaluations of measures: the counts and the results as computed and stored."""
+
+    queryset = (
+        Evaluation.objects.select_related("treated_area", "comparison_area", "buffer_area")
+        .prefetch_related("categories")
+        .order_by("-after_end", "id")
+    )
+    serializer_class = EvaluationSerializer
+    filterset_class = EvaluationFilter
     list_permission = LIST_PERMISSION
     permission_required = OBJECT_PERMISSION

@@ -164,3 +164,19 @@ def test_an_indicator_names_the_measures_it_follows(aw, token_client):
     aw.api_indicator.measures.add(aw.measure)
     data = token_client(aw.users["coordinator"]).get(f"/api/indicators/{aw.api_indicator.pk}/")
     assert data.json()["measures"] == [aw.measure.pk]
+
+
+def test_goals_and_evaluations_as_stored(aw, token_client):
+    client = token_client(aw.users["steering"])
+    goal = aw.fu_indicator.goals.get()
+    goals = client.get("/api/effect-goals/", {"indicator": aw.fu_indicator.pk}).json()
+    assert [(g["id"], g["status"]) for g in goals["results"]] == [(goal.pk, goal.status)]
+    evaluation = client.get(f"/api/evaluations/{aw.fu_evaluation.pk}/").json()
+    assert evaluation["results"] == aw.fu_evaluation.results
+    assert evaluation["treated_area"] == aw.m1.code and evaluation["measure"] == aw.fu_measure.pk
+    other = token_client(aw.users["other_coordinator"])
+    assert other.get(f"/api/evaluations/{aw.fu_evaluation.pk}/").status_code == 404
+    assert other.get(f"/api/effect-goals/{goal.pk}/").status_code == 404
+    assert token_client(aw.users["reporter"]).get("/api/effect-goals/").status_code == 403
+    bad = client.get("/api/evaluations/", {"design": "randomised"})
+    assert bad.status_code == 400 and "design" in bad.json()

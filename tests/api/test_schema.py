@@ -86,6 +86,8 @@ def test_the_description_names_only_what_exists(settings):
         "promises": "citizen promises",
         "indicators": "indicators",
         "indicator-values": "their values",
+        "effect-goals": "effect goals",
+        "evaluations": "evaluations",
         "meetings": "weekly meetings",
         "meeting-actions": "short-term actions",
     }
