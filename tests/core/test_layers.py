@@ -65,7 +65,7 @@ BREACHES = [
     (
         "situation/_breach.py",
         "from samverkan.plans import models",
-        "situation never imports cases, plans or followup",
+        "situation never imports cases, plans, followup or meetings",
     ),
     (
         "cases/_breach.py",
@@ -82,12 +82,17 @@ BREACHES = [
     (
         "incidents/_breach.py",
         "from samverkan.situation import build",
-        "One-way flow: demo > followup > plans > situation > incidents > core",
+        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
+    ),
+    (
+        "plans/_breach.py",
+        "from samverkan.meetings import services",
+        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
     ),
     (
         "plans/_breach.py",
         "from samverkan.followup import models",
-        "One-way flow: demo > followup > plans > situation > incidents > core",
+        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
     ),
 ]
 
