@@ -360,10 +360,19 @@ def dry_run(user, job: WebImport, *, request=None) -> ImportSummary | None:
             _limited(reader), summary, source=job.source, path=Path(job.file.path), dry_run=True
         )
     except ImportFileError as exc:
-        job.status, job.message = Status.FAILED, str(exc)[:300]
-        job.read = job.imported = job.duplicates = job.rejected = 0
-        job.rejects = []
-        job.save()
+        with transaction.atomic():
+            job.status, job.message = Status.FAILED, str(exc)[:300]
+            job.read = job.imported = job.duplicates = job.rejected = 0
+            job.rejects = []
+            job.save()
+            audit.record(
+                audit.Action.INCIDENT_IMPORT_CHECK,
+                actor=user,
+                obj=job,
+                organisation=job.organisation,
+                request=request,
+                details={"error": job.message},
+            )
         return None
     with transaction.atomic():
         _keep_result(job, summary)
@@ -390,11 +399,14 @@ def start(user, job: WebImport, *, request=None) -> WebImport:
     from samverkan.incidents.web_import_tasks import import_uploaded_file
 
     _check(user, job)
-    if job.status != Status.CHECKED:
-        raise ValueError(_("Provkör filen innan den importeras."))
     with transaction.atomic():
+        # Conditional: of two clicks (or two tabs) only one queues the import.
+        queued = WebImport.objects.filter(pk=job.pk, status=Status.CHECKED).update(
+            status=Status.QUEUED, message=""
+        )
+        if not queued:
+            raise ValueError(_("Provkör filen innan den importeras."))
         job.status, job.message = Status.QUEUED, ""
-        job.save(update_fields=["status", "message"])
         _write_progress(job, 0, job.read)
         audit.record(
             audit.Action.INCIDENT_IMPORT_QUEUE,
@@ -424,9 +436,13 @@ def run(job_id: int) -> int | None:
     as the coordinator who started it. The upload is deleted when the import ends.
     """
     job = WebImport.objects.select_related("organisation", "uploaded_by").filter(pk=job_id).first()
-    if job is None or job.status != Status.QUEUED:
+    if job is None:
         return None
-    WebImport.objects.filter(pk=job.pk).update(status=Status.RUNNING, started_at=timezone.now())
+    # Conditional: a second worker given the same job leaves it alone.
+    if not WebImport.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    ):
+        return None
     total = max(job.read, 1)
     try:
         reader = _reader(job)

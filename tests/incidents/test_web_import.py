@@ -99,6 +99,8 @@ def test_dry_run_without_mapping_says_which_column_is_missing(world):
     job.refresh_from_db()
     assert job.status == WebImport.Status.FAILED
     assert "tidpunkt saknas" in job.message and "När" in job.message
+    event = AuditEvent.objects.get(action="incident.import_check", object_id=str(job.pk))
+    assert event.details["error"] == job.message
 
 
 def test_import_runs_in_the_worker_masks_and_twice_adds_nothing(
@@ -119,6 +121,10 @@ def test_import_runs_in_the_worker_masks_and_twice_adds_nothing(
     assert not job.file and job.rejects_file
     progress = web_import.progress(job)
     assert progress["percent"] == 100 and progress["finished"]
+    # Neither a second click nor a second worker imports it again.
+    with pytest.raises(ValueError, match="Provkör"):
+        web_import.start(coordinator, job)
+    assert web_import.run(job.pk) is None
     run = ImportRun.objects.get()
     assert run.actor == coordinator and run.imported == 2
     assert AuditEvent.objects.filter(action="incident.import", actor=coordinator).count() == 1
