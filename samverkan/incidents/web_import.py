@@ -470,6 +470,7 @@ def run(job_id: int) -> int | None:
     _remove(job.file)
     job.status, job.finished_at = Status.DONE, timezone.now()
     job.save()
+    purge_expired()  # the worker clears old uploads too, should nobody upload for a while
     return summary.imported
 
 

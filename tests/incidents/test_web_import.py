@@ -299,3 +299,47 @@ def test_pages_flow(world, client_for, django_capture_on_commit_callbacks):
     other = client_for(world.users["other_coordinator"])
     for name in ("incident-import-detail", "incident-import-progress", "incident-import-rejects"):
         assert other.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_geojson_with_category_table(world, django_capture_on_commit_callbacks):
+    """GeoJSON points, the partner's own category words mapped to codes on the page."""
+    import json
+
+    def feature(i, when, word, lon=15.5, lat=59.5):
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"nr": f"G{i}", "tid": when, "typ": word},
+        }
+
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(1, "2024-05-01 10:00", "Sönder"),
+            feature(2, "2024-05-02 11:00", "Sönder", lon=15.4),
+            feature(3, "", "Sönder"),  # feature 3 is "line" 4: no time
+        ],
+    }
+    coordinator = world.users["coordinator"]
+    job = upload(world, text=json.dumps(collection), name="vakt.geojson")
+    assert job.fmt == "geojson"
+    header, rows = web_import.preview(job)
+    assert header[:3] == ["nr", "tid", "typ"] and len(rows) == 3
+    columns = {"time": "tid", "category": "typ", "id": "nr", "categories": {"Sönder": "vandalism"}}
+    web_import.set_mapping(coordinator, job, columns)
+    web_import.dry_run(coordinator, job)
+    job.refresh_from_db()
+    assert (job.read, job.imported, job.rejects) == (3, 2, [[4, "tid", "tidpunkt saknas"]])
+    with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):
+        web_import.start(coordinator, job)
+    codes = set(
+        Incident.objects.filter(source="norrbyhem").values_list("category__code", flat=True)
+    )
+    assert codes == {"vandalism"}
+
+
+def test_category_lines_from_the_page():
+    from samverkan.incidents.web_import_views import _categories
+
+    text = "Sönder = vandalism\nTag=graffiti\n\n  = x\nutan likhetstecken\nA = B = other"
+    assert _categories(text) == {"Sönder": "vandalism", "Tag": "graffiti", "A = B": "other"}
