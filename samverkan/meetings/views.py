@@ -393,7 +393,6 @@ class MinutesView(MinutesObjectView):
             "meetings/minutes.html",
             {
                 "meeting": self.object,
-                "docx": _docx_available(),
                 "can_open": request.user.has_perm("meetings.view_object", self.object),
             },
         )
@@ -416,14 +415,6 @@ class MinutesPdfView(MinutesObjectView):
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{_filename(self.object, "pdf")}"'
         return response
-
-
-def _docx_available() -> bool:
-    try:
-        from samverkan.core import docx  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class PlacesView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -135,3 +135,32 @@ def test_coordinator_holds_week_two_and_the_caretaker_sees_the_places(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     screenshot(phone, "meeting-places-phone")
+
+
+@pytest.fixture
+def axe_page(browser):
+    # axe-core is injected as an inline script, which the pages' CSP rightly refuses.
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+def test_meeting_pages_have_no_wcag_violations(axe_page, live_server, two_weeks):
+    from tests.e2e.test_accessibility import violations
+
+    week1 = Meeting.objects.get(starts_at=WEEK1)
+    week2 = Meeting.objects.get(starts_at=WEEK2)
+    login(axe_page, live_server, "samordnare", "demo-samordnare")
+    for path in (
+        "/moten/",
+        f"/moten/{week2.pk}/",
+        f"/moten/{week1.pk}/protokoll/",
+        "/moten/platser/",
+    ):
+        axe_page.goto(f"{live_server.url}{path}")
+        axe_page.wait_for_load_state("networkidle")
+        assert violations(axe_page) == [], path
