@@ -11,6 +11,7 @@ import samverkan
 from samverkan.cases import workflow as cases_workflow
 from samverkan.core.workflow import TransitionError, Workflow
 from samverkan.incidents import workflow as incidents_workflow
+from samverkan.meetings import workflow as meetings_workflow
 from samverkan.plans import workflow as plans_workflow
 from samverkan.situation import workflow as situation_workflow
 
@@ -18,6 +19,8 @@ DECLARED = {
     "cases.CASE": cases_workflow.CASE,
     "cases.REQUEST": cases_workflow.REQUEST,
     "incidents.INCIDENT": incidents_workflow.INCIDENT,
+    "meetings.MEETING": meetings_workflow.MEETING,
+    "meetings.ACTION": meetings_workflow.ACTION,
     "plans.PROBLEM": plans_workflow.PROBLEM,
     "plans.PLAN": plans_workflow.PLAN,
     "plans.MEASURE": plans_workflow.MEASURE,
@@ -61,7 +64,13 @@ def test_every_apps_workflow_is_a_core_table_of_known_statuses(name):
 
 
 def test_each_app_reexports_the_one_transition_error():
-    for module in (cases_workflow, incidents_workflow, plans_workflow, situation_workflow):
+    for module in (
+        cases_workflow,
+        incidents_workflow,
+        meetings_workflow,
+        plans_workflow,
+        situation_workflow,
+    ):
         assert module.TransitionError is TransitionError
 
 

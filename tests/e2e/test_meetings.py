@@ -55,6 +55,9 @@ def two_weeks(demo_world):
     after = [_incident(5, "vandalism", WEEK2 + timedelta(hours=1), hemby)]
     partnership = Partnership.objects.get(name="Samverkan Örebro")
     demo_meetings.load_meetings(partnership, demo_users(), log=lambda *_: None)
+    # A second run of the demo loader changes nothing.
+    demo_meetings.load_meetings(partnership, demo_users(), log=lambda *_: None)
+    assert Meeting.objects.count() == 2
     return {"before": before, "since": since, "after": after}
 
 
