@@ -70,6 +70,29 @@ class PartnershipFormMixin:
             self.add_error("area", _("Välj ett av dina områden: ditt uppdrag gäller bara dem."))
 
 
+class KeepHiddenLinksMixin:
+    """Keeps the links an editor was not offered when a form saves a many-to-many field.
+
+    A membership limited to areas sees only part of the choices; saving its choice must
+    not drop the links to what it cannot see (another district's problem, say).
+    """
+
+    hidden_link_fields: tuple[str, ...] = ()
+
+    def _hidden_links(self, name):
+        if not self.instance.pk:
+            return []
+        offered = self.fields[name].queryset.values("pk")
+        return list(getattr(self.instance, name).exclude(pk__in=offered))
+
+    def _save_m2m(self):
+        hidden = {name: self._hidden_links(name) for name in self.hidden_link_fields}
+        super()._save_m2m()
+        for name, links in hidden.items():
+            chosen = list(self.cleaned_data.get(name) or [])
+            getattr(self.instance, name).set([*chosen, *links])
+
+
 def parse_ids(text: str) -> list[int]:
     ids = []
     for part in text.replace(";", ",").replace(" ", ",").split(","):
@@ -271,7 +294,10 @@ def indicator_model():
     return Measure._meta.get_field("indicators").related_model
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(KeepHiddenLinksMixin, forms.ModelForm):
+    # ``indicators`` is declared by the indicator, so ModelForm leaves it to the mixin.
+    hidden_link_fields = ("problems", "indicators")
+
     indicators = forms.ModelMultipleChoiceField(
         label=_("Indikatorer"),
         queryset=Measure.objects.none(),
@@ -316,13 +342,17 @@ class MeasureForm(forms.ModelForm):
             # A measure works inside its plan's area: the area itself or one below it.
             areas = areas.filter(pk__in=descendant_ids([plan.area_id]))
         self.fields["area"].queryset = areas
-        self.fields["problems"].queryset = Problem.objects.filter(partnership_id__in=pids)
+        # A membership limited to areas is offered only the problems and indicators it
+        # reaches, so no title of another district's work shows in the form.
+        problems = Problem.objects.filter(partnership_id__in=pids)
+        indicators = indicator_model().objects.filter(partnership_id__in=pids)
+        if user is not None:
+            problems, indicators = scope(problems, user), scope(indicators, user)
+        self.fields["problems"].queryset = problems
+        self.fields["indicators"].queryset = indicators.select_related("area")
         orgs = perms.partnership_organisations(pids)
         self.fields["owner"].queryset = orgs
         self.fields["partners"].queryset = orgs
-        self.fields["indicators"].queryset = (
-            indicator_model().objects.filter(partnership_id__in=pids).select_related("area")
-        )
         self.fields["indicators"].label_from_instance = lambda i: f"{i.name} ({i.area.name})"
         if self.instance.pk:
             self.fields["indicators"].initial = list(
@@ -340,13 +370,10 @@ class MeasureForm(forms.ModelForm):
         self.instance.plan = self.plan
         return super().save(commit)
 
-    def _save_m2m(self):
-        # The relation is declared on the indicator, so ModelForm does not save it itself.
-        super()._save_m2m()
-        self.instance.indicators.set(self.cleaned_data.get("indicators") or [])
 
+class PromiseForm(KeepHiddenLinksMixin, PartnershipFormMixin, forms.ModelForm):
+    hidden_link_fields = ("measures",)
 
-class PromiseForm(PartnershipFormMixin, forms.ModelForm):
     class Meta:
         model = CitizenPromise
         fields = [
@@ -376,8 +403,8 @@ class PromiseForm(PartnershipFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_partnership(user)
-        self.fields["measures"].queryset = Measure.objects.filter(
-            plan__partnership_id__in=self.partnership_ids
+        self.fields["measures"].queryset = scope(
+            Measure.objects.filter(plan__partnership_id__in=self.partnership_ids), user
         ).select_related("plan")
         self.fields["year"].initial = timezone.localdate().year
 

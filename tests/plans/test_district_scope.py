@@ -137,3 +137,52 @@ def test_measure_area_lies_within_the_plan_area(dw, client_for):
     data["area"] = dw.yard.pk
     assert client.post(reverse("measure-create", args=[plan.pk]), data).status_code == 302
     assert Measure.objects.get(title="Väktare").where == dw.yard
+
+
+def test_limited_coordinator_is_offered_only_their_problems_and_keeps_hidden_links(dw, client_for):
+    plan = ActionPlan.objects.create(
+        partnership=dw.p1, area=dw.west, title="Trygg i väster", start_year=2025, end_year=2026
+    )
+    measure = Measure.objects.create(
+        plan=plan,
+        title="Ljus på gångvägen",
+        target_side="place",
+        owner=dw.kommun,
+        start=date(2025, 3, 1),
+        end=date(2025, 12, 31),
+    )
+    # Linked by an unlimited coordinator to a problem of both districts.
+    measure.problems.set([dw.west_problem, dw.east_problem])
+    client = client_for(dw.users["district_coordinator"])
+    url = reverse("measure-edit", args=[measure.pk])
+    page = client.get(url).content.decode()
+    assert "Klotter på skolgården" in page and "Bilbränder i öster" not in page
+    response = client.post(
+        url,
+        {
+            "title": "Ljus på gångvägen och skolgården",
+            "target_side": "place",
+            "owner": dw.kommun.pk,
+            "problems": [dw.west_problem.pk],
+            "start": "2025-03-01",
+            "end": "2025-12-31",
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.title == "Ljus på gångvägen och skolgården"
+    # The link the district coordinator could not see is still there.
+    assert set(measure.problems.all()) == {dw.west_problem, dw.east_problem}
+    # Posting the hidden problem itself is refused as an invalid choice.
+    response = client.post(
+        url,
+        {
+            "title": "X",
+            "target_side": "place",
+            "owner": dw.kommun.pk,
+            "problems": [dw.east_problem.pk],
+            "start": "2025-03-01",
+            "end": "2025-12-31",
+        },
+    )
+    assert response.status_code == 200
