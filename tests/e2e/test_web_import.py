@@ -139,3 +139,51 @@ def test_coordinator_imports_a_partners_excel_file(
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["rad", "kolumn", "orsak", "innehåll"]
     assert [r[:2] for r in rows[1:]] == [["4", "Datum och tid"], ["5", "Öst"], ["7", "Öst/Nord"]]
+
+
+def test_import_pages_pass_axe_and_fit_a_phone(
+    browser, live_server, demo_world, tmp_path, settings
+):
+    """The upload page and a dry-run file's page: no WCAG 2.1 AA violation (axe-core), and
+    no sideways scrolling of the page at 390 px (wide previews scroll in their own box)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.core.models import Organisation, Partnership
+    from samverkan.incidents import web_import
+    from tests.e2e.test_accessibility import violations
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    coordinator = demo_world["samordnare"]
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=coordinator.username)
+    path = partner_workbook(tmp_path / "hemby.xlsx")
+    job = web_import.upload(
+        user,
+        partnership=Partnership.objects.get(name="Samverkan Örebro"),
+        organisation=Organisation.objects.get(name="Bostadsbolaget Hemby AB (demo)"),
+        uploaded=SimpleUploadedFile("hemby.xlsx", path.read_bytes()),
+        source="hemby-logg",
+    )
+    columns = {"time": "Datum och tid", "lon": "Öst", "lat": "Nord", "id": "Löpnummer"}
+    web_import.set_mapping(user, job, columns)
+    web_import.dry_run(user, job)
+
+    for width in (1280, 390):
+        context = browser.new_context(
+            locale="sv-SE", viewport={"width": width, "height": 900}, bypass_csp=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        login(page, live_server, coordinator.username, coordinator.password)
+        for url in ("/handelser/import/", f"/handelser/import/{job.pk}/"):
+            page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("networkidle")
+            if width == 1280:
+                assert violations(page) == [], url
+            else:
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
+                assert overflow <= 0, (url, overflow)
+        context.close()
