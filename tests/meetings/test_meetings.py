@@ -278,3 +278,31 @@ def test_series_form_refuses_members_outside_the_partnership(world, client_for):
     response = client.post(reverse("meeting-series-create"), data)
     assert response.status_code == 200
     assert Meeting.objects.count() == 0
+
+
+def test_new_meeting_page_proposes_the_next_weekday_and_refuses_a_taken_time(
+    world, series, client_for
+):
+    coord = world.users["coordinator"]
+    services.create_meeting(series, coord, starts_at=WEEK1)
+    client = client_for(coord)
+    url = reverse("meeting-create", args=[series.pk])
+    assert 'value="2026-08-25T09:00"' in client.get(url).content.decode()
+    response = client.post(url, {"starts_at": ""})
+    week2 = Meeting.objects.get(starts_at=WEEK2)
+    assert response.status_code == 302 and response["Location"].endswith(f"/moten/{week2.pk}/")
+    response = client.post(url, {"starts_at": "2026-08-25T09:00"})
+    assert response.status_code == 200 and "redan ett möte" in response.content.decode()
+    # Steering-group members read the meeting but may not create one.
+    steering = client_for(world.users["steering"])
+    assert steering.get(reverse("meeting-detail", args=[week2.pk])).status_code == 200
+    assert steering.post(url, {"starts_at": ""}).status_code == 403
+
+
+def test_rebuilding_the_agenda_counts_what_arrived_since_it_was_built(world, series, make):
+    coord = world.users["coordinator"]
+    meeting = services.create_meeting(series, coord, starts_at=WEEK1)
+    assert meeting.agenda["new"]["total"] == 0
+    late = make("vandalism", WEEK1 - timedelta(hours=2))
+    meeting = services.rebuild_agenda(meeting, coord)
+    assert _ids(meeting.agenda) == {late}
