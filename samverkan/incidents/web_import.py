@@ -512,10 +512,23 @@ def progress_text(job: WebImport, percent: int) -> str:
     return ""
 
 
-def rejects_csv(user, job: WebImport) -> bytes:
-    """The rejects file (line, column, reason, content), formula-escaped like every export."""
+def rejects_csv(user, job: WebImport, *, request=None) -> bytes:
+    """The rejects file (line, column, reason, content), formula-escaped like every export.
+
+    The rows' content is the partner's, unmasked (it was never stored): the download is
+    audited as an export.
+    """
     _check(user, job)
     path = _path(job.rejects_file)
     if path is None or not path.is_file():
         raise FileNotFoundError
-    return path.read_bytes()
+    data = path.read_bytes()
+    audit.record(
+        audit.Action.INCIDENT_EXPORT,
+        actor=user,
+        obj=job,
+        organisation=job.organisation,
+        request=request,
+        details={"format": "csv", "rejects_of_import": job.pk, "rows": job.rejected},
+    )
+    return data

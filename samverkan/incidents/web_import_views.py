@@ -226,7 +226,7 @@ class ImportRejectsView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request, pk):
         job = _job(request.user, pk)
         try:
-            data = web_import.rejects_csv(request.user, job)
+            data = web_import.rejects_csv(request.user, job, request=request)
         except FileNotFoundError:
             raise Http404 from None
         response = HttpResponse(data, content_type="text/csv; charset=utf-8")

@@ -161,6 +161,9 @@ def test_rejects_file_is_formula_escaped_csv(world):
     assert [r[:3] for r in rows[1:]] == [[str(a), b, c] for a, b, c in job.rejects]
     assert rows[-1][0] == "7" and rows[-1][3] == "'=1+2;15,5;59,5;Klotter;;A6"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    # The content is the partner's raw rows: the download is audited as an export.
+    event = AuditEvent.objects.get(action="incident.export", object_id=str(job.pk))
+    assert event.actor == coordinator and event.details["rows"] == 4
 
 
 def test_mapping_saved_per_organisation_and_reapplied(world):
