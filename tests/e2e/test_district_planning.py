@@ -120,3 +120,11 @@ def test_district_indicator_goal_and_evaluation_map(page, live_server, demo_worl
     )
     assert sorted(colours) == sorted(["#1d4f91", "#57606a", "#9a6700"])
     screenshot(page, "evaluation-district-map")
+
+    # The plans overview narrowed to Vivalla lists the measure done there.
+    page.get_by_role("link", name="Problem och planer").first.click()
+    page.get_by_label("Område", exact=True).select_option(label=_option(vivalla))
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.wait_for_selector(f"text=Åtgärder i {vivalla.name}")
+    assert page.get_by_role("cell", name="Belysning vid Vivalla centrum").count() == 1
+    screenshot(page, "plans-district-filter")
