@@ -138,6 +138,11 @@ def test_coordinator_holds_week_two_and_the_caretaker_sees_the_places(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     screenshot(phone, "meeting-places-phone")
+    # Printed: the places and the map, without the menu and the buttons.
+    phone.emulate_media(media="print")
+    assert phone.locator(".site-header").is_hidden()
+    assert phone.get_by_role("button", name="Skriv ut").is_hidden()
+    assert phone.locator(".place-card").first.is_visible()
 
 
 @pytest.fixture
