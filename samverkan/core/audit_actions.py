@@ -104,6 +104,7 @@ class Action(models.TextChoices):
     MEASURE_UPDATE = "measure.update", _("Åtgärd ändrad")
     MEASURE_SET_STATUS = "measure.set_status", _("Åtgärdens status ändrad")
     MEETING_SERIES_CREATE = "meeting_series.create", _("Mötesserie skapad")
+    MEETING_SERIES_UPDATE = "meeting_series.update", _("Mötesserie ändrad")
     MEETING_CREATE = "meeting.create", _("Veckomöte skapat")
     MEETING_BUILD_AGENDA = "meeting.build_agenda", _("Dagordning sammanställd")
     MEETING_SAVE_NOTES = "meeting.save_notes", _("Mötesanteckningar sparade")

@@ -86,6 +86,51 @@ def create_series(
     return series
 
 
+@transaction.atomic
+def update_series(
+    series: MeetingSeries,
+    user,
+    *,
+    name: str,
+    weekday: int,
+    at: time,
+    member_users=(),
+    member_organisations=(),
+    request=None,
+) -> MeetingSeries:
+    """Change a series' name, time and members; meetings already held keep their minutes."""
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    before = {
+        "name": series.name,
+        "weekday": series.weekday,
+        "time": series.time,
+        "member_users": set(series.member_users.values_list("pk", flat=True)),
+        "member_organisations": set(series.member_organisations.values_list("pk", flat=True)),
+    }
+    series.name, series.weekday, series.time = name, weekday, at
+    series.save(update_fields=["name", "weekday", "time"])
+    series.member_users.set(member_users)
+    series.member_organisations.set(member_organisations)
+    after = {
+        "name": series.name,
+        "weekday": series.weekday,
+        "time": series.time,
+        "member_users": set(series.member_users.values_list("pk", flat=True)),
+        "member_organisations": set(series.member_organisations.values_list("pk", flat=True)),
+    }
+    changed = sorted(k for k in before if before[k] != after[k])
+    if changed:
+        _record(
+            audit.Action.MEETING_SERIES_UPDATE,
+            series,
+            series.partnership,
+            user,
+            request,
+            fields=changed,
+        )
+    return series
+
+
 def next_start(series: MeetingSeries, after: datetime | None = None) -> datetime:
     """The series' next weekday and time after ``after`` (default: its last meeting, or now)."""
     if after is None:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="meetings-home"),
     path("platser/", views.PlacesView.as_view(), name="meetings-places"),
     path("serie/ny/", views.SeriesCreateView.as_view(), name="meeting-series-create"),
+    path("serie/<int:pk>/andra/", views.SeriesEditView.as_view(), name="meeting-series-edit"),
     path("serie/<int:pk>/nytt-mote/", views.MeetingCreateView.as_view(), name="meeting-create"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("<int:pk>/dagordning/", views.AgendaRebuildView.as_view(), name="meeting-agenda"),

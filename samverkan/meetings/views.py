@@ -107,6 +107,51 @@ class ObjectView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return self.object
 
 
+class SeriesEditView(ObjectView):
+    """Change a series' name, weekday, time and members (its partnership stays)."""
+
+    model = MeetingSeries
+    permission_required = "meetings.change_object"
+
+    def form(self, data=None):
+        series = self.object
+        initial = {
+            "partnership": series.partnership_id,
+            "name": series.name,
+            "weekday": series.weekday,
+            "time": series.time,
+            "member_users": list(series.member_users.values_list("pk", flat=True)),
+            "member_organisations": list(series.member_organisations.values_list("pk", flat=True)),
+        }
+        partnerships = Partnership.objects.filter(pk=series.partnership_id)
+        return SeriesForm(data, initial=initial, partnerships=partnerships)
+
+    def get(self, request, pk):
+        return render(
+            request, "meetings/series_form.html", {"form": self.form(), "series": self.object}
+        )
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return render(
+                request, "meetings/series_form.html", {"form": form, "series": self.object}
+            )
+        d = form.cleaned_data
+        services.update_series(
+            self.object,
+            request.user,
+            name=d["name"],
+            weekday=d["weekday"],
+            at=d["time"],
+            member_users=d["member_users"],
+            member_organisations=d["member_organisations"],
+            request=request,
+        )
+        messages.success(request, "Mötesserien är ändrad.")
+        return redirect(f"{reverse('meetings-home')}#serie-{self.object.pk}")
+
+
 class MeetingCreateView(ObjectView):
     model = MeetingSeries
     permission_required = "meetings.change_object"

@@ -25,6 +25,7 @@ MATRIX: dict[str, tuple] = {
     "meetings-home": (None, LIST),
     "meetings-places": (None, EVERY_MEMBER),
     "meeting-series-create": (None, LIST),
+    "meeting-series-edit": (_pk("meeting_series"), OBJECT),
     "meeting-create": (_pk("meeting_series"), OBJECT),
     "meeting-detail": (_pk("meeting"), OBJECT),
     "meeting-agenda": (_pk("meeting"), POST_ONLY),

@@ -306,3 +306,31 @@ def test_rebuilding_the_agenda_counts_what_arrived_since_it_was_built(world, ser
     late = make("vandalism", WEEK1 - timedelta(hours=2))
     meeting = services.rebuild_agenda(meeting, coord)
     assert _ids(meeting.agenda) == {late}
+
+
+def test_a_coordinator_changes_the_series_members(world, series, client_for):
+    client = client_for(world.users["coordinator"])
+    url = reverse("meeting-series-edit", args=[series.pk])
+    assert "Veckomöte Norrby" in client.get(url).content.decode()
+    data = {
+        "partnership": world.p1.pk,
+        "name": "Veckomöte Norrby",
+        "weekday": 3,
+        "time": "10:00",
+        "member_organisations": [world.polis.pk, world.bostad.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    series.refresh_from_db()
+    assert series.weekday == 3 and not series.member_users.exists()
+    assert set(series.member_organisations.all()) == {world.polis, world.bostad}
+    event = AuditEvent.objects.get(action="meeting_series.update")
+    assert event.details["fields"] == [
+        "member_organisations",
+        "member_users",
+        "time",
+        "weekday",
+    ]
+    # The partnership stays: another partnership is not on offer.
+    data["partnership"] = world.p2.pk
+    assert client.post(url, data).status_code == 200
+    assert client_for(world.users["steering"]).get(url).status_code == 403
