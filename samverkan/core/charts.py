@@ -9,6 +9,7 @@ that scales with the page.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import itertools
 import re
@@ -29,6 +30,8 @@ STYLE = {
 }
 
 _charts = itertools.count(1)
+# Set by png_of(): where to_svg() puts the figure as PNG instead of drawing SVG.
+_png_sink: contextvars.ContextVar[list | None] = contextvars.ContextVar("png_sink", default=None)
 
 
 def style(**overrides) -> dict:
@@ -60,6 +63,11 @@ def to_svg(fig: Figure, title: str, *, fluid: bool = True) -> str:
         Width 100% so the chart scales with the page (HTML and PDF); False keeps
         matplotlib's size in points.
     """
+    sink = _png_sink.get()
+    if sink is not None:
+        # Inside png_of(): the caller wants the drawn figure as PNG (a DOCX), not SVG.
+        sink.append((to_png(fig), title))
+        return ""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     text = buf.getvalue()
@@ -79,3 +87,36 @@ def to_svg(fig: Figure, title: str, *, fluid: bool = True) -> str:
             count=1,
         )
     return text.replace("<svg ", label, 1)
+
+
+def to_png(fig: Figure, *, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (for documents that cannot hold SVG, such as DOCX)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+def png_of(draw, *args, **kwargs) -> tuple[bytes, str] | None:
+    """Run a chart function that ends in :func:`to_svg` and return its figure as PNG.
+
+    The chart functions of the lägesbild and the follow-up draw a figure and hand it to
+    :func:`to_svg`; called through ``png_of`` the same drawing comes back as
+    ``(png_bytes, title)`` instead, so a DOCX shows exactly the chart of the PDF.
+
+    Parameters
+    ----------
+    draw : callable
+        A chart function such as ``trend_svg``; ``args`` and ``kwargs`` are passed on.
+
+    Returns
+    -------
+    tuple of (bytes, str) or None
+        The last figure drawn and its accessible name; None if ``draw`` drew nothing.
+    """
+    sink: list = []
+    token = _png_sink.set(sink)
+    try:
+        draw(*args, **kwargs)
+    finally:
+        _png_sink.reset(token)
+    return sink[-1] if sink else None
