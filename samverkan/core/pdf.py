@@ -12,6 +12,11 @@ at 1:1, unknown property": hundreds per document with charts, whose SVG styles a
 browsers). :class:`IgnoredCSS`, the ``weasyprint`` logger's filter in ``LOGGING``
 (``samverkan/settings.py``), drops those lines and lets WeasyPrint's other warnings through,
 such as an image it could not load.
+
+Every PDF is tagged PDF/UA-1 (WeasyPrint's ``pdf_variant``): a structure tree
+(``StructTreeRoot``), ``MarkInfo /Marked true``, the document language from
+``<html lang>`` and the title from ``<title>`` shown in the window title. Templates
+therefore set both.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Relative URLs in a template ("/static/...") are resolved against this address, which can
 # never be reached (RFC 2606 ".invalid"); the fetcher maps its static path to files on disk.
 BASE_URL = "https://samverkan.invalid/"
+PDF_VARIANT = "pdf/ua-1"
 
 
 class IgnoredCSS(logging.Filter):
@@ -88,7 +94,12 @@ def html_to_pdf(html: str) -> bytes:
     """Render an HTML document (a full page with its CSS inline) as PDF bytes."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    # Tagged PDF/UA-1: Swedish public bodies must publish accessible documents (the
+    # accessibility directive, lagen om tillgänglighet till digital offentlig service), and a
+    # screen reader needs the structure tree, the language (<html lang>) and the title.
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
 
 
 def template_to_pdf(template: str, context: dict, request=None) -> bytes:

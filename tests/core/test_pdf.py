@@ -9,6 +9,7 @@ or connection may happen: a socket call fails the test.
 from __future__ import annotations
 
 import base64
+import re
 import logging
 import socket
 from types import SimpleNamespace
@@ -162,3 +163,31 @@ def test_logs_keep_weasyprints_warnings_but_not_its_ignored_css(no_network, capl
     assert not [line for line in lines if "Ignored" in line], lines
     assert [line for line in lines if line.startswith("weasyprint") and OUTSIDE in line], lines
     assert len(lines) < 5, lines
+
+
+def _pdf_text(body: bytes) -> bytes:
+    """The PDF's bytes plus every Flate stream inflated (the catalog may sit in an object
+    stream), so dictionary keys can be searched without a PDF library."""
+    import re
+    import zlib
+
+    parts = [body]
+    for match in re.finditer(rb"stream\r?\n", body):
+        try:
+            parts.append(zlib.decompressobj().decompress(body[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_apps_pdf_is_tagged_pdf_ua(name, world):
+    render = DOCUMENTS[name]
+    body = render(world) if name == "situation" else render()
+    text = _pdf_text(body)
+    assert b"/StructTreeRoot" in text, f"{name}: no structure tree"
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", text), f"{name}: not marked"
+    assert re.search(rb"/Lang\s*\((sv|en|nb)", text), f"{name}: no document language"
+    assert b"/DisplayDocTitle true" in text, f"{name}: title not shown"
+    assert b"pdfuaid:part" in text, f"{name}: no PDF/UA identification"
