@@ -21,6 +21,12 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.incident.pk, "action": "feedback"},
         {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404},
     ),
+    # A photo of the reporter's report: seen by whoever sees the report, by no one else.
+    "incident-photo": (
+        lambda w: {"pk": w.incident.pk, "photo": w.photo.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "incident-feedback-mail": (None, {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405}),
     # Imports from the web: the Norrby partnership's coordinators only.
     "incident-import": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
     "incident-import-detail": (
@@ -69,6 +75,11 @@ def extend_world(world):
         reporter_id=world.users["reporter"].pk,
     )
     world.incident = Incident.objects.get(pk=ingest([row]).incident_ids[0])
+    from samverkan.incidents.models import ReportPhoto
+
+    world.photo = ReportPhoto.objects.create(
+        incident=world.incident, data=b"\xff\xd8\xff\xd9", width=1, height=1
+    )
     # An uploaded file of the housing company with a rejects file, in Norrby.
     from django.core.files.base import ContentFile
 
