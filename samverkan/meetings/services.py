@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samverkan.core import audit, periods
 from samverkan.core.models import Membership, Organisation, Partnership
@@ -472,9 +472,12 @@ def close_meeting(meeting: Meeting, user, *, request=None, now: datetime | None 
     workflow.MEETING.check(meeting.status, workflow.CLOSED)
     now = now or timezone.now()
     meeting.minutes = minutes_of(meeting, user, now)
-    meeting.minutes_html = render_to_string(
-        "meetings/minutes_body.html", {"minutes": meeting.minutes, "meeting": meeting}
-    )
+    # The minutes are the partnership's record, in the site's language whatever the
+    # language of the coordinator who closed the meeting.
+    with translation.override(settings.LANGUAGE_CODE):
+        meeting.minutes_html = render_to_string(
+            "meetings/minutes_body.html", {"minutes": meeting.minutes, "meeting": meeting}
+        )
     meeting.status = workflow.CLOSED
     meeting.closed_at, meeting.closed_by = now, user
     meeting.save(update_fields=["minutes", "minutes_html", "status", "closed_at", "closed_by"])

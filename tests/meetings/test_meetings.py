@@ -334,3 +334,14 @@ def test_a_coordinator_changes_the_series_members(world, series, client_for):
     data["partnership"] = world.p2.pk
     assert client.post(url, data).status_code == 200
     assert client_for(world.users["steering"]).get(url).status_code == 403
+
+
+def test_minutes_are_frozen_in_the_sites_language(world, series):
+    from django.utils import translation
+
+    coord = world.users["coordinator"]
+    meeting = services.create_meeting(series, coord, starts_at=WEEK1)
+    with translation.override("en"):
+        services.close_meeting(meeting, coord)
+    meeting.refresh_from_db()
+    assert "Prioriterade platser kommande vecka" in meeting.minutes_html
