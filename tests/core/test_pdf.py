@@ -9,8 +9,8 @@ or connection may happen: a socket call fails the test.
 from __future__ import annotations
 
 import base64
-import re
 import logging
+import re
 import socket
 from types import SimpleNamespace
 
@@ -168,7 +168,6 @@ def test_logs_keep_weasyprints_warnings_but_not_its_ignored_css(no_network, capl
 def _pdf_text(body: bytes) -> bytes:
     """The PDF's bytes plus every Flate stream inflated (the catalog may sit in an object
     stream), so dictionary keys can be searched without a PDF library."""
-    import re
     import zlib
 
     parts = [body]
