@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/avsluta/", views.CloseView.as_view(), name="meeting-close"),
     path("<int:pk>/protokoll/", views.MinutesView.as_view(), name="meeting-minutes"),
     path("<int:pk>/protokoll.pdf", views.MinutesPdfView.as_view(), name="meeting-minutes-pdf"),
+    path("<int:pk>/protokoll.docx", views.MinutesDocxView.as_view(), name="meeting-minutes-docx"),
 ]

@@ -462,6 +462,26 @@ class MinutesPdfView(MinutesObjectView):
         return response
 
 
+class MinutesDocxView(MinutesObjectView):
+    def get(self, request, pk):
+        from samverkan.meetings.docx import minutes_docx
+
+        body = minutes_docx(self.object)
+        audit.record(
+            audit.Action.MEETING_EXPORT_MINUTES,
+            request=request,
+            obj=self.object,
+            details={"format": "docx"},
+        )
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        name = _filename(self.object, "docx")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
 class PlacesView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """The prioritised places of each series' latest closed meeting, for a phone."""
 

@@ -37,6 +37,7 @@ MATRIX: dict[str, tuple] = {
     "meeting-close": (_pk("meeting"), POST_ONLY),
     "meeting-minutes": (_pk("closed_meeting"), MEMBERS),
     "meeting-minutes-pdf": (_pk("closed_meeting"), MEMBERS),
+    "meeting-minutes-docx": (_pk("closed_meeting"), MEMBERS),
 }
 
 

@@ -345,3 +345,53 @@ def test_minutes_are_frozen_in_the_sites_language(world, series):
         services.close_meeting(meeting, coord)
     meeting.refresh_from_db()
     assert "Prioriterade platser kommande vecka" in meeting.minutes_html
+
+
+def test_minutes_download_as_docx_that_word_can_read(world, series, client_for):
+    import io
+
+    from docx import Document
+
+    coord = world.users["coordinator"]
+    meeting = services.create_meeting(series, coord, starts_at=WEEK1)
+    services.add_place(
+        meeting,
+        coord,
+        name="Torget\x0c",  # a pasted form feed: XML cannot hold it
+        reason="Tre inbrott",
+        organisation=world.polis,
+        when="fre",
+        lon=15.5,
+        lat=59.5,
+    )
+    services.add_action(
+        meeting,
+        coord,
+        title="Röj buskagen",
+        owner_organisation=world.bostad,
+        due_date=date(2026, 8, 25),
+    )
+    services.close_meeting(meeting, coord)
+    # Changed after closing: the DOCX, like the PDF, says what was frozen.
+    services.update_action(meeting.actions.get(), coord, status=workflow.DONE, feedback="")
+    response = client_for(world.users["reporter"]).get(
+        reverse("meeting-minutes-docx", args=[meeting.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    doc = Document(io.BytesIO(response.content))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "Mötet",
+        "Uppföljning av åtgärder",
+        "Nytt sedan förra mötet",
+        "Prioriterade platser kommande vecka",
+        "Kortsiktiga åtgärder",
+        "Anteckningar",
+    ]
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert ["Torget", "Tre inbrott", world.polis.name, "fre", "59.50000, 15.50000"] in cells
+    assert ["Röj buskagen", world.bostad.name, "2026-08-25", "Ej påbörjad"] in cells
+    assert AuditEvent.objects.filter(
+        action="meeting.export_minutes", details__format="docx"
+    ).exists()
