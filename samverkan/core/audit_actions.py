@@ -73,10 +73,15 @@ class Action(models.TextChoices):
     USER_SET_FEEDBACK_MAIL = "user.set_feedback_mail", _("Val av e-post om återkoppling ändrat")
 
     # Lägesbild
+    PARTNERSHIP_SET_APPROVERS = (
+        "partnership.set_approvers",
+        _("Antal godkännare i samverkansgruppen ändrat"),
+    )
     SITUATION_CREATE = "situation.create", _("Lägesbild skapad")
     SITUATION_RECOMPUTE = "situation.recompute", _("Lägesbild omräknad")
     SITUATION_ASSESS = "situation.assess", _("Bedömning skriven")
     SITUATION_APPROVE = "situation.approve", _("Lägesbild fastställd")
+    SITUATION_APPROVE_FIRST = "situation.approve_first", _("Lägesbild godkänd av 1 av 2")
     SITUATION_SHARE = "situation.share", _("Lägesbild delad")
     SITUATION_EXPORT = "situation.export", _("Lägesbild exporterad")
     SITUATION_SCHEDULE_SAVE = "situation_schedule.save", _("Schema för lägesbilder sparat")

@@ -226,6 +226,11 @@ class Partnership(models.Model):
     description = models.TextField(_("beskrivning"), blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="partnerships")
     areas = models.ManyToManyField(Area, related_name="partnerships")
+    # How many different people approve a lägesbild, action plan or tertial report
+    # (samverkan.core.approval).
+    approvers_required = models.PositiveSmallIntegerField(
+        _("antal godkännare"), choices=[(1, _("En person")), (2, _("Två personer"))], default=1
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from samverkan.core import start_page
 from samverkan.core.audit_actions import stored_names
 from samverkan.core.models import Area, AuditEvent, Organisation
 from samverkan.core.params import BadParameter, parse_int_param
@@ -35,6 +36,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
         ctx = super().get_context_data(**kwargs)
         ctx["memberships"] = memberships(self.request.user)
+        ctx["panels"] = start_page.panels(self.request)
         ctx["partnerships"] = scope(Partnership.objects.all(), self.request.user).prefetch_related(
             "organisations", "areas"
         )

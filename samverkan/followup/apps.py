@@ -15,3 +15,6 @@ class FollowupConfig(AppConfig):
 
         navigation.register(_("Uppföljning"), "followup-home", "followup.view", 50)
         navigation.register(_("Erfarenhetsbank"), "followup-bank", "followup.view_bank", 55)
+        from samverkan.followup import panels
+
+        panels.register()

@@ -34,3 +34,6 @@ class IncidentsConfig(AppConfig):
         from samverkan.incidents import web_import  # noqa: F401
 
         navigation.register(_("Importera"), "incident-import", "incidents.import", 21)
+        from samverkan.incidents import panels
+
+        panels.register()

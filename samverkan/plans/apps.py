@@ -14,3 +14,6 @@ class PlansConfig(AppConfig):
         from samverkan.plans import permissions  # noqa: F401
 
         navigation.register(_("Problem och planer"), "plans-home", "plans.view", 40)
+        from samverkan.plans import panels
+
+        panels.register()

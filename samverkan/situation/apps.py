@@ -27,3 +27,6 @@ class SituationConfig(AppConfig):
             "situation.add", is_system_admin | has_role(Role.COORDINATOR, Role.REGIONAL_VIEWER)
         )
         navigation.register(_("Lägesbild"), "situation-list", "situation.view", 30)
+        from samverkan.situation import panels
+
+        panels.register()

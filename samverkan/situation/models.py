@@ -24,6 +24,7 @@ class Audience(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = workflow.DRAFT, _("Utkast")
+    APPROVING = workflow.APPROVING, _("Godkänd av 1 av 2")
     APPROVED = workflow.APPROVED, _("Fastställd")
     SHARED = workflow.SHARED, _("Delad")
 
@@ -100,6 +101,11 @@ class SituationReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    # The first of two approvers, when the partnership asks for two.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(_("godkänd av den första"), null=True, blank=True)
     shared_at = models.DateTimeField(_("delad"), null=True, blank=True)
 
     objects = SituationReportQuerySet.as_manager()

@@ -20,12 +20,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from samverkan.core import audit
+from samverkan.core.approval import approvers_required, check_second_approver
 from samverkan.core.masking import mask_text
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.periods import Period, from_bounds
 from samverkan.core.permissions import in_grant, is_system_admin_user, org_ids, partnership_ids
 from samverkan.core.roles import Role
-from samverkan.situation import workflow
+from samverkan.situation import sharing, workflow
 from samverkan.situation.build import AUDIENCES, INTERNAL, build_for_period
 from samverkan.situation.models import FrozenError, SituationReport
 from samverkan.situation.permissions import in_regional_scope
@@ -177,28 +178,58 @@ def save_assessment(report: SituationReport, section: str, text: str, user) -> S
 
 
 def approve(report: SituationReport, user, *, now: datetime | None = None) -> SituationReport:
-    """Approve (fastställ) a draft: its figures and assessments are frozen from now on."""
+    """Approve (fastställ) a draft: its figures and assessments are frozen from now on.
+
+    When the partnership asks for two approvers, the first approval only freezes the
+    picture as "godkänd av 1 av 2"; a second, different person makes it approved.
+    """
     _require(user, "situation.approve_report", report)
     with transaction.atomic():
         current = _locked(report)
-        workflow.REPORT.check(current.status, workflow.APPROVED)
-        current.status = workflow.APPROVED
-        current.approved_by = user
-        current.approved_at = now or timezone.now()
-        current.save(update_fields=["status", "approved_by", "approved_at"])
+        when = now or timezone.now()
+        first_step = (
+            current.status == workflow.DRAFT and approvers_required(current.partnership) > 1
+        )
+        target = workflow.APPROVING if first_step else workflow.APPROVED
+        workflow.REPORT.check(current.status, target)
+        if current.status == workflow.APPROVING:
+            check_second_approver(current.first_approved_by_id, user)
+        current.status = target
+        if first_step:
+            current.first_approved_by, current.first_approved_at = user, when
+            fields = ["status", "first_approved_by", "first_approved_at"]
+        else:
+            current.approved_by, current.approved_at = user, when
+            fields = ["status", "approved_by", "approved_at"]
+        current.save(update_fields=fields)
         audit.record(
-            "situation.approve",
+            "situation.approve_first" if first_step else "situation.approve",
             actor=user,
             obj=current,
             organisation=_organisation(user, current.partnership),
-            details={"version": current.version, "period": current.period_label},
+            details={
+                "version": current.version,
+                "period": current.period_label,
+                "approvers_required": approvers_required(current.partnership),
+            },
         )
     report.refresh_from_db()
     return report
 
 
-def share(report: SituationReport, user, *, now: datetime | None = None) -> SituationReport:
-    """Share an approved report with reporters and, for aggregates, regional viewers."""
+def share(
+    report: SituationReport,
+    user,
+    *,
+    now: datetime | None = None,
+    recipients: tuple[str, ...] | list[str] = (),
+    request=None,
+) -> SituationReport:
+    """Share an approved report with reporters and, for aggregates, regional viewers.
+
+    ``recipients`` are the groups (:mod:`samverkan.situation.sharing`) mailed a link; the
+    mail goes out once the sharing is committed, so a rollback sends nothing.
+    """
     _require(user, "situation.share_report", report)
     with transaction.atomic():
         current = _locked(report)
@@ -206,13 +237,21 @@ def share(report: SituationReport, user, *, now: datetime | None = None) -> Situ
         current.status = workflow.SHARED
         current.shared_at = now or timezone.now()
         current.save(update_fields=["status", "shared_at"])
+        people = sharing.recipients(current, list(recipients))
         audit.record(
             "situation.share",
             actor=user,
             obj=current,
             organisation=_organisation(user, current.partnership),
-            details={"version": current.version, "audience": current.audience},
+            request=request,
+            details={
+                "version": current.version,
+                "audience": current.audience,
+                "recipients": sorted(set(recipients)),
+                "notified": len(people),
+            },
         )
+        transaction.on_commit(lambda: sharing.notify(current, people, request=request))
     report.refresh_from_db()
     return report
 

@@ -23,11 +23,12 @@ from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
+from samverkan.core.approval import SamePersonError, approvers_required
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import partnership_ids
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Incident
-from samverkan.situation import scheduling, scope, services, workflow
+from samverkan.situation import scheduling, scope, services, sharing, workflow
 from samverkan.situation.build import SHARED
 from samverkan.situation.clickthrough import incident_links
 from samverkan.situation.exports import CONTENT_TYPES, FORMATS, export_report
@@ -52,6 +53,7 @@ SECTION_TITLES = {
 }
 FORMAT_LABELS = {
     "pdf": "PDF",
+    "docx": "Word (DOCX)",
     "html": "HTML",
     "xlsx": "Excel (XLSX)",
     "geojson": "GeoJSON",
@@ -194,8 +196,11 @@ class ReportDetailView(ReportObjectMixin, TemplateView):
             blocks={s: assessment_block(report, s, can_edit) for s in services.SECTIONS},
             can_change=can_change,
             can_edit=can_edit,
-            can_approve=report.status == workflow.DRAFT
+            can_approve=report.status in workflow.AWAITING_APPROVAL
+            and report.first_approved_by_id != user.pk
             and user.has_perm("situation.approve_report", report),
+            approvers_required=approvers_required(report.partnership),
+            share_groups=sharing.groups_for(report),
             can_share=report.status == workflow.APPROVED
             and user.has_perm("situation.share_report", report),
             can_recompute=can_change,
@@ -266,6 +271,10 @@ class ReportExportView(ReportObjectMixin, View):
         return response
 
 
+# Steps that cannot be undone ask for a ticked confirmation (no JS confirm(): the CSP).
+IRREVERSIBLE = ("approve", "share")
+
+
 class ReportActionView(ReportObjectMixin, View):
     """POST-only: save an assessment (HTMX or plain form), approve, share, recompute."""
 
@@ -286,16 +295,27 @@ class ReportActionView(ReportObjectMixin, View):
     def post(self, request, pk, action):
         report = self.report
         user = request.user
+        if action in IRREVERSIBLE and not request.POST.get("confirm"):
+            messages.error(request, _("Bekräfta genom att kryssa i rutan först."))
+            return redirect("situation-detail", pk=report.pk)
         try:
             if action == "assessment":
                 return self.assessment(request, report)
             if action == "approve":
-                services.approve(report, user)
-                messages.success(
-                    request, _("Lägesbilden är fastställd. Siffror och bedömning är nu låsta.")
-                )
+                report = services.approve(report, user)
+                if report.status == workflow.APPROVING:
+                    messages.success(
+                        request,
+                        _("Godkänd av 1 av 2. En annan person behöver också godkänna."),
+                    )
+                else:
+                    messages.success(
+                        request, _("Lägesbilden är fastställd. Siffror och bedömning är nu låsta.")
+                    )
             elif action == "share":
-                services.share(report, user)
+                services.share(
+                    report, user, recipients=request.POST.getlist("recipients"), request=request
+                )
                 messages.success(
                     request, _("Lägesbilden är delad med rapportörerna i samverkansgruppen.")
                 )
@@ -307,7 +327,7 @@ class ReportActionView(ReportObjectMixin, View):
                     % {"v": new.version},
                 )
                 return redirect("situation-detail", pk=new.pk)
-        except (workflow.TransitionError, FrozenError, ValueError) as exc:
+        except (workflow.TransitionError, FrozenError, ValueError, SamePersonError) as exc:
             messages.error(request, str(exc))
         return redirect("situation-detail", pk=report.pk)
 

@@ -110,6 +110,7 @@ def test_build_assess_approve_and_feed_back(page, browser, live_server, demo_wor
     assert page.locator("#situation-map").get_attribute("data-loaded") not in ("error", "0")
     screenshot(page, "situation-report-draft")
 
+    page.get_by_label("Jag fastställer lägesbilden. Det går inte att ångra.").check()
     page.get_by_role("button", name="Fastställ lägesbilden").click()
     page.wait_for_load_state()
     assert "Lägesbilden är fastställd." in page.content()

@@ -186,7 +186,7 @@ def test_regional_viewer_never_approves_a_local_picture(world, client_for):
     county = services.create_report(world.county, MARCH, None, viewer, "shared")
     page = client.get(reverse("situation-detail", args=[county.pk])).content.decode()
     assert "Fastställ lägesbilden" in page
-    client.post(reverse("situation-action", args=[county.pk, "approve"]))
+    client.post(reverse("situation-action", args=[county.pk, "approve"]), {"confirm": "1"})
     county.refresh_from_db()
     assert county.status == "approved"
 

@@ -130,7 +130,7 @@ def test_plain_post_assessment_works_without_javascript(world, draft, client_for
 
 def test_approve_share_recompute_and_versions(world, draft, client_for, make):
     client = client_for(world.users["coordinator"])
-    client.post(reverse("situation-action", args=[draft.pk, "approve"]))
+    client.post(reverse("situation-action", args=[draft.pk, "approve"]), {"confirm": "1"})
     draft.refresh_from_db()
     assert draft.status == "approved"
     page = client.get(reverse("situation-detail", args=[draft.pk])).content.decode()
@@ -143,7 +143,7 @@ def test_approve_share_recompute_and_versions(world, draft, client_for, make):
     )
     draft.refresh_from_db()
     assert "overall" not in draft.assessments
-    client.post(reverse("situation-action", args=[draft.pk, "share"]))
+    client.post(reverse("situation-action", args=[draft.pk, "share"]), {"confirm": "1"})
     draft.refresh_from_db()
     assert draft.status == "shared"
     make("vandalism", local(2025, 3, 20, 12), n=2, organisation_id=world.kommun.pk)
