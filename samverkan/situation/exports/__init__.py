@@ -1,4 +1,4 @@
-"""Exports of a lägesbild: JSON, self-contained HTML, PDF, XLSX and GeoJSON.
+"""Exports of a lägesbild: JSON, self-contained HTML, PDF, DOCX, XLSX and GeoJSON.
 
 Every exporter takes the figures dict (a report's frozen snapshot or a fresh
 ``build_figures`` result) and returns bytes, so a stored report always exports exactly the
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-FORMATS = ("json", "html", "pdf", "xlsx", "geojson")
+FORMATS = ("json", "html", "pdf", "docx", "xlsx", "geojson")
 CONTENT_TYPES = {
     "json": "application/json",
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
@@ -27,6 +28,8 @@ def exporter(fmt: str) -> Callable[..., bytes]:
         from samverkan.situation.exports.html import render
     elif fmt == "pdf":
         from samverkan.situation.exports.pdf import render
+    elif fmt == "docx":
+        from samverkan.situation.docx import render
     elif fmt == "xlsx":
         from samverkan.situation.exports.xlsx import render
     elif fmt == "geojson":
