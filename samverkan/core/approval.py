@@ -10,6 +10,7 @@ person twice, and the one service that changes the setting (with its audit event
 
 from __future__ import annotations
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -46,6 +47,14 @@ def may_configure(user, partnership: Partnership) -> bool:
         return True
     admin_orgs = org_ids(user, {Role.ORG_ADMIN})
     return partnership.organisations.filter(pk__in=admin_orgs).exists()
+
+
+@rules.predicate
+def can_configure(user, partnership) -> bool:
+    return partnership is not None and may_configure(user, partnership)
+
+
+rules.add_perm("core.configure_approval", can_configure)
 
 
 def set_approvers_required(partnership: Partnership, count: int, user, *, request=None) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.core import health, own_area_views, views
+from samverkan.core import approval_views, health, own_area_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -34,6 +34,11 @@ urlpatterns = [
         "organisationer/<int:pk>/",
         views.OrganisationDetailView.as_view(),
         name="organisation-detail",
+    ),
+    path(
+        "samverkan/<int:pk>/godkannande/",
+        approval_views.PartnershipApprovalView.as_view(),
+        name="partnership-approval",
     ),
     path("granskningslogg/", views.AuditLogView.as_view(), name="audit-log"),
     path("halsa/", views.health, name="health"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import start_page
+from samverkan.core import approval, start_page
 from samverkan.core.audit_actions import stored_names
 from samverkan.core.models import Area, AuditEvent, Organisation
 from samverkan.core.params import BadParameter, parse_int_param
@@ -40,6 +40,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["partnerships"] = scope(Partnership.objects.all(), self.request.user).prefetch_related(
             "organisations", "areas"
         )
+        ctx["configurable"] = {
+            p.pk for p in ctx["partnerships"] if approval.may_configure(self.request.user, p)
+        }
         return ctx
 
 

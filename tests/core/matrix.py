@@ -87,6 +87,11 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.kommun.pk},
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 403},
     ),
+    # The partnership's coordinators and admins choose one or two approvers.
+    "partnership-approval": (
+        lambda w: {"pk": w.p1.pk},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
     "audit-log": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
     "api-schema": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
     "api-docs": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),

@@ -224,3 +224,29 @@ def test_a_user_without_roles_gets_no_panels(world, client_for, django_user_mode
 
 def test_each_app_registered_its_panels():
     assert {p.name for p in start_page.registered()} >= ALL_PANELS
+
+
+def test_the_partnership_page_sets_two_approvers_for_its_coordinator_only(world, client_for):
+    from samverkan.core.models import AuditEvent
+
+    url = reverse("partnership-approval", args=[world.p1.pk])
+    home = client_for(world.users["steering"]).get(reverse("home")).content.decode()
+    assert url not in home
+    assert (
+        client_for(world.users["steering"]).post(url, {"approvers_required": 2}).status_code == 403
+    )
+    assert (
+        client_for(world.users["other_coordinator"])
+        .post(url, {"approvers_required": 2})
+        .status_code
+        == 404
+    )
+    client = client_for(world.users["coordinator"])
+    assert url in client.get(reverse("home")).content.decode()
+    assert client.post(url, {"approvers_required": 3}).status_code == 400
+    response = client.post(url, {"approvers_required": 2})
+    assert response.status_code == 302
+    world.p1.refresh_from_db()
+    assert world.p1.approvers_required == 2
+    assert AuditEvent.objects.filter(action="partnership.set_approvers").count() == 1
+    assert "Godkännande: två personer" in client.get(reverse("home")).content.decode()
