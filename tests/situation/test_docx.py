@@ -111,3 +111,44 @@ def test_docx_of_plain_figures_from_build_for_period(world, make):
     assert title[0].startswith("Situation report")
     assert read.core_properties.language == "en-GB"
     assert "Summary" in [p.text for p in read.paragraphs if p.style.name == "Heading 1"]
+
+
+@pytest.mark.django_db
+def test_command_writes_docx_and_audits_it(world, make, tmp_path):
+    from django.core.management import call_command
+
+    from samverkan.core.models import AuditEvent
+
+    make("vandalism", local(2025, 3, 5, 12), n=4, organisation_id=world.kommun.pk)
+    out = tmp_path / "lb.docx"
+    call_command(
+        "lagesbild",
+        *("--area", "9901", "--period", "2025-03", "--format", "docx"),
+        *("--audience", "shared", "-o", str(out)),
+    )
+    read = _read(out.read_bytes())
+    assert "Sammanfattning" in [p.text for p in read.paragraphs if p.style.name == "Heading 1"]
+    event = AuditEvent.objects.filter(action="situation.export").latest("pk")
+    assert event.details["format"] == "docx" and event.details["via"] == "cli"
+
+
+@pytest.mark.django_db
+def test_download_link_and_audited_download(world, make, client):
+    from django.urls import reverse
+
+    from samverkan.core.models import AuditEvent
+
+    make("vandalism", local(2025, 3, 5, 12), n=4, organisation_id=world.kommun.pk)
+    report = services.create_report(world.m1, MARCH, world.p1, world.users["coordinator"])
+    client.force_login(world.users["coordinator"])
+    url = reverse("situation-export", args=[report.pk]) + "?format=docx"
+    page = client.get(reverse("situation-detail", args=[report.pk]))
+    assert url in page.content.decode() and "Word (DOCX)" in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].endswith('.docx"')
+    _read(response.content)
+    event = AuditEvent.objects.filter(action="situation.export").latest("pk")
+    assert event.details["format"] == "docx" and event.details["via"] == "web"
