@@ -104,6 +104,7 @@ class Action(models.TextChoices):
     ACTION_PLAN_CREATE = "action_plan.create", _("Åtgärdsplan skapad")
     ACTION_PLAN_UPDATE = "action_plan.update", _("Åtgärdsplan ändrad")
     ACTION_PLAN_SET_STATUS = "action_plan.set_status", _("Åtgärdsplanens status ändrad")
+    ACTION_PLAN_APPROVE_FIRST = "action_plan.approve_first", _("Åtgärdsplan godkänd av 1 av 2")
     ACTION_PLAN_EXPORT = "action_plan.export", _("Åtgärdsplan exporterad")
     MEASURE_CREATE = "measure.create", _("Åtgärd skapad")
     MEASURE_UPDATE = "measure.update", _("Åtgärd ändrad")

@@ -207,6 +207,11 @@ class ActionPlan(Tracked):
     )
     adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
     adopted_on = models.DateField(_("antagen den"), null=True, blank=True)
+    # The first of two approvers, when the partnership asks for two.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(_("godkänd av den första"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start_year", "title"]

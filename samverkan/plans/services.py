@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.core import audit
+from samverkan.core.approval import approvers_required, check_second_approver
 from samverkan.core.models import Partnership
 from samverkan.core.permissions import memberships
 from samverkan.plans import workflow
@@ -179,18 +180,55 @@ def set_plan_status(
     adopted_on: date | None = None,
     request=None,
 ) -> ActionPlan:
-    """Change a plan's status; adopting needs the adopting body and the date."""
-    workflow.PLAN.check(plan.status, status)
+    """Change a plan's status; adopting needs the adopting body and the date.
+
+    Adopting a draft of a partnership that asks for two approvers records the first
+    approval ("godkänd av 1 av 2"); adopting it again by another person adopts it.
+    """
+    # Re-read under a row lock: two coordinators approving at once cannot both be first.
+    stored = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan.status, plan.first_approved_by_id = stored.status, stored.first_approved_by_id
+    if status == workflow.ADOPTING:
+        raise ValueError("Välj Antagen: planen blir godkänd av 1 av 2 när två ska godkänna.")
+    first_step = (
+        status == workflow.ADOPTED
+        and plan.status == workflow.DRAFT
+        and approvers_required(plan.partnership) > 1
+    )
+    target = workflow.ADOPTING if first_step else status
+    workflow.PLAN.check(plan.status, target)
     if status == workflow.ADOPTED:
         adopted_by = (adopted_by or plan.adopted_by).strip()
         adopted_on = adopted_on or plan.adopted_on
         if not adopted_by or not adopted_on:
             raise ValueError("Ange vilket organ som antog planen och datumet för beslutet.")
+        if plan.status == workflow.ADOPTING:
+            check_second_approver(plan.first_approved_by_id, user)
         plan.adopted_by, plan.adopted_on = adopted_by, adopted_on
+    if first_step:
+        plan.first_approved_by, plan.first_approved_at = user, timezone.now()
+    elif target == workflow.DRAFT:
+        # A plan back in draft starts its approvals again.
+        plan.first_approved_by, plan.first_approved_at = None, None
     old = plan.status
-    plan.status = status
-    plan.save(update_fields=["status", "adopted_by", "adopted_on", "updated_at"])
-    _record("action_plan.set_status", plan, user, request, **{"from": old, "to": status})
+    plan.status = target
+    plan.save(
+        update_fields=[
+            "status",
+            "adopted_by",
+            "adopted_on",
+            "first_approved_by",
+            "first_approved_at",
+            "updated_at",
+        ]
+    )
+    _record(
+        "action_plan.approve_first" if first_step else "action_plan.set_status",
+        plan,
+        user,
+        request,
+        **{"from": old, "to": target},
+    )
     return plan
 
 

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import audit
+from samverkan.core.approval import SamePersonError
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import descendant_ids, scope
 from samverkan.incidents.models import Category
@@ -484,6 +485,9 @@ class PlanStatusView(ObjectView, View):
         kwargs = {}
         if status == workflow.ADOPTED:
             form = AdoptForm(request.POST)
+            if not request.POST.get("confirm"):
+                messages.error(request, _("Bekräfta genom att kryssa i rutan först."))
+                return redirect("plan-detail", pk=pk)
             if not form.is_valid():
                 messages.error(
                     request, _("Ange vilket organ som antog planen och datumet för beslutet.")
@@ -493,7 +497,7 @@ class PlanStatusView(ObjectView, View):
         try:
             services.set_plan_status(self.object, status, request.user, request=request, **kwargs)
             messages.success(request, _("Planens status är ändrad."))
-        except (workflow.TransitionError, ValueError) as exc:
+        except (workflow.TransitionError, ValueError, SamePersonError) as exc:
             messages.error(request, str(exc))
         return redirect("plan-detail", pk=pk)
 

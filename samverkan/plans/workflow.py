@@ -36,14 +36,19 @@ PROBLEM_TRANSITIONS: dict[str, set[str]] = {
 }
 
 # Action plans: a draft is adopted by a named body; a new revision starts as a draft again.
-DRAFT, ADOPTED, ARCHIVED = "draft", "adopted", "archived"
+# When the partnership asks for two approvers (samverkan.core.approval), the first approval
+# is ADOPTING ("godkänd av 1 av 2") and a second, different person's makes it ADOPTED;
+# ADOPTING is reached only through adopting, never chosen as a status of its own.
+DRAFT, ADOPTING, ADOPTED, ARCHIVED = "draft", "adopting", "adopted", "archived"
 PLAN_STATUSES = [
     (DRAFT, _("Utkast")),
+    (ADOPTING, _("Godkänd av 1 av 2")),
     (ADOPTED, _("Antagen")),
     (ARCHIVED, _("Arkiverad")),
 ]
 PLAN_TRANSITIONS: dict[str, set[str]] = {
-    DRAFT: {ADOPTED, ARCHIVED},
+    DRAFT: {ADOPTING, ADOPTED, ARCHIVED},
+    ADOPTING: {ADOPTED, DRAFT},
     ADOPTED: {DRAFT, ARCHIVED},
     ARCHIVED: {DRAFT},
 }

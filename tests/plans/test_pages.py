@@ -261,7 +261,12 @@ def test_plan_measures_status_and_timeline(pw, client_for):
     assert "<svg" in timeline and "Grannsamverkan" in timeline and ">2026<" in timeline
     client.post(
         reverse("plan-status", args=[pw.plan.pk]),
-        {"status": "adopted", "adopted_by": "Kommunfullmäktige", "adopted_on": "2025-02-10"},
+        {
+            "status": "adopted",
+            "adopted_by": "Kommunfullmäktige",
+            "adopted_on": "2025-02-10",
+            "confirm": "1",
+        },
     )
     pw.plan.refresh_from_db()
     assert pw.plan.status == "adopted" and str(pw.plan.adopted_on) == "2025-02-10"
