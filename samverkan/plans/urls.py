@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samverkan.plans import views
+from samverkan.plans import docx_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="plans-home"),
@@ -38,6 +38,11 @@ urlpatterns = [
         "atgardsplaner/<int:pk>/atgardsplan.xlsx",
         views.PlanExportView.as_view(fmt="xlsx"),
         name="plan-xlsx",
+    ),
+    path(
+        "atgardsplaner/<int:pk>/atgardsplan.docx",
+        docx_views.PlanDocxView.as_view(),
+        name="plan-docx",
     ),
     path(
         "atgardsplaner/<int:pk>/atgarder/ny/",

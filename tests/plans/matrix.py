@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple] = {
     "plan-timeline": (_pk("plan"), OBJECT),
     "plan-pdf": (_pk("plan"), OBJECT),
     "plan-xlsx": (_pk("plan"), OBJECT),
+    "plan-docx": (_pk("plan"), OBJECT),
     "measure-create": (_pk("plan"), OBJECT),
     "measure-edit": (_pk("measure"), OBJECT),
     "measure-status": (_pk("measure"), POST_ONLY),

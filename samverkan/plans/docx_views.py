@@ -1,0 +1,33 @@
+"""The action plan's DOCX download: same permission, scope and audit event as its PDF."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+from django.views import View
+
+from samverkan.core import audit
+from samverkan.core.docx import CONTENT_TYPE
+from samverkan.plans import docx
+from samverkan.plans.models import ActionPlan
+from samverkan.plans.views import ObjectView
+
+
+class PlanDocxView(ObjectView, View):
+    """The plan as DOCX; audit-logged as an export with format "docx", like the PDF."""
+
+    model = ActionPlan
+
+    def get(self, request, pk):
+        plan = self.object
+        measures = plan.measures.select_related("owner", "area").prefetch_related(
+            "problems", "partners", "indicators"
+        )
+        body = docx.render(plan, measures)
+        audit.record(
+            audit.Action.ACTION_PLAN_EXPORT, obj=plan, request=request, details={"format": "docx"}
+        )
+        name = f"atgardsplan-{slugify(plan.title)}-{plan.start_year}-{plan.end_year}"
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
