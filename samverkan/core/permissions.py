@@ -80,6 +80,33 @@ def descendant_ids(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def partnership_area_ids(partnership_ids_: Iterable[int]) -> set[int]:
+    """The areas of the partnerships and every area below them, as each partnership sees them.
+
+    Below a municipality hang other partnerships' own drawn areas too; they are that
+    partnership's working material (:func:`_scope_areas`), so each partnership's reach
+    keeps only the own areas it owns. Pickers, lists and imports of a partnership use this
+    one rule, so a second partnership covering the same municipality never learns the
+    first one's own area names.
+    """
+    wanted = set(partnership_ids_)
+    roots: dict[int, set[int]] = {}
+    for pid, area_id in Partnership.areas.through.objects.filter(
+        partnership_id__in=wanted
+    ).values_list("partnership_id", "area_id"):
+        roots.setdefault(pid, set()).add(area_id)
+    found: set[int] = set()
+    for pid, root_ids in roots.items():
+        reach = descendant_ids(root_ids)
+        foreign = (
+            Area.objects.filter(pk__in=reach, owner_partnership__isnull=False)
+            .exclude(owner_partnership_id=pid)
+            .values_list("id", flat=True)
+        )
+        found |= reach - descendant_ids(foreign)
+    return found
+
+
 def membership_area_ids(membership: Membership) -> frozenset[int] | None:
     """Areas a membership reaches (its areas and all below them); None when unlimited."""
     cached = getattr(membership, "_samverkan_area_ids", False)

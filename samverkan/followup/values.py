@@ -131,7 +131,7 @@ def store_values(
         for goal in indicator.goals.all():
             refresh_goal(goal)
         audit.record(
-            "indicator.set_values",
+            audit.Action.INDICATOR_SET_VALUES,
             actor=user,
             obj=indicator,
             request=request,

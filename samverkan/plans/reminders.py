@@ -77,7 +77,7 @@ def send_due_reminders(today: date | None = None, days: int | None = None) -> in
             followup.reminded_at = timezone.now()
             followup.save(update_fields=["reminded_at"])
             audit.record(
-                "agreement.send_reminder",
+                audit.Action.AGREEMENT_SEND_REMINDER,
                 obj=followup.agreement,
                 details={"date": followup.date.isoformat(), "recipients": len(recipients)},
             )
