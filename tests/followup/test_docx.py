@@ -64,3 +64,18 @@ def test_empty_tertial_in_english(world):
     assert read.core_properties.language == "en-GB"
     assert len(read.inline_shapes) == 0
     assert len(read.tables) == 3
+
+
+def test_tertial_command_writes_docx(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "t.docx"
+    call_command(
+        "tertial_report",
+        partnership=world.p1.name,
+        tertial="2025-T2",
+        format="docx",
+        output=str(out),
+    )
+    read = _read(out.read_bytes())
+    assert read.paragraphs[0].text == f"Tertialrapport 2025-T2: {world.p1.name}"
