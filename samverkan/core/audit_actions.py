@@ -147,6 +147,11 @@ class Action(models.TextChoices):
     GOAL_CREATE = "goal.create", _("Mål skapat")
     TERTIAL_REPORT_CREATE = "tertial_report.create", _("Tertialrapport skapad")
     TERTIAL_REPORT_REGENERATE = "tertial_report.regenerate", _("Tertialrapport omräknad")
+    TERTIAL_REPORT_APPROVE_FIRST = (
+        "tertial_report.approve_first",
+        _("Tertialrapport godkänd av 1 av 2"),
+    )
+    TERTIAL_REPORT_APPROVE = "tertial_report.approve", _("Tertialrapport godkänd")
     TERTIAL_REPORT_WRITE_ANALYSIS = (
         "tertial_report.write_analysis",
         _("Analys i tertialrapport skriven"),

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.followup import workflow as tertial_flow
 
 
 class Indicator(models.Model):
@@ -206,6 +207,22 @@ class TertialReport(models.Model):
     period_end = models.DateField()
     analysis = models.TextField(_("gruppens analys"), blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=tertial_flow.TERTIAL_STATUSES,
+        default=tertial_flow.DRAFT,
+    )
+    # Two-person approval (samverkan.core.approval): the first approver, then the one who
+    # approved it for good.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,6 +239,32 @@ class TertialReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership} {self.tertial}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in tertial_flow.FROZEN
+
+    def save(self, *args, **kwargs):
+        # An approved report reads the same for good: every writer (page, command,
+        # regeneration) goes through save(), so the guard is here.
+        if self.pk is not None:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values("status", "analysis", "snapshot", "period_start", "period_end")
+                .first()
+            )
+            if stored and stored["status"] in tertial_flow.FROZEN:
+                fields = ("analysis", "snapshot", "period_start", "period_end")
+                if any(stored[f] != getattr(self, f) for f in fields):
+                    raise TertialFrozenError(
+                        "En godkänd tertialrapport kan inte ändras eller tas fram på nytt."
+                    )
+        super().save(*args, **kwargs)
+
+
+class TertialFrozenError(ValueError):
+    """An attempt to change an approved tertial report."""
 
 
 class Design(models.TextChoices):
