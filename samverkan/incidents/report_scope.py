@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from samverkan.core.models import Area, Partnership
-from samverkan.core.permissions import descendant_ids, partnership_grants
+from samverkan.core.models import Area
+from samverkan.core.permissions import partnership_area_ids, partnership_grants
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Visibility
 
@@ -26,16 +26,9 @@ REPORT_VISIBILITIES = (Visibility.PARTNERSHIP,)
 def report_area_ids(user) -> set[int]:
     """Ids of the areas ``user`` may file a report for."""
     grants = partnership_grants(user, REPORTING_ROLES)
-    if not grants:
-        return set()
-    roots: dict[int, set[int]] = {}
-    for pid, area_id in Partnership.areas.through.objects.filter(
-        partnership_id__in=grants
-    ).values_list("partnership_id", "area_id"):
-        roots.setdefault(pid, set()).add(area_id)
     ids: set[int] = set()
     for pid, limit in grants.items():
-        reach = descendant_ids(roots.get(pid, ()))
+        reach = partnership_area_ids([pid])
         ids |= reach if limit is None else reach & limit
     return ids
 

@@ -21,7 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from samverkan.core import audit
 from samverkan.core.exports import to_csv, to_xlsx
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.core.permissions import org_ids, partnership_ids, scope
+from samverkan.core.permissions import org_ids, partnership_area_ids, partnership_ids, scope
 from samverkan.incidents import services, triage, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
@@ -44,14 +44,9 @@ PAGE_SIZE = 20
 
 
 def partnership_areas(user):
-    """Areas of the user's partnerships and all areas below them."""
-    roots = Partnership.areas.through.objects.filter(partnership_id__in=partnership_ids(user))
-    ids = set(roots.values_list("area_id", flat=True))
-    frontier = set(ids)
-    while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier -= ids
-        ids |= frontier
+    """Areas of the user's partnerships and all areas below them (the core rule: another
+    partnership's own areas stay out)."""
+    ids = partnership_area_ids(partnership_ids(user))
     return Area.objects.filter(pk__in=ids).order_by("level", "name")
 
 

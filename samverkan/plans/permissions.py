@@ -25,6 +25,7 @@ from samverkan.core.permissions import (
     in_grant,
     is_system_admin,
     is_system_admin_user,
+    partnership_area_ids,
     partnership_grants,
     partnership_ids,
     scope,
@@ -77,15 +78,12 @@ def editable_partnership_qs(user):
 
 
 def partnership_areas(partnership_ids_: set[int] | list[int]):
-    """Areas of the partnerships and every area below them."""
-    roots = Area.objects.filter(partnerships__in=partnership_ids_).distinct()
-    ids = set(roots.values_list("id", flat=True))
-    frontier = set(ids)
-    while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier -= ids
-        ids |= frontier
-    return Area.objects.filter(pk__in=ids).order_by("level", "name")
+    """Areas of the partnerships and every area below them, by the core rule
+    (:func:`samverkan.core.permissions.partnership_area_ids`: another partnership's own
+    areas stay out)."""
+    return Area.objects.filter(pk__in=partnership_area_ids(partnership_ids_)).order_by(
+        "level", "name"
+    )
 
 
 # Choices list the widest areas first (municipality, then districts ... own areas last),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from samverkan.core.models import Area, Partnership
 from samverkan.core.permissions import (
-    descendant_ids,
     in_grant,
     is_system_admin_user,
+    partnership_area_ids,
     partnership_grants,
     partnership_ids,
     scope,
@@ -45,7 +45,7 @@ def build_areas(user, partnerships):
     grants = {} if admin else partnership_grants(user, {Role.COORDINATOR})
     ids: set[int] = set()
     for p in partnerships:
-        reach = descendant_ids(p.areas.values_list("id", flat=True))
+        reach = partnership_area_ids([p.pk])
         limit = None if admin else grants.get(p.pk)
         ids |= reach if limit is None else reach & limit
     qs = Area.objects.filter(pk__in=ids) | regional_areas(user)
