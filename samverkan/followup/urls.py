@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.followup import approval_views, views
+from samverkan.followup import approval_views, docx_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="followup-home"),
@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("tertial/<int:pk>/pdf/", views.TertialPdfView.as_view(), name="followup-tertial-pdf"),
     path("tertial/<int:pk>/json/", views.TertialJsonView.as_view(), name="followup-tertial-json"),
+    path(
+        "tertial/<int:pk>/docx/",
+        docx_views.TertialDocxView.as_view(),
+        name="followup-tertial-docx",
+    ),
     path(
         "atgard/<int:pk>/utvardera/",
         views.EvaluationCreateView.as_view(),

@@ -27,6 +27,7 @@ MATRIX: dict[str, tuple] = {
     "followup-tertial": (_pk("fu_tertial"), PARTNERSHIP),
     "followup-tertial-pdf": (_pk("fu_tertial"), PARTNERSHIP),
     "followup-tertial-json": (_pk("fu_tertial"), PARTNERSHIP),
+    "followup-tertial-docx": (_pk("fu_tertial"), PARTNERSHIP),
     "followup-evaluation-create": (_pk("fu_measure"), PARTNERSHIP),
     "followup-evaluation": (_pk("fu_evaluation"), PARTNERSHIP),
     "followup-evaluation-pdf": (_pk("fu_evaluation"), PARTNERSHIP),

@@ -23,7 +23,7 @@ MATRIX: dict[str, tuple] = {
     ),
     # A photo of the reporter's report: seen by whoever sees the report, by no one else.
     "incident-photo": (
-        lambda w: {"pk": w.incident.pk, "photo": w.photo.pk},
+        lambda w: {"pk": w.photo.pk},
         {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
     ),
     "incident-feedback-mail": (None, {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405}),

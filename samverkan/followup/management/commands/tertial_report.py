@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--partnership", required=True, help="samverkans id eller namn")
         parser.add_argument("--tertial", required=True, help="t.ex. 2025-T2")
-        parser.add_argument("--format", choices=("pdf", "json"), default="json")
+        parser.add_argument("--format", choices=("pdf", "docx", "json"), default="json")
         parser.add_argument("-o", "--output", help="fil (standard: standard ut för JSON)")
 
     def handle(self, *args, **opts):
@@ -43,6 +43,12 @@ class Command(BaseCommand):
             if not opts["output"]:
                 raise CommandError("Ange -o FIL för PDF.")
             Path(opts["output"]).write_bytes(pdf.tertial_pdf(report))
+        elif opts["format"] == "docx":
+            if not opts["output"]:
+                raise CommandError("Ange -o FIL för DOCX.")
+            from samverkan.followup.docx import render
+
+            Path(opts["output"]).write_bytes(render(report))
         else:
             text = json.dumps(
                 {**report.snapshot, "analysis": report.analysis}, ensure_ascii=False, indent=2
