@@ -190,3 +190,11 @@ def test_every_apps_pdf_is_tagged_pdf_ua(name, world):
     assert re.search(rb"/Lang\s*\((sv|en|nb)", text), f"{name}: no document language"
     assert b"/DisplayDocTitle true" in text, f"{name}: title not shown"
     assert b"pdfuaid:part" in text, f"{name}: no PDF/UA identification"
+
+
+def test_pdf_language_follows_the_rendering_language():
+    from samverkan.followup import pdf
+
+    report = SimpleNamespace(snapshot={"indicators": [], "goals": []}, tertial="2025:1")
+    assert re.search(rb"/Lang\s*\(en", _pdf_text(pdf.tertial_pdf(report, language="en")))
+    assert re.search(rb"/Lang\s*\(sv", _pdf_text(pdf.tertial_pdf(report, language="sv")))
