@@ -15,6 +15,7 @@ import json
 import subprocess
 from datetime import UTC, datetime
 
+import docx
 import pytest
 from django.apps import apps
 
@@ -25,6 +26,20 @@ from samverkan.situation.models import SituationReport
 from tests.e2e.conftest import ARTIFACTS, login, screenshot
 
 pytestmark = pytest.mark.e2e
+
+
+def _inflated(body: bytes) -> bytes:
+    import re
+    import zlib
+
+    parts = [body]
+    for match in re.finditer(rb"stream\r?\n", body):
+        try:
+            parts.append(zlib.decompressobj().decompress(body[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
 
 MONTHS = {f"2025-{m:02d}" for m in range(2, 13)} | {"2026-01", "2026-02", "2026-03"}
 
@@ -129,6 +144,19 @@ def test_build_assess_approve_and_feed_back(page, browser, live_server, demo_wor
     )
     pages = sorted(ARTIFACTS.glob("situation-pdf-*.png"))
     assert len(pages) >= 2
+    # Tagged PDF/UA: a structure tree and the language (tests/core/test_pdf.py has more).
+    inflated = _inflated(pdf.read_bytes())
+    assert b"/StructTreeRoot" in inflated and b"/Lang (sv" in inflated
+
+    # The same picture as a Word document to edit: headings, tables and charts.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Word (DOCX)").click()
+    assert download_info.value.suggested_filename.endswith(".docx")
+    word = docx.Document(download_info.value.path())
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["Sammanfattning", "Bedömning"]
+    assert any(p.text.startswith("Läget i centrum är oförändrat.") for p in word.paragraphs)
+    assert len(word.inline_shapes) >= 3 and word.tables
 
     # The reporter sees the approved picture and what happened with their report.
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
