@@ -152,3 +152,23 @@ def test_download_link_and_audited_download(world, make, client):
     _read(response.content)
     event = AuditEvent.objects.filter(action="situation.export").latest("pk")
     assert event.details["format"] == "docx" and event.details["via"] == "web"
+
+
+@pytest.mark.django_db
+def test_organisation_logo_heads_every_page(world, make, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from matplotlib.figure import Figure
+
+    from samverkan.core import charts
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    fig = Figure(figsize=(1, 1))
+    fig.subplots().plot([0, 1], [0, 1])
+    org = world.p1.organisations.order_by("pk").first()
+    org.logo.save("logo.png", ContentFile(charts.to_png(fig, dpi=30)))
+    make("vandalism", local(2025, 3, 5, 12), n=4, organisation_id=world.kommun.pk)
+    report = services.create_report(world.m1, MARCH, world.p1, world.users["coordinator"])
+    header = _read(export_report(report, "docx")).sections[0].header
+    pictures = header._element.findall(".//" + qn("wp:docPr"))
+    assert [p.get("descr") for p in pictures] == [f"Logotyp {org.name}"]
+    assert org.name in header.paragraphs[0].text
