@@ -45,7 +45,9 @@ def approve_tertial(report: TertialReport, user, *, request=None, now=None) -> T
             ]
         )
         audit.record(
-            "tertial_report.approve_first" if first_step else "tertial_report.approve",
+            audit.Action.TERTIAL_REPORT_APPROVE_FIRST
+            if first_step
+            else audit.Action.TERTIAL_REPORT_APPROVE,
             actor=user,
             obj=current,
             request=request,

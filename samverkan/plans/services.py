@@ -96,7 +96,7 @@ def set_problem_status(problem: Problem, status: str, user, *, request=None) -> 
     old = problem.status
     problem.status = status
     problem.save(update_fields=["status", "updated_at"])
-    _record("problem.set_status", problem, user, request, **{"from": old, "to": status})
+    _record(audit.Action.PROBLEM_SET_STATUS, problem, user, request, **{"from": old, "to": status})
     return problem
 
 
@@ -115,7 +115,7 @@ def link_incidents(problem: Problem, incidents: Iterable, user, *, request=None)
     before = sorted(problem.incidents.values_list("pk", flat=True))
     if ids != before:
         problem.incidents.set(ids)
-        _record("problem.attach_evidence", problem, user, request, incidents=len(ids))
+        _record(audit.Action.PROBLEM_ATTACH_EVIDENCE, problem, user, request, incidents=len(ids))
     return problem
 
 
@@ -159,7 +159,7 @@ def save_cause_analysis(
             for i, s in enumerate(steps, start=1)
         )
     _record(
-        "cause_analysis.create" if created else "cause_analysis.update",
+        audit.Action.CAUSE_ANALYSIS_CREATE if created else audit.Action.CAUSE_ANALYSIS_UPDATE,
         analysis,
         user,
         request,
@@ -223,7 +223,9 @@ def set_plan_status(
         ]
     )
     _record(
-        "action_plan.approve_first" if first_step else "action_plan.set_status",
+        audit.Action.ACTION_PLAN_APPROVE_FIRST
+        if first_step
+        else audit.Action.ACTION_PLAN_SET_STATUS,
         plan,
         user,
         request,
@@ -238,7 +240,7 @@ def set_measure_status(measure: Measure, status: str, user, *, request=None) -> 
     old = measure.status
     measure.status = status
     measure.save(update_fields=["status", "updated_at"])
-    _record("measure.set_status", measure, user, request, **{"from": old, "to": status})
+    _record(audit.Action.MEASURE_SET_STATUS, measure, user, request, **{"from": old, "to": status})
     return measure
 
 
@@ -250,7 +252,7 @@ def publish_promise(promise: CitizenPromise, user, *, request=None) -> CitizenPr
     promise.published = True
     promise.published_at = promise.published_at or timezone.now()
     promise.save(update_fields=["published", "published_at", "updated_at"])
-    _record("promise.publish", promise, user, request)
+    _record(audit.Action.PROMISE_PUBLISH, promise, user, request)
     return promise
 
 
@@ -258,7 +260,7 @@ def publish_promise(promise: CitizenPromise, user, *, request=None) -> CitizenPr
 def unpublish_promise(promise: CitizenPromise, user, *, request=None) -> CitizenPromise:
     promise.published = False
     promise.save(update_fields=["published", "updated_at"])
-    _record("promise.unpublish", promise, user, request)
+    _record(audit.Action.PROMISE_UNPUBLISH, promise, user, request)
     return promise
 
 
@@ -270,7 +272,7 @@ def add_promise_update(
     if not text:
         raise ValueError("Skriv vad som har hänt innan du sparar lägesrapporten.")
     update = PromiseUpdate.objects.create(promise=promise, date=when, text=text, created_by=user)
-    _record("promise.add_update", update, user, request, promise=promise.pk)
+    _record(audit.Action.PROMISE_ADD_UPDATE, update, user, request, promise=promise.pk)
     return update
 
 
@@ -290,4 +292,4 @@ def set_followups(agreement: Agreement, rows: list[dict], user, *, request=None)
                 kept[day].save(update_fields=["description"])
         else:
             FollowUpDate.objects.create(agreement=agreement, date=day, description=description)
-    _record("agreement.plan_followups", agreement, user, request, dates=len(wanted))
+    _record(audit.Action.AGREEMENT_PLAN_FOLLOWUPS, agreement, user, request, dates=len(wanted))

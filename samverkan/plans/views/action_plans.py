@@ -45,7 +45,9 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = ActionPlanForm(request.POST, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
-        plan = services.save_form(form, request.user, "action_plan.create", request=request)
+        plan = services.save_form(
+            form, request.user, audit.Action.ACTION_PLAN_CREATE, request=request
+        )
         messages.success(request, _("Åtgärdsplanen är skapad. Lägg nu till åtgärder."))
         return redirect("plan-detail", pk=plan.pk)
 
@@ -84,7 +86,7 @@ class PlanEditView(ObjectEditView):
     template_name = "plans/plan_form.html"
     form_class = ActionPlanForm
     context_name = "plan"
-    audit_action = "action_plan.update"
+    audit_action = audit.Action.ACTION_PLAN_UPDATE
     success_message = gettext_lazy("Åtgärdsplanen är sparad.")
     success_url_name = "plan-detail"
 

@@ -51,7 +51,7 @@ class AgreementCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = AgreementForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
-        agreement = _save_agreement(form, request, "agreement.create")
+        agreement = _save_agreement(form, request, audit.Action.AGREEMENT_CREATE)
         messages.success(request, _("Överenskommelsen är sparad."))
         return redirect("agreement-detail", pk=agreement.pk)
 
@@ -80,7 +80,7 @@ class AgreementEditView(ObjectEditView):
     success_url_name = "agreement-detail"
 
     def save(self, form):
-        return _save_agreement(form, self.request, "agreement.update")
+        return _save_agreement(form, self.request, audit.Action.AGREEMENT_UPDATE)
 
 
 class AgreementDocumentView(ObjectView, View):
@@ -92,7 +92,7 @@ class AgreementDocumentView(ObjectView, View):
         agreement = self.object
         if not agreement.document:
             raise Http404
-        audit.record("agreement.download_document", obj=agreement, request=request)
+        audit.record(audit.Action.AGREEMENT_DOWNLOAD_DOCUMENT, obj=agreement, request=request)
         name = agreement.document_name or f"overenskommelse-{agreement.pk}.pdf"
         return FileResponse(
             agreement.document.open("rb"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from samverkan.core import audit
 from samverkan.plans import services, workflow
 from samverkan.plans.forms import (
     MeasureForm,
@@ -35,7 +36,7 @@ class MeasureCreateView(ObjectView, View):
         form = MeasureForm(request.POST, plan=self.object, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "plan": self.object})
-        services.save_form(form, request.user, "measure.create", request=request)
+        services.save_form(form, request.user, audit.Action.MEASURE_CREATE, request=request)
         messages.success(request, _("Åtgärden är tillagd."))
         return redirect("plan-detail", pk=pk)
 
@@ -45,7 +46,7 @@ class MeasureEditView(ObjectEditView):
     template_name = "plans/measure_form.html"
     form_class = MeasureForm
     context_name = "measure"
-    audit_action = "measure.update"
+    audit_action = audit.Action.MEASURE_UPDATE
     success_message = gettext_lazy("Åtgärden är sparad.")
     success_url_name = "plan-detail"
 

@@ -67,7 +67,9 @@ class ProblemCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "report": report, "row": row})
         attrs = findings.problem_evidence(report, row)
-        problem = services.save_form(form, request.user, "problem.create", request=request, **attrs)
+        problem = services.save_form(
+            form, request.user, audit.Action.PROBLEM_CREATE, request=request, **attrs
+        )
         services.link_incidents(
             problem, form.cleaned_data["incident_ids"], request.user, request=request
         )
@@ -121,7 +123,7 @@ class ProblemEditView(ObjectEditView):
     template_name = "plans/problem_form.html"
     form_class = ProblemForm
     context_name = "problem"
-    audit_action = "problem.update"
+    audit_action = audit.Action.PROBLEM_UPDATE
     success_message = gettext_lazy("Problemet är sparat.")
     success_url_name = "problem-detail"
 
@@ -216,5 +218,5 @@ class CauseAnalysisPDFView(ObjectView, View):
             },
             request,
         )
-        audit.record("cause_analysis.export", obj=problem, request=request)
+        audit.record(audit.Action.CAUSE_ANALYSIS_EXPORT, obj=problem, request=request)
         return _pdf_response(body, f"orsaksanalys-{slugify(problem.title)}")

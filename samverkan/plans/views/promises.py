@@ -39,7 +39,9 @@ class PromiseCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = PromiseForm(request.POST, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
-        promise = services.save_form(form, request.user, "promise.create", request=request)
+        promise = services.save_form(
+            form, request.user, audit.Action.PROMISE_CREATE, request=request
+        )
         messages.success(
             request,
             _("Medborgarlöftet är sparat. Det syns inte offentligt förrän du publicerar det."),
@@ -70,7 +72,7 @@ class PromiseEditView(ObjectEditView):
     template_name = "plans/promise_form.html"
     form_class = PromiseForm
     context_name = "promise"
-    audit_action = "promise.update"
+    audit_action = audit.Action.PROMISE_UPDATE
     success_message = gettext_lazy("Medborgarlöftet är sparat.")
     success_url_name = "promise-detail"
 
@@ -134,5 +136,5 @@ class PromisePosterView(ObjectView, View):
             },
             request,
         )
-        audit.record("promise.print_poster", obj=promise, request=request)
+        audit.record(audit.Action.PROMISE_PRINT_POSTER, obj=promise, request=request)
         return _pdf_response(body, f"medborgarlofte-{slugify(promise.area.name)}-{promise.year}")
