@@ -213,7 +213,7 @@ def test_downloads_write_an_audit_event(world, draft, client_for, fmt, magic):
 
 def test_unknown_format_is_404(world, draft, client_for):
     client = client_for(world.users["coordinator"])
-    url = reverse("situation-export", args=[draft.pk]) + "?format=docx"
+    url = reverse("situation-export", args=[draft.pk]) + "?format=odt"
     assert client.get(url).status_code == 404
 
 
