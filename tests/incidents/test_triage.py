@@ -79,7 +79,12 @@ def test_assign_to_an_organisation_and_a_person_of_the_partnership(world, cat, c
     assert incident.assigned_organisation == world.polis and incident.assigned_to == person
     assert AuditEvent.objects.filter(action="incident.assign").count() == 1
     page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
-    assert "Lokalpolisområde Norrby" in page
+    assert "Lokalpolisområde Norrby" in page and "polissamordnare" in page
+    # The reporter is not told who in the partnership handles it (another person's name).
+    client.force_login(world.users["reporter"])
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert "polissamordnare" not in page and "Tilldelad" not in page
+    client.force_login(world.users["coordinator"])
 
     # Someone of another partnership is refused and nothing changes.
     client.post(
