@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     # The background worker's heartbeat and outage handling (docs/operations.md, Faults).
     "samverkan.worker",
     "samverkan.incidents",
+    "samverkan.citizens",
     "samverkan.situation",
     "samverkan.cases",
     "samverkan.plans",
@@ -321,6 +322,16 @@ WEB_IMPORT_KEEP_DAYS = int(env("WEB_IMPORT_KEEP_DAYS", "7"))
 # Reporters' photos (docs/triage.md): largest upload, and the most pixels a photo may
 # decode to (a small file can claim a huge image: a decompression bomb).
 REPORT_PHOTO_MAX_MB = int(env("REPORT_PHOTO_MAX_MB", "10"))
+# Residents' safety walk (docs/citizens.md): proof-of-work difficulty and lifetime,
+# submissions per address and per device in a window, form size, e-mail retention.
+CITIZEN_POW_BITS = int(env("CITIZEN_POW_BITS", "18"))
+CITIZEN_POW_MAX_AGE = int(env("CITIZEN_POW_MAX_AGE", "3600"))
+CITIZEN_RATE_PER_IP = int(env("CITIZEN_RATE_PER_IP", "20"))
+CITIZEN_RATE_PER_DEVICE = int(env("CITIZEN_RATE_PER_DEVICE", "5"))
+CITIZEN_RATE_WINDOW = int(env("CITIZEN_RATE_WINDOW", "3600"))
+CITIZEN_MAX_TEXT = int(env("CITIZEN_MAX_TEXT", "2000"))
+CITIZEN_CONTACT_DAYS = int(env("CITIZEN_CONTACT_DAYS", "90"))
+CITIZEN_INCIDENT_VISIBILITY = env("CITIZEN_INCIDENT_VISIBILITY", "partnership")
 REPORT_PHOTO_MAX_PIXELS = int(env("REPORT_PHOTO_MAX_PIXELS", "50000000"))
 
 # The country decides the projected CRS that point analyses use (metres).

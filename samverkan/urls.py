@@ -39,6 +39,7 @@ urlpatterns = [
     path("moten/", include("samverkan.meetings.urls")),
     path("lagesbild/", include("samverkan.situation.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),
+    path("tryggvandring/", include("samverkan.citizens.urls")),
     path("", include("samverkan.core.urls")),
 ]
 

@@ -55,6 +55,16 @@ class Action(models.TextChoices):
     OWN_AREA_UPDATE = "own_area.update", _("Eget område ändrat")
     OWN_AREA_DELETE = "own_area.delete", _("Eget område borttaget")
 
+    # Residents' safety walk (samverkan/citizens)
+    CITIZEN_OBSERVATION_SUBMIT = "citizen_observation.submit", _("Trygghetsobservation inskickad")
+    CITIZEN_OBSERVATION_ACCEPT = "citizen_observation.accept", _("Trygghetsobservation godtagen")
+    CITIZEN_OBSERVATION_MERGE = "citizen_observation.merge", _(
+        "Trygghetsobservation sammanförd med rapport"
+    )
+    CITIZEN_OBSERVATION_REJECT = "citizen_observation.reject", _("Trygghetsobservation avvisad")
+    CITIZEN_OBSERVATION_ANSWER = "citizen_observation.answer", _("Svar skickat till invånare")
+    CITIZEN_CONTACT_PURGE = "citizen_contact.purge", _("Invånares e-postadresser raderade")
+
     # Incidents
     INCIDENT_CREATE = "incident.create", _("Händelse rapporterad")
     INCIDENT_IMPORT = "incident.import", _("Händelser importerade")

@@ -1,0 +1,25 @@
+"""Which area a public safety-walk URL names, and its municipality."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from samverkan.core.models import Area
+
+LEVELS = (Area.Level.MUNICIPALITY, Area.Level.DISTRICT)
+
+
+def municipality_of(area: Area) -> Area | None:
+    node = area
+    while node is not None and node.level != Area.Level.MUNICIPALITY:
+        node = node.parent
+    return node
+
+
+def resolve(code: str) -> tuple[Area, Area | None]:
+    """The municipality and (for a district's URL) the district that ``code`` names."""
+    area = Area.objects.filter(code=code, level__in=LEVELS, valid_to__isnull=True).first()
+    municipality = municipality_of(area) if area else None
+    if municipality is None:
+        raise Http404
+    return municipality, (area if area.level == Area.Level.DISTRICT else None)
