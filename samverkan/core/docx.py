@@ -194,32 +194,35 @@ class WordDocument:
         for item in items:
             self.document.add_paragraph(clean(item), style="List Bullet")
 
-    def table(self, header: list, rows: list, *, numeric=()):
+    def table(self, header: list | None, rows: list, *, numeric=()):
         """A table with one header row that repeats on each page.
 
         Parameters
         ----------
-        header : list
-            Column headings.
+        header : list or None
+            Column headings; None for a two-column list of facts without a header row
+            (an empty header row would be read out as one).
         rows : list of list
             Cell values; None becomes empty, everything else ``str()``.
         numeric : collection of int
             Column indexes to right-align (counts, rates).
         """
-        table = self.document.add_table(rows=1, cols=len(header))
+        width = len(header) if header is not None else max((len(r) for r in rows), default=1)
+        table = self.document.add_table(rows=1 if header is not None else 0, cols=width)
         table.style = "Table Grid"
-        head = table.rows[0]
-        _repeat_header(head)
-        for i, text in enumerate(header):
-            cell = head.cells[i]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(clean(text))
-            run.bold = True
-            if i in numeric:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if header is not None:
+            head = table.rows[0]
+            _repeat_header(head)
+            for i, text in enumerate(header):
+                cell = head.cells[i]
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(clean(text))
+                run.bold = True
+                if i in numeric:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for values in rows:
             cells = table.add_row().cells
-            for i, value in enumerate(list(values)[: len(header)]):
+            for i, value in enumerate(list(values)[:width]):
                 cells[i].text = clean("" if value is None else value)
                 if i in numeric:
                     cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT

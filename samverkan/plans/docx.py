@@ -69,7 +69,7 @@ def render(plan, measures, *, printed: date | None = None) -> bytes:
         status += f" – {_('antagen av')} {plan.adopted_by} {_day(plan.adopted_on)}"
     facts.append([_("Status"), status])
     facts.append([_("Utskriven"), _day(printed)])
-    doc.table(["", ""], facts)
+    doc.table(None, facts)
     if plan.summary:
         doc.paragraph(plan.summary)
 

@@ -115,3 +115,14 @@ def test_heading_levels_are_clamped_to_word_headings(level):
     assert [p.style.name for p in read.paragraphs if p.text == "H"] == [
         "Heading 1" if level == 0 else "Heading 3"
     ]
+
+
+def test_a_facts_table_has_no_header_row():
+    doc = WordDocument("T")
+    doc.table(None, [["Samverkan", "Norrby"], ["Status", "Antagen"]])
+    table = _read(doc.to_bytes()).tables[0]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["Samverkan", "Norrby"],
+        ["Status", "Antagen"],
+    ]
+    assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows)
