@@ -76,9 +76,12 @@ def test_the_page_asks_for_confirmation(world, report, client_for):
     assert report.status == workflow.APPROVING
     page = client.get(reverse("followup-tertial", args=[report.pk])).content.decode()
     assert "Spara analys" not in page  # frozen
+    assert "Godkänn (2 av 2)" not in page  # not offered to the first approver
     response = client.post(url, {"confirm": "1"}, follow=True)
     assert "annan person" in response.content.decode()
     other = client_for(world.users["police_coordinator"])
+    page = other.get(reverse("followup-tertial", args=[report.pk])).content.decode()
+    assert "Godkänn (2 av 2)" in page
     other.post(url, {"confirm": "1"})
     report.refresh_from_db()
     assert report.status == workflow.APPROVED
