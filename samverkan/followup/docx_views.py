@@ -9,7 +9,7 @@ from samverkan.core import audit
 from samverkan.core.docx import CONTENT_TYPE
 from samverkan.followup import docx
 from samverkan.followup.models import TertialReport
-from samverkan.followup.views import ObjectPermissionMixin
+from samverkan.followup.views.common import ObjectPermissionMixin
 
 
 class TertialDocxView(ObjectPermissionMixin, View):

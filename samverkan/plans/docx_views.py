@@ -10,7 +10,7 @@ from samverkan.core import audit
 from samverkan.core.docx import CONTENT_TYPE
 from samverkan.plans import docx
 from samverkan.plans.models import ActionPlan
-from samverkan.plans.views import ObjectView
+from samverkan.plans.views.common import ObjectView
 
 
 class PlanDocxView(ObjectView, View):
