@@ -195,3 +195,39 @@ def test_the_check_sees_a_serious_violation(page, live_server, demo_world):
         " '<table class=\"table cards\"><tbody><tr><td><input type=text></td></tr></tbody></table>')"
     )
     assert any(v.startswith("label (critical)") for v in blocking_violations(page))
+
+
+@pytest.fixture
+def phone_axe(browser):
+    context = browser.new_context(
+        locale="sv-SE",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+def test_phone_pages_have_no_serious_violations(phone_axe, live_server, demo_content):
+    """At 390 px the list tables are cards and the header wraps: axe checks that layout
+    too, for the reporter's pages and the coordinator's card lists."""
+    from samverkan.followup.models import Indicator
+
+    found = walk(phone_axe, live_server, demo_content["rapportor"], reporter_pages())
+    phone_axe.context.clear_cookies()
+    found |= walk(
+        phone_axe,
+        live_server,
+        demo_content["samordnare"],
+        [
+            reverse("incident-triage"),
+            reverse("situation-list"),
+            reverse("plans-home"),
+            reverse("followup-partnership", args=[Indicator.objects.first().partnership_id]),
+        ],
+    )
+    assert found == {}
