@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "samverkan.followup",
     # Weekly meetings (veckomöte): above situation and plans, whose functions it reads.
     "samverkan.meetings",
+    # The county board's overview (länsstyrelsen): reads shared material of every app.
+    "samverkan.county",
     # The load_demo command; top of the layers, since it fills every app.
     "samverkan.demo",
     # After the project's apps, so the audit receivers of samverkan.core see a failed

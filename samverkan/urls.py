@@ -38,6 +38,7 @@ urlpatterns = [
     path("planer/", include("samverkan.plans.urls")),
     path("moten/", include("samverkan.meetings.urls")),
     path("lagesbild/", include("samverkan.situation.urls")),
+    path("lan/", include("samverkan.county.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),
     path("tryggvandring/", include("samverkan.citizens.urls")),
     path("", include("samverkan.core.urls")),

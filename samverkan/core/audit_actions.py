@@ -94,6 +94,7 @@ class Action(models.TextChoices):
     SITUATION_APPROVE_FIRST = "situation.approve_first", _("Lägesbild godkänd av 1 av 2")
     SITUATION_SHARE = "situation.share", _("Lägesbild delad")
     SITUATION_EXPORT = "situation.export", _("Lägesbild exporterad")
+    COUNTY_EXPORT = "county.export", _("Länsöversikt exporterad")
     SITUATION_SCHEDULE_SAVE = "situation_schedule.save", _("Schema för lägesbilder sparat")
     SITUATION_SCHEDULE_ENABLE = (
         "situation_schedule.enable",
