@@ -326,7 +326,7 @@ WEB_IMPORT_KEEP_DAYS = int(env("WEB_IMPORT_KEEP_DAYS", "7"))
 REPORT_PHOTO_MAX_MB = int(env("REPORT_PHOTO_MAX_MB", "10"))
 # Residents' safety walk (docs/citizens.md): proof-of-work difficulty and lifetime,
 # submissions per address and per device in a window, form size, e-mail retention.
-CITIZEN_POW_BITS = int(env("CITIZEN_POW_BITS", "18"))
+CITIZEN_POW_BITS = int(env("CITIZEN_POW_BITS", "16"))
 CITIZEN_POW_MAX_AGE = int(env("CITIZEN_POW_MAX_AGE", "3600"))
 CITIZEN_RATE_PER_IP = int(env("CITIZEN_RATE_PER_IP", "20"))
 CITIZEN_RATE_PER_DEVICE = int(env("CITIZEN_RATE_PER_DEVICE", "5"))
