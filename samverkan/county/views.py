@@ -144,7 +144,7 @@ class ExportView(CountyMixin, View):
             )
             content_type = "application/pdf"
         audit.record(
-            "county.export",
+            audit.Action.COUNTY_EXPORT,
             request=request,
             obj=ov.county,
             details={"format": fmt, "county": ov.county.code, "period_type": ov.period_type},
