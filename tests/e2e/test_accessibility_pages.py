@@ -57,6 +57,8 @@ def walk(page, live_server, user, paths):
     for path in paths:
         response = page.goto(f"{live_server.url}{path}")
         assert response.ok, f"{path}: {response.status}"
+        # A redirect (to sign-in, to a purpose form) would check another page than named.
+        assert page.url == f"{live_server.url}{path}", f"{path} -> {page.url}"
         page.wait_for_load_state("networkidle")
         if problems := blocking_violations(page):
             found[path] = problems
@@ -115,6 +117,8 @@ def coordinator_pages():
         reverse("meetings-home"),
         reverse("meeting-detail", args=[meeting.pk]),
         reverse("meetings-places"),
+        # Residents' safety walk: the coordinator's review queue.
+        reverse("citizens-queue"),
         # Core: start page, areas, organisations, audit log, own areas.
         reverse("home"),
         reverse("area-browser"),
@@ -163,6 +167,11 @@ def test_reporter_pages_have_no_serious_violations(page, live_server, demo_conte
 
 def test_case_pages_have_no_serious_violations(page, live_server, demo_content):
     assert walk(page, live_server, demo_content["handlaggare"], case_pages()) == {}
+
+
+def test_county_board_pages_have_no_serious_violations(page, live_server, demo_content):
+    pages = [reverse("home"), reverse("county-overview"), reverse("situation-list")]
+    assert walk(page, live_server, demo_content["lansstyrelsen"], pages) == {}
 
 
 def test_case_detail_has_no_serious_violations(page, live_server, demo_content):
