@@ -23,9 +23,8 @@ from tests.e2e.conftest import login, screenshot
 pytestmark = pytest.mark.e2e
 
 
-def test_county_board_sees_every_municipality_and_downloads_xlsx(
-    demo_world, live_server, page, tmp_path
-):
+def _shared_orebro():
+    """Populations from the bundled file, and Örebro's shared August picture and adopted plan."""
     with demo_data.path(demo_data.SE_POPULATION).open(encoding="utf-8") as fh:
         population = {row["code"]: int(row["population"]) for row in csv.DictReader(fh)}
     orebro = Area.objects.get(country="SE", level="municipality", code=DEMO_MUNICIPALITY)
@@ -58,7 +57,13 @@ def test_county_board_sees_every_municipality_and_downloads_xlsx(
         status=plan_workflow.ADOPTED,
         adopted_on=date(2026, 2, 10),
     )
+    return orebro, municipalities, population
 
+
+def test_county_board_sees_every_municipality_and_downloads_xlsx(
+    demo_world, live_server, page, tmp_path
+):
+    orebro, municipalities, population = _shared_orebro()
     login(page, live_server, "lansstyrelsen", "demo-lansstyrelsen")
     page.get_by_role("link", name="Länet").first.click()
     expect(page.get_by_role("heading", name="Länsöversikt Örebro län")).to_be_visible()
@@ -88,3 +93,15 @@ def test_county_board_sees_every_municipality_and_downloads_xlsx(
     assert set(by_code) == {m.code for m in municipalities}
     assert by_code[orebro.code][8:11] == (812, 790, "<3")
     assert by_code[orebro.code][11] == round(812 / population[orebro.code] * 100_000, 1)
+
+
+def test_county_overview_fits_a_phone(demo_world, live_server, phone):
+    orebro, _municipalities, _population = _shared_orebro()
+    login(phone, live_server, "lansstyrelsen", "demo-lansstyrelsen")
+    phone.goto(f"{live_server.url}/lan/")
+    phone.wait_for_load_state("networkidle")
+    expect(phone.locator("#county-table thead")).to_be_hidden()
+    expect(phone.locator(f'#county-table tr[data-code="{orebro.code}"]')).to_contain_text("812")
+    expect(phone.locator("#county-map svg")).to_be_visible()
+    screenshot(phone, "phone-county-overview")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
