@@ -32,7 +32,8 @@ def public_map(municipality) -> dict:
     for lon, lat, note in rows.values_list("lon", "lat", "public_note"):
         cell = h3.latlng_to_cell(lat, lon, RESOLUTION)
         counts[cell] += 1
-        if note:
+        # The same measure noted on several observations is told once.
+        if note and note not in notes[cell]:
             notes[cell].append(note)
     cells = sorted(counts)
     features = []

@@ -14,6 +14,7 @@ from samverkan.core.models import Area, AuditEvent, Membership, Organisation
 from samverkan.core.roles import Role
 from samverkan.demo import districts as demo_districts
 from samverkan.demo import loader as demo
+from samverkan.demo.loader import safety_walk
 from samverkan.followup.models import (
     EffectGoal,
     Evaluation,
@@ -93,7 +94,8 @@ def test_load_demo_twice_changes_nothing(small_events, capsys):
     call_command("load_demo")
     assert snapshot() == first
     assert first[0] == 290 + 21 + 357 + 15 + len(demo_districts.CENTRES)
-    assert first[3] == 400 + demo.N_REPORTS
+    # Police events, partners' reports and the accepted safety-walk observations.
+    assert first[3] == 400 + demo.N_REPORTS + safety_walk.N_ACCEPTED
     assert all(first[5:]), dict(zip(CONTENT_MODELS, first[5:], strict=True))
     assert "samordnare" in out and "demo-samordnare" in out
 

@@ -48,6 +48,7 @@ from samverkan.demo.loader.reports import (
     demo_reports,
     load_reports,
 )
+from samverkan.demo.loader.safety_walk import load_safety_walk
 from samverkan.demo.loader.world import (
     COMPARISON_MUNICIPALITY,
     DEMO_COUNTY,
@@ -136,6 +137,7 @@ def load_content(log=print) -> None:
     load_tertial(partnership, users, log)
     load_case(users, log)
     load_meetings(partnership, users, log)
+    load_safety_walk(area, users["samordnare"], log)
 
 
 def load(log=print) -> list[DemoUser]:
