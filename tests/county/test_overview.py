@@ -153,6 +153,7 @@ def test_page_shows_every_municipality_with_status_and_shared_figures(county, cl
     for row in (norrby, soderby, mellanby):
         assert not SMALL.search(" ".join(row[4:])), row
     # The map: every municipality labelled, the legend, the hidden one hatched.
+    assert "senaste delade lägesbilden per månad." in body
     svg = body[body.index('id="county-map"') :]
     for name in (
         "Norrby",
@@ -195,6 +196,7 @@ def test_pdf_text_has_no_small_or_unshared_figure(county, client_for, tmp_path):
     ).stdout
     for name in ("Norrby", "Söderby", "Mellanby", "Länsöversikt Testlän"):
         assert name in text
+    assert "senaste delade lägesbilden per månad." in " ".join(text.split())
     soderby = next(line for line in text.splitlines() if "Söderby" in line and "9902" in line)
     assert "<3" in soderby and not SMALL.search(soderby.split("9902", 1)[1])
     for secret in SECRET:
