@@ -82,17 +82,22 @@ BREACHES = [
     (
         "incidents/_breach.py",
         "from samverkan.situation import build",
-        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
     ),
     (
         "plans/_breach.py",
         "from samverkan.meetings import services",
-        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
     ),
     (
         "plans/_breach.py",
         "from samverkan.followup import models",
-        "One-way flow: demo > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
+    ),
+    (
+        "meetings/_breach.py",
+        "from samverkan.county import overview",
+        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
     ),
 ]
 
@@ -107,4 +112,5 @@ def test_a_forbidden_import_breaks_its_contract(copy, path, statement, contract)
     finally:
         module.unlink()
     assert result.returncode != 0, result.stdout
-    assert f"{contract} BROKEN" in result.stdout, result.stdout
+    # lint-imports wraps a long contract name over two lines.
+    assert f"{contract} BROKEN" in " ".join(result.stdout.split()), result.stdout
