@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.citizens import challenge
+from samverkan.citizens.models import Concern
 
 
 class ObservationForm(forms.Form):
@@ -75,3 +76,11 @@ class DecisionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Svar till invånaren"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+ConcernFormSet = forms.modelformset_factory(
+    Concern,
+    fields=["label", "category", "sort_order", "active"],
+    extra=2,
+    can_delete=False,
+)

@@ -71,6 +71,21 @@ def concerns_for(municipality: Area):
     return Concern.objects.filter(municipality=municipality, active=True)
 
 
+@transaction.atomic
+def save_concerns(municipality: Area, formset, user, *, request=None) -> None:
+    """Store the municipality's edited list of concerns (a valid model formset)."""
+    for concern in formset.save(commit=False):
+        concern.municipality = municipality
+        concern.save()
+    audit.record(
+        "citizen_concerns.update",
+        actor=user,
+        obj=municipality,
+        request=request,
+        details={"concerns": Concern.objects.filter(municipality=municipality).count()},
+    )
+
+
 def check_rate(ip_key: str, device_key: str, now=None) -> None:
     """Raise :class:`RateLimited` when the address or the device has sent its quota."""
     since = (now or timezone.now()) - timedelta(seconds=settings.CITIZEN_RATE_WINDOW)

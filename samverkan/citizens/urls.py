@@ -9,6 +9,7 @@ urlpatterns = [
     path("granska/", views.QueueView.as_view(), name="citizens-queue"),
     path("granska/<int:pk>/", views.ObservationView.as_view(), name="citizens-observation"),
     path("granska/<int:pk>/foto/", views.PhotoView.as_view(), name="citizens-photo"),
+    path("granska/orsaker/<str:code>/", views.ConcernsView.as_view(), name="citizens-concerns"),
     path("<str:code>/", views.FormView.as_view(), name="citizens-form"),
     path("<str:code>/tack/", views.thanks, name="citizens-thanks"),
     path("<str:code>/omrade.geojson", views.outline, name="citizens-outline"),

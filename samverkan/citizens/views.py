@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from samverkan.citizens import challenge, hexmap, services
-from samverkan.citizens.forms import AnswerForm, DecisionForm, ObservationForm
-from samverkan.citizens.models import Observation
+from samverkan.citizens.forms import AnswerForm, ConcernFormSet, DecisionForm, ObservationForm
+from samverkan.citizens.models import Concern, Observation
 from samverkan.citizens.public import resolve
 from samverkan.core.audit import client_ip
 from samverkan.core.permissions import (
@@ -197,6 +197,7 @@ class QueueView(LoginRequiredMixin, View):
                     "concerns"
                 ),
                 "decided": qs.exclude(status=Observation.Status.PENDING)[:50],
+                "municipalities": [m for m in _coordinated_municipalities(request.user)],
             },
         )
 
@@ -270,3 +271,65 @@ class PhotoView(LoginRequiredMixin, View):
         response = HttpResponse(bytes(obs.photo), content_type="image/jpeg")
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class ConcernsView(LoginRequiredMixin, View):
+    """The municipality's list of what residents can choose, edited by its coordinators."""
+
+    def _municipality(self, request, code):
+        municipality, _district = resolve(code)
+        if not _reaches(request.user, municipality):
+            raise Http404
+        return municipality
+
+    def _render(self, request, municipality, formset):
+        return render(
+            request, "citizens/concerns.html", {"municipality": municipality, "formset": formset}
+        )
+
+    def get(self, request, code):
+        municipality = self._municipality(request, code)
+        services.concerns_for(municipality)
+        qs = Concern.objects.filter(municipality=municipality)
+        return self._render(request, municipality, ConcernFormSet(queryset=qs))
+
+    def post(self, request, code):
+        municipality = self._municipality(request, code)
+        qs = Concern.objects.filter(municipality=municipality)
+        formset = ConcernFormSet(request.POST, queryset=qs)
+        if not formset.is_valid():
+            return self._render(request, municipality, formset)
+        services.save_concerns(municipality, formset, request.user, request=request)
+        messages.success(request, _("Listan är sparad."))
+        return redirect("citizens-concerns", code=code)
+
+
+def _reaches(user, municipality) -> bool:
+    if is_system_admin(user):
+        return True
+    grants = partnership_grants(user, [Role.COORDINATOR])
+    if not grants:
+        raise PermissionDenied
+    return any(
+        municipality.pk in (partnership_area_ids([pid]) if limit is None else limit)
+        for pid, limit in grants.items()
+    )
+
+
+def _coordinated_municipalities(user):
+    from samverkan.core.models import Area
+
+    return [
+        m
+        for m in Area.objects.filter(level=Area.Level.MUNICIPALITY, valid_to__isnull=True).filter(
+            pk__in=_reach_ids(user)
+        )
+    ]
+
+
+def _reach_ids(user) -> set[int]:
+    reach: set[int] = set()
+    for pid, limit in partnership_grants(user, [Role.COORDINATOR]).items():
+        areas = partnership_area_ids([pid])
+        reach |= areas if limit is None else areas & limit
+    return reach

@@ -64,6 +64,7 @@ class Action(models.TextChoices):
     CITIZEN_OBSERVATION_REJECT = "citizen_observation.reject", _("Trygghetsobservation avvisad")
     CITIZEN_OBSERVATION_ANSWER = "citizen_observation.answer", _("Svar skickat till invånare")
     CITIZEN_CONTACT_PURGE = "citizen_contact.purge", _("Invånares e-postadresser raderade")
+    CITIZEN_CONCERNS_UPDATE = "citizen_concerns.update", _("Otrygghetsorsaker ändrade")
 
     # Incidents
     INCIDENT_CREATE = "incident.create", _("Händelse rapporterad")

@@ -16,6 +16,11 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.observation.pk},
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
     ),
+    # Norrby's list of concerns: edited by Norrby's coordinators only.
+    "citizens-concerns": (
+        lambda w: {"code": "9901"},
+        {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
+    ),
     "citizens-photo": (
         lambda w: {"pk": w.observation.pk},
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},

@@ -316,3 +316,54 @@ def test_accepted_observations_get_their_own_line_in_the_lagesbild(world, post_o
     report = situation.create_report(world.m1, period, world.p1, world.users["coordinator"])
     lines = [s["source"] for s in report.snapshot["coverage"]["sources"]]
     assert "Norrby kommun (allmänheten)" in lines
+
+
+def test_coordinator_edits_the_list_of_concerns(world, client_for, client):
+    from samverkan.citizens.models import Concern
+    from samverkan.incidents.models import Category
+
+    c = client_for(world.users["coordinator"])
+    page = c.get("/tryggvandring/granska/orsaker/9901/")
+    assert page.status_code == 200
+    formset = page.context["formset"]
+    data = {
+        "form-TOTAL_FORMS": str(len(formset.forms)),
+        "form-INITIAL_FORMS": str(formset.initial_form_count()),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    other = Category.objects.get(code="other").pk
+    for i, form in enumerate(formset.forms):
+        inst = form.instance
+        if inst.pk:
+            data.update(
+                {
+                    f"form-{i}-id": str(inst.pk),
+                    f"form-{i}-label": inst.label,
+                    f"form-{i}-category": str(inst.category_id),
+                    f"form-{i}-sort_order": str(inst.sort_order),
+                    # Traffic is not a matter for this municipality's walk.
+                    f"form-{i}-active": "" if inst.label == "Trafiken" else "on",
+                }
+            )
+        elif i < len(formset.forms) - 1:
+            # A blank row as the browser sends it: the defaults, nothing written.
+            data.update({f"form-{i}-sort_order": "0", f"form-{i}-active": "on"})
+        else:
+            data.update(
+                {
+                    f"form-{i}-label": "Övergivna byggnader",
+                    f"form-{i}-category": str(other),
+                    f"form-{i}-sort_order": "9",
+                    f"form-{i}-active": "on",
+                }
+            )
+    assert c.post("/tryggvandring/granska/orsaker/9901/", data).status_code == 302
+    assert Concern.objects.filter(municipality=world.m1, label="Övergivna byggnader").exists()
+    assert AuditEvent.objects.filter(action="citizen_concerns.update").count() == 1
+    c.logout()
+    form = client.get("/tryggvandring/9901/").content.decode()
+    assert "Övergivna byggnader" in form and "Trafiken" not in form
+    # Another municipality's coordinator cannot reach Norrby's list.
+    other_c = client_for(world.users["other_coordinator"])
+    assert other_c.get("/tryggvandring/granska/orsaker/9901/").status_code == 404
