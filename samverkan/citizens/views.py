@@ -19,6 +19,7 @@ from samverkan.citizens.forms import AnswerForm, ConcernFormSet, DecisionForm, O
 from samverkan.citizens.models import Concern, Observation
 from samverkan.citizens.public import resolve
 from samverkan.core.audit import client_ip
+from samverkan.core.models import Area
 from samverkan.core.permissions import (
     is_system_admin,
     partnership_area_ids,
@@ -175,13 +176,9 @@ def moderated(user):
     qs = Observation.objects.select_related("municipality", "district")
     if is_system_admin(user):
         return qs
-    grants = partnership_grants(user, [Role.COORDINATOR])
-    if not grants:
+    if not partnership_grants(user, [Role.COORDINATOR]):
         raise PermissionDenied
-    reach: set[int] = set()
-    for pid, limit in grants.items():
-        areas = partnership_area_ids([pid])
-        reach |= areas if limit is None else areas & limit
+    reach = _reach_ids(user)
     # A coordinator limited to a district moderates that district's observations only.
     return qs.filter(Q(municipality_id__in=reach) | Q(district_id__in=reach))
 
@@ -307,24 +304,18 @@ class ConcernsView(LoginRequiredMixin, View):
 def _reaches(user, municipality) -> bool:
     if is_system_admin(user):
         return True
-    grants = partnership_grants(user, [Role.COORDINATOR])
-    if not grants:
+    if not partnership_grants(user, [Role.COORDINATOR]):
         raise PermissionDenied
-    return any(
-        municipality.pk in (partnership_area_ids([pid]) if limit is None else limit)
-        for pid, limit in grants.items()
-    )
+    return municipality.pk in _reach_ids(user)
 
 
 def _coordinated_municipalities(user):
-    from samverkan.core.models import Area
-
-    return [
-        m
-        for m in Area.objects.filter(level=Area.Level.MUNICIPALITY, valid_to__isnull=True).filter(
-            pk__in=_reach_ids(user)
+    """The municipalities whose list of concerns the user may edit (whole ones only)."""
+    return list(
+        Area.objects.filter(
+            level=Area.Level.MUNICIPALITY, valid_to__isnull=True, pk__in=_reach_ids(user)
         )
-    ]
+    )
 
 
 def _reach_ids(user) -> set[int]:
