@@ -7,6 +7,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -135,7 +136,8 @@ class FormView(View):
         except PhotoError as exc:
             form.add_error("photo", str(exc))
             return self._render(request, form, municipality, district, status=400)
-        except services.ChallengeSpent:
+        # Two posts of one answer at the same moment: the unique column stops the second.
+        except (services.ChallengeSpent, IntegrityError):
             form.add_error(
                 None, _("Formuläret har redan skickats. Ladda om sidan för att skicka igen.")
             )
