@@ -58,8 +58,9 @@ class Action(models.TextChoices):
     # Residents' safety walk (samverkan/citizens)
     CITIZEN_OBSERVATION_SUBMIT = "citizen_observation.submit", _("Trygghetsobservation inskickad")
     CITIZEN_OBSERVATION_ACCEPT = "citizen_observation.accept", _("Trygghetsobservation godtagen")
-    CITIZEN_OBSERVATION_MERGE = "citizen_observation.merge", _(
-        "Trygghetsobservation sammanförd med rapport"
+    CITIZEN_OBSERVATION_MERGE = (
+        "citizen_observation.merge",
+        _("Trygghetsobservation sammanförd med rapport"),
     )
     CITIZEN_OBSERVATION_REJECT = "citizen_observation.reject", _("Trygghetsobservation avvisad")
     CITIZEN_OBSERVATION_ANSWER = "citizen_observation.answer", _("Svar skickat till invånare")
