@@ -11,7 +11,8 @@ class MeetingsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from samverkan.core import navigation
-        from samverkan.meetings import permissions  # noqa: F401
+        from samverkan.meetings import panels, permissions  # noqa: F401
 
         navigation.register(_("Veckomöten"), "meetings-home", "meetings.view", 35)
         navigation.register(_("Prioriterade platser"), "meetings-places", "meetings.places", 36)
+        panels.register()

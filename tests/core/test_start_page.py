@@ -7,7 +7,7 @@ partnership's and makes sure the second's is absent.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,6 +32,7 @@ ALL_PANELS = {
     "plans.overdue",
     "plans.progress",
     "followup.changed_goals",
+    "meetings.next",
 }
 
 
@@ -146,7 +147,30 @@ def material(world, django_user_model):
     _plan(w.p2, w.m2, w.other, "Söderby", other_coord)
     _goals(w.p1, w.m1, "Norrby")
     _goals(w.p2, w.m2, "Söderby")
+    _meetings(w.p1, w.kommun, "Norrby", coord)
+    _meetings(w.p2, w.other, "Söderby", other_coord)
     return w
+
+
+def _meetings(partnership, organisation, name, user):
+    """A series with last week's meeting (one action overdue, one not yet due) and next."""
+    from django.utils import timezone
+
+    from samverkan.meetings import services as meetings
+
+    series = meetings.create_series(partnership, user, name=f"{name}s EST", weekday=0, at=time(9))
+    now = timezone.now()
+    last = meetings.create_meeting(series, user, starts_at=now - timedelta(days=7))
+    today = date.today()
+    for title, due in ((f"{name} lampbyte", -2), (f"{name} klipp buskar", 5)):
+        meetings.add_action(
+            last,
+            user,
+            title=title,
+            owner_organisation=organisation,
+            due_date=today + timedelta(days=due),
+        )
+    meetings.create_meeting(series, user, starts_at=now + timedelta(days=1))
 
 
 def _page(client_for, user):
@@ -171,8 +195,12 @@ def test_coordinator_gets_the_work_waiting_in_their_partnership(material, client
         "situation.approval",
         "plans.overdue",
         "followup.changed_goals",
+        "meetings.next",
     }
     assert "5 nya rapporter väntar." in page
+    assert "Norrbys EST" in page  # the next meeting
+    assert "Norrby lampbyte" in page  # overdue short-term action
+    assert "Norrby klipp buskar" not in page  # not yet due
     assert "Norrby 2025-04" in page  # the draft waiting for approval
     assert "Norrby 2025-03" not in page  # already approved
     assert "Söderby 2025-03" not in page
@@ -188,6 +216,8 @@ def test_the_other_partnership_sees_only_its_own(material, client_for):
     _, page = _page(client_for, material.users["other_coordinator"])
     assert "7 nya rapporter väntar." in page
     assert "Söderby försenad" in page and "Norrby försenad" not in page
+    assert "Söderby lampbyte" in page and "Norrby lampbyte" not in page
+    assert "Söderbys EST" in page and "Norrbys EST" not in page
     assert "Söderbymålet som ändrats" in page and "Norrbymålet" not in page
     assert "Söderby 2025-03" in page and "Norrby 2025-04" not in page
 
