@@ -61,16 +61,53 @@ def _record(action, obj, user, request, **details):
     )
 
 
+class PlanLockedError(ValueError):
+    """A change to an action plan, or to one of its measures, while it waits for its
+    second approval."""
+
+
+def check_plan_editable(plan_id: int | None) -> None:
+    """Refuse changes to a plan that waits for its second approval ("godkänd av 1 av 2").
+
+    The second approver adopts exactly what the first one approved, as with the lägesbild
+    and the tertial report; sending the plan back to draft opens it again.
+    """
+    if plan_id is None:
+        return
+    # Under the plan's row lock: an edit cannot slip in between a first approval and its commit.
+    status = (
+        ActionPlan.objects.select_for_update()
+        .filter(pk=plan_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == workflow.ADOPTING:
+        raise PlanLockedError(
+            "Åtgärdsplanen väntar på en andra godkännare och kan inte ändras. "
+            "Skicka tillbaka den till utkast om något behöver ändras."
+        )
+
+
+def _plan_id_of(obj) -> int | None:
+    if isinstance(obj, ActionPlan):
+        return obj.pk
+    if isinstance(obj, Measure):
+        return obj.plan_id
+    return None
+
+
 @transaction.atomic
 def save_form(form, user, action: str, *, request=None, **attrs):
     """Save a model form (create or edit) and write ``<action>`` to the audit log.
 
-    ``attrs`` are set on the instance before saving (owner, creator ...).
+    ``attrs`` are set on the instance before saving (owner, creator ...). A plan waiting for
+    its second approval, and its measures, are refused (:class:`PlanLockedError`).
     """
     creating = form.instance.pk is None
     obj = form.save(commit=False)
     for key, value in attrs.items():
         setattr(obj, key, value)
+    check_plan_editable(_plan_id_of(obj))
     if creating and hasattr(obj, "created_by_id") and obj.created_by_id is None:
         obj.created_by = user
     obj.save()
@@ -236,6 +273,7 @@ def set_plan_status(
 
 @transaction.atomic
 def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
+    check_plan_editable(measure.plan_id)
     workflow.MEASURE.check(measure.status, status)
     old = measure.status
     measure.status = status

@@ -290,7 +290,9 @@ def test_promise_create_publish_and_update(pw, client_for):
     )
     promise = CitizenPromise.objects.get(title="Trygg skolväg")
     assert response.url == reverse("promise-detail", args=[promise.pk]) and not promise.published
-    client.post(reverse("promise-publish", args=[promise.pk]), {"action": "publish"})
+    client.post(
+        reverse("promise-publish", args=[promise.pk]), {"action": "publish", "confirm": "1"}
+    )
     client.post(
         reverse("promise-update", args=[promise.pk]),
         {"date": "2026-03-01", "text": "Tio föräldrar går nattvandring."},

@@ -75,3 +75,92 @@ def test_the_page_asks_for_confirmation_and_shows_one_of_two(two, client_for):
     other.post(url, {**form, "confirm": "1"})
     two.plan.refresh_from_db()
     assert two.plan.status == workflow.ADOPTED
+
+
+PLAN_EDIT = {"partnership": "", "title": "Ändrad rubrik", "start_year": 2025, "end_year": 2027}
+MEASURE = {
+    "title": "Ny åtgärd under godkännandet",
+    "target_side": "guardian",
+    "start": "2025-05-01",
+    "end": "2026-04-01",
+}
+
+
+def _adopt_once(world):
+    services.set_plan_status(world.plan, workflow.ADOPTED, world.users["coordinator"], **ADOPT)
+    world.plan.refresh_from_db()
+    assert world.plan.status == workflow.ADOPTING
+
+
+def test_a_plan_waiting_for_its_second_approval_is_locked_in_the_service(two):
+    from samverkan.plans.forms import ActionPlanForm, MeasureForm
+
+    _adopt_once(two)
+    user = two.users["police_coordinator"]
+    plan_form = ActionPlanForm(
+        {**PLAN_EDIT, "partnership": two.p1.pk, "area": two.m1.pk}, instance=two.plan, user=user
+    )
+    assert plan_form.is_valid(), plan_form.errors
+    with pytest.raises(services.PlanLockedError, match="andra godkännare"):
+        services.save_form(plan_form, user, "action_plan.update")
+    new_measure = MeasureForm({**MEASURE, "owner": two.polis.pk}, plan=two.plan, user=user)
+    assert new_measure.is_valid(), new_measure.errors
+    new_measure.instance.plan = two.plan
+    with pytest.raises(services.PlanLockedError):
+        services.save_form(new_measure, user, "measure.create")
+    with pytest.raises(services.PlanLockedError):
+        services.set_measure_status(two.measure, "ongoing", user)
+    two.plan.refresh_from_db()
+    two.measure.refresh_from_db()
+    assert two.plan.title == "Trygg i Norrby" and two.measure.status == "planned"
+    assert two.plan.measures.count() == 1
+    # Back in draft, the plan can be changed again.
+    services.set_plan_status(two.plan, workflow.DRAFT, user)
+    services.set_measure_status(two.measure, "ongoing", user)
+    two.measure.refresh_from_db()
+    assert two.measure.status == "ongoing"
+
+
+def test_the_pages_refuse_edits_while_the_plan_waits(two, client_for):
+    _adopt_once(two)
+    client = client_for(two.users["police_coordinator"])
+    response = client.post(
+        reverse("plan-edit", args=[two.plan.pk]),
+        {**PLAN_EDIT, "partnership": two.p1.pk, "area": two.m1.pk},
+        follow=True,
+    )
+    assert "väntar på en andra godkännare" in response.content.decode()
+    response = client.post(
+        reverse("measure-create", args=[two.plan.pk]),
+        {**MEASURE, "owner": two.polis.pk},
+        follow=True,
+    )
+    assert "väntar på en andra godkännare" in response.content.decode()
+    response = client.post(
+        reverse("measure-edit", args=[two.measure.pk]),
+        {**MEASURE, "owner": two.polis.pk},
+        follow=True,
+    )
+    assert "väntar på en andra godkännare" in response.content.decode()
+    client.post(reverse("measure-status", args=[two.measure.pk]), {"status": "ongoing"})
+    two.plan.refresh_from_db()
+    two.measure.refresh_from_db()
+    assert two.plan.title == "Trygg i Norrby"
+    assert (two.measure.title, two.measure.status) == ("Belysning i källargångar", "planned")
+    assert two.plan.measures.count() == 1
+
+
+def test_the_first_approver_sees_waiting_not_the_adopt_form(two, client_for):
+    _adopt_once(two)
+    url = reverse("plan-detail", args=[two.plan.pk])
+    first = client_for(two.users["coordinator"]).get(url).content.decode()
+    assert "Väntar på en andra godkännare" in first
+    assert 'value="adopted"' not in first and 'name="confirm"' not in first
+    assert 'value="draft"' in first  # the first approver can still send it back
+    assert reverse("plan-edit", args=[two.plan.pk]) not in first
+    assert reverse("measure-create", args=[two.plan.pk]) not in first
+    assert reverse("measure-edit", args=[two.measure.pk]) not in first
+    second = client_for(two.users["police_coordinator"]).get(url).content.decode()
+    assert "Väntar på en andra godkännare" not in second
+    assert 'value="adopted"' in second and 'name="confirm"' in second
+    assert reverse("plan-edit", args=[two.plan.pk]) not in second

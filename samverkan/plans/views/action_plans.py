@@ -72,6 +72,11 @@ class PlanDetailView(ObjectView, TemplateView):
                 (m, _statuses(workflow.MEASURE_STATUSES, "measure", m.status)) for m in measures
             ],
             can_change=self.can_change(),
+            # Waiting for its second approval: nothing in the plan changes, and the person
+            # who gave the first approval is not offered the adopt form again.
+            locked=plan.status == workflow.ADOPTING,
+            first_approver=plan.status == workflow.ADOPTING
+            and plan.first_approved_by_id == self.request.user.pk,
             allowed_statuses=_statuses(workflow.PLAN_STATUSES, "plan", plan.status),
             adopt_form=AdoptForm(
                 initial={"adopted_by": plan.adopted_by, "adopted_on": plan.adopted_on}

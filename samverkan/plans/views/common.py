@@ -79,7 +79,11 @@ class ObjectEditView(ObjectView, View):
         )
         if not form.is_valid():
             return render(request, self.template_name, self.context(form))
-        obj = self.save(form)
+        try:
+            obj = self.save(form)
+        except services.PlanLockedError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.success_url_name, pk=self.success_pk(self.object))
         messages.success(request, self.success_message)
         return redirect(self.success_url_name, pk=self.success_pk(obj))
 

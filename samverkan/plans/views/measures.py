@@ -36,7 +36,11 @@ class MeasureCreateView(ObjectView, View):
         form = MeasureForm(request.POST, plan=self.object, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "plan": self.object})
-        services.save_form(form, request.user, audit.Action.MEASURE_CREATE, request=request)
+        try:
+            services.save_form(form, request.user, audit.Action.MEASURE_CREATE, request=request)
+        except services.PlanLockedError as exc:
+            messages.error(request, str(exc))
+            return redirect("plan-detail", pk=pk)
         messages.success(request, _("Åtgärden är tillagd."))
         return redirect("plan-detail", pk=pk)
 
@@ -76,6 +80,6 @@ class MeasureStatusView(ObjectView, View):
             messages.success(
                 request, _('Åtgärden "%(title)s" har ny status.') % {"title": self.object.title}
             )
-        except workflow.TransitionError as exc:
+        except (workflow.TransitionError, services.PlanLockedError) as exc:
             messages.error(request, str(exc))
         return redirect("plan-detail", pk=self.object.plan_id)

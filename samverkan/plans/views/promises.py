@@ -87,6 +87,10 @@ class PromisePublishView(ObjectView, View):
             if request.POST.get("action") == "unpublish":
                 services.unpublish_promise(self.object, request.user, request=request)
                 messages.success(request, _("Löftet är inte längre publicerat."))
+            elif not request.POST.get("confirm"):
+                # Publishing cannot be taken back once citizens have read it: the ticked box
+                # is the coordinator's confirmation (a POST field, so no script is needed).
+                messages.error(request, _("Bekräfta genom att kryssa i rutan först."))
             else:
                 services.publish_promise(self.object, request.user, request=request)
                 messages.success(request, _("Löftet är publicerat på den offentliga sidan."))
