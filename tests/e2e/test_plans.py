@@ -147,6 +147,7 @@ def test_from_situation_report_to_public_promise(
     page.get_by_label("Undertecknat för polisen").fill("Per Persson, lokalpolisområdeschef")
     page.get_by_label("Belysning och lås i källargångar").check()
     page.get_by_role("button", name="Spara medborgarlöfte").click()
+    page.get_by_label("Jag bekräftar att löftet ska publiceras på den offentliga sidan.").check()
     page.get_by_role("button", name="Publicera löftet").click()
     assert "Löftet är publicerat" in page.content()
     page.get_by_label("Vad har hänt?").fill("Belysningen är på plats i tre av fem källargångar.")
