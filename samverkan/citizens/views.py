@@ -59,6 +59,8 @@ def _outline(area) -> dict:
 
 
 class FormView(View):
+    permission_required = "public"
+
     """The public form: a place, what makes it feel unsafe, optional text, photo, e-mail."""
 
     def _render(self, request, form, municipality, district, status=200):
@@ -186,6 +188,9 @@ def moderated(user):
 
 
 class QueueView(LoginRequiredMixin, View):
+    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+    permission_required = "citizens.moderate"
+
     def get(self, request):
         qs = moderated(request.user)
         return render(
@@ -210,6 +215,9 @@ def _nearby(obs, user):
 
 
 class ObservationView(LoginRequiredMixin, View):
+    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+    permission_required = "citizens.moderate"
+
     def get(self, request, pk):
         obs = get_object_or_404(moderated(request.user), pk=pk)
         return render(
@@ -263,6 +271,9 @@ class ObservationView(LoginRequiredMixin, View):
 
 
 class PhotoView(LoginRequiredMixin, View):
+    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+    permission_required = "citizens.moderate"
+
     def get(self, request, pk):
         obs = get_object_or_404(moderated(request.user), pk=pk)
         if not obs.photo:
@@ -273,6 +284,9 @@ class PhotoView(LoginRequiredMixin, View):
 
 
 class ConcernsView(LoginRequiredMixin, View):
+    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+    permission_required = "citizens.moderate"
+
     """The municipality's list of what residents can choose, edited by its coordinators."""
 
     def _municipality(self, request, code):
@@ -326,3 +340,8 @@ def _reach_ids(user) -> set[int]:
         areas = partnership_area_ids([pid])
         reach |= areas if limit is None else areas & limit
     return reach
+
+
+# No login: the resident's form, its thanks page and the public map.
+for _view in (thanks, outline, public_map, public_map_geojson):
+    _view.permission_required = "public"

@@ -463,6 +463,19 @@ def _notify(meeting: Meeting, request=None) -> int:
 
 
 @transaction.atomic
+def minutes_body(meeting: Meeting) -> str:
+    """The minutes as HTML, rendered (autoescaped) from the frozen JSON ``minutes``.
+
+    Pages and the PDF render this rather than the stored ``minutes_html``: stored HTML would
+    be markup taken from the database, and the JSON is the record anyway. The minutes are
+    the partnership's record, in the site's language whatever the reader's language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "meetings/minutes_body.html", {"minutes": meeting.minutes, "meeting": meeting}
+        )
+
+
 def close_meeting(meeting: Meeting, user, *, request=None, now: datetime | None = None) -> Meeting:
     """Freeze the minutes (JSON and HTML) and send the members a link to them.
 
@@ -474,10 +487,7 @@ def close_meeting(meeting: Meeting, user, *, request=None, now: datetime | None 
     meeting.minutes = minutes_of(meeting, user, now)
     # The minutes are the partnership's record, in the site's language whatever the
     # language of the coordinator who closed the meeting.
-    with translation.override(settings.LANGUAGE_CODE):
-        meeting.minutes_html = render_to_string(
-            "meetings/minutes_body.html", {"minutes": meeting.minutes, "meeting": meeting}
-        )
+    meeting.minutes_html = minutes_body(meeting)
     meeting.status = workflow.CLOSED
     meeting.closed_at, meeting.closed_by = now, user
     meeting.save(update_fields=["minutes", "minutes_html", "status", "closed_at", "closed_by"])

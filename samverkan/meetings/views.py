@@ -438,6 +438,7 @@ class MinutesView(MinutesObjectView):
             "meetings/minutes.html",
             {
                 "meeting": self.object,
+                "minutes_body": services.minutes_body(self.object),
                 "can_open": request.user.has_perm("meetings.view_object", self.object),
             },
         )
@@ -450,7 +451,10 @@ def _filename(meeting: Meeting, ext: str) -> str:
 
 class MinutesPdfView(MinutesObjectView):
     def get(self, request, pk):
-        body = template_to_pdf("meetings/minutes_pdf.html", {"meeting": self.object})
+        body = template_to_pdf(
+            "meetings/minutes_pdf.html",
+            {"meeting": self.object, "minutes_body": services.minutes_body(self.object)},
+        )
         audit.record(
             audit.Action.MEETING_EXPORT_MINUTES,
             request=request,

@@ -52,12 +52,26 @@ def _reports_in_tertial():
 
 
 def _listed_ids(page) -> set[int]:
-    return {
-        int(v)
-        for v in page.locator("table input[type=checkbox][name=ids]").evaluate_all(
-            "els => els.map(e => e.value)"
-        )
-    }
+    """The ids of every page of the list, following its "Nästa" links, then back to page 1
+    (through the history, so the caller's go_back returns to where it came from)."""
+    ids: set[int] = set()
+    pages = 0
+    while True:
+        ids |= {
+            int(v)
+            for v in page.locator("table input[type=checkbox][name=ids]").evaluate_all(
+                "els => els.map(e => e.value)"
+            )
+        }
+        following = page.locator("nav.pagination a[rel=next]")
+        if not following.count():
+            break
+        following.click()
+        page.wait_for_load_state()
+        pages += 1
+    for _ in range(pages):
+        page.go_back()
+    return ids
 
 
 def test_click_from_lagesbild_to_its_incidents(page, live_server, demo_world, districts_world):

@@ -283,8 +283,10 @@ def test_no_payload_runs_anywhere(browser, live_server, hostile_world, tmp_path)
             box = page.locator(".leaflet-interactive").first.bounding_box()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             labels = page.locator(".leaflet-tooltip")
-            labels.first.wait_for()
-            texts = labels.all_inner_texts()
+            # Labels that would cover each other are hidden until there is room, so wait for
+            # the labels to exist, not to be visible, and read their text either way.
+            labels.first.wait_for(state="attached")
+            texts = labels.evaluate_all("els => els.map(e => e.textContent)")
             assert any("<img src=x onerror=alert(1)>" in t for t in texts), texts
             assert not page.locator(".leaflet-tooltip img").count()
             screenshot(page, "injection-area-tooltip")

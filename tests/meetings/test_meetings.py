@@ -395,3 +395,19 @@ def test_minutes_download_as_docx_that_word_can_read(world, series, client_for):
     assert AuditEvent.objects.filter(
         action="meeting.export_minutes", details__format="docx"
     ).exists()
+
+
+def test_minutes_page_escapes_what_was_written_and_never_renders_stored_html(
+    world, series, client_for
+):
+    coord = world.users["coordinator"]
+    meeting = services.create_meeting(series, coord, starts_at=WEEK1)
+    services.save_notes(meeting, coord, "<script>alert(1)</script>")
+    services.close_meeting(meeting, coord)
+    # Markup written into the stored HTML (by anything that reaches the database) is not
+    # the page: the page renders the frozen JSON, escaped.
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_html="<img src=x onerror=alert(2)>")
+    page = client_for(coord).get(reverse("meeting-minutes", args=[meeting.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "onerror=alert(2)" not in page

@@ -28,3 +28,15 @@ def web_url(value) -> str:
     if not scheme and text.startswith("/") and not text.startswith("//"):
         return text
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number) -> str:
+    """The current query string with ``page`` set to ``number``.
+
+    Every value of a repeated parameter is kept (``?category=a&category=b``), which a loop
+    over ``request.GET.items`` would drop to the last one.
+    """
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return query.urlencode()
