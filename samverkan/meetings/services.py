@@ -462,7 +462,6 @@ def _notify(meeting: Meeting, request=None) -> int:
     return len(to)
 
 
-@transaction.atomic
 def minutes_body(meeting: Meeting) -> str:
     """The minutes as HTML, rendered (autoescaped) from the frozen JSON ``minutes``.
 
@@ -476,6 +475,7 @@ def minutes_body(meeting: Meeting) -> str:
         )
 
 
+@transaction.atomic
 def close_meeting(meeting: Meeting, user, *, request=None, now: datetime | None = None) -> Meeting:
     """Freeze the minutes (JSON and HTML) and send the members a link to them.
 

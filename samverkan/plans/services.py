@@ -66,7 +66,7 @@ class PlanLockedError(ValueError):
     second approval."""
 
 
-def check_plan_editable(plan_id: int | None) -> None:
+def _check_plan_editable(plan_id: int | None) -> None:
     """Refuse changes to a plan that waits for its second approval ("godkänd av 1 av 2").
 
     The second approver adopts exactly what the first one approved, as with the lägesbild
@@ -107,7 +107,7 @@ def save_form(form, user, action: str, *, request=None, **attrs):
     obj = form.save(commit=False)
     for key, value in attrs.items():
         setattr(obj, key, value)
-    check_plan_editable(_plan_id_of(obj))
+    _check_plan_editable(_plan_id_of(obj))
     if creating and hasattr(obj, "created_by_id") and obj.created_by_id is None:
         obj.created_by = user
     obj.save()
@@ -273,7 +273,7 @@ def set_plan_status(
 
 @transaction.atomic
 def set_measure_status(measure: Measure, status: str, user, *, request=None) -> Measure:
-    check_plan_editable(measure.plan_id)
+    _check_plan_editable(measure.plan_id)
     workflow.MEASURE.check(measure.status, status)
     old = measure.status
     measure.status = status
