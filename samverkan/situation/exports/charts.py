@@ -17,6 +17,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.patches import Rectangle
 
 from samverkan.core import charts
+from samverkan.core.chart_cache import cached_chart
 
 _STYLE = charts.style()
 BLUE = "#1f5f99"
@@ -73,6 +74,7 @@ def _link(artists, urls) -> None:
             artist.set_url(url)
 
 
+@cached_chart
 def trend_svg(figures: dict, language: str = "sv", links: list | None = None) -> str:
     """The trend bar chart; ``links`` (one URL or None per period) makes bars and labels links.
 
@@ -103,6 +105,7 @@ def trend_svg(figures: dict, language: str = "sv", links: list | None = None) ->
         return charts.to_svg(fig, "trend")
 
 
+@cached_chart
 def categories_svg(figures: dict, language: str = "sv", links: dict | None = None) -> str:
     """Category bars, this period against last year; ``links`` maps a category code to a URL
     for its bar and label (HTML page of an internal picture only)."""
@@ -136,6 +139,7 @@ def categories_svg(figures: dict, language: str = "sv", links: dict | None = Non
         return charts.to_svg(fig, "categories")
 
 
+@cached_chart
 def weekday_hour_svg(figures: dict, language: str = "sv") -> str:
     w = WORDS.get(language, WORDS["sv"])
     grid = np.array([[_num(v) for v in row] for row in figures.get("weekday_hour") or []])
@@ -180,6 +184,7 @@ def _rings(geometry: dict):
     return []
 
 
+@cached_chart
 def map_svg(
     figures: dict,
     area_geometry: dict | None,
