@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.views import View
 
-from samverkan.core import audit
-from samverkan.core.docx import CONTENT_TYPE
+from samverkan.core import audit, downloads
 from samverkan.followup import docx
 from samverkan.followup.models import TertialReport
 from samverkan.followup.views.common import ObjectPermissionMixin
@@ -19,15 +17,11 @@ class TertialDocxView(ObjectPermissionMixin, View):
     model = TertialReport
 
     def get(self, request, pk):
-        body = docx.render(self.object, language=(request.LANGUAGE_CODE or "sv")[:2])
-        audit.record(
-            audit.Action.TERTIAL_REPORT_EXPORT,
-            request=request,
+        return downloads.download(
+            request,
+            docx.render(self.object, language=(request.LANGUAGE_CODE or "sv")[:2]),
+            f"tertial-{self.object.tertial}",
+            "docx",
+            action=audit.Action.TERTIAL_REPORT_EXPORT,
             obj=self.object,
-            details={"format": "docx"},
         )
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="tertial-{self.object.tertial}.docx"'
-        )
-        return response

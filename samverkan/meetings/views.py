@@ -10,16 +10,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.models import Partnership
-from samverkan.core.pdf import template_to_pdf
 from samverkan.core.permissions import is_system_admin_user, scope
 from samverkan.incidents.views import outline_url
 from samverkan.meetings import permissions as perms
@@ -444,46 +443,36 @@ class MinutesView(MinutesObjectView):
         )
 
 
-def _filename(meeting: Meeting, ext: str) -> str:
+def _filename(meeting: Meeting) -> str:
     day = timezone.localtime(meeting.starts_at).date().isoformat()
-    return f"protokoll-{meeting.series.pk}-{day}.{ext}"
+    return f"protokoll-{meeting.series.pk}-{day}"
 
 
 class MinutesPdfView(MinutesObjectView):
     def get(self, request, pk):
-        body = template_to_pdf(
+        return downloads.pdf_download(
+            request,
             "meetings/minutes_pdf.html",
             {"meeting": self.object, "minutes_body": services.minutes_body(self.object)},
-        )
-        audit.record(
-            audit.Action.MEETING_EXPORT_MINUTES,
-            request=request,
+            _filename(self.object),
+            action=audit.Action.MEETING_EXPORT_MINUTES,
             obj=self.object,
-            details={"format": "pdf"},
+            inline=True,
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{_filename(self.object, "pdf")}"'
-        return response
 
 
 class MinutesDocxView(MinutesObjectView):
     def get(self, request, pk):
         from samverkan.meetings.docx import minutes_docx
 
-        body = minutes_docx(self.object)
-        audit.record(
-            audit.Action.MEETING_EXPORT_MINUTES,
-            request=request,
+        return downloads.download(
+            request,
+            minutes_docx(self.object),
+            _filename(self.object),
+            "docx",
+            action=audit.Action.MEETING_EXPORT_MINUTES,
             obj=self.object,
-            details={"format": "docx"},
         )
-        response = HttpResponse(
-            body,
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        name = _filename(self.object, "docx")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 class PlacesView(LoginRequiredMixin, PermissionRequiredMixin, View):

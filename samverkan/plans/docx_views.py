@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.utils.text import slugify
 from django.views import View
 
-from samverkan.core import audit
-from samverkan.core.docx import CONTENT_TYPE
+from samverkan.core import audit, downloads
 from samverkan.plans import docx
 from samverkan.plans.models import ActionPlan
 from samverkan.plans.views.common import ObjectView
@@ -23,11 +21,12 @@ class PlanDocxView(ObjectView, View):
         measures = plan.measures.select_related("owner", "area").prefetch_related(
             "problems", "partners", "indicators"
         )
-        body = docx.render(plan, measures)
-        audit.record(
-            audit.Action.ACTION_PLAN_EXPORT, obj=plan, request=request, details={"format": "docx"}
-        )
         name = f"atgardsplan-{slugify(plan.title)}-{plan.start_year}-{plan.end_year}"
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-        return response
+        return downloads.download(
+            request,
+            docx.render(plan, measures),
+            name,
+            "docx",
+            action=audit.Action.ACTION_PLAN_EXPORT,
+            obj=plan,
+        )

@@ -88,7 +88,7 @@ def create_schedule(
             "situation_schedule.save",
             actor=user,
             obj=schedule,
-            organisation=services._organisation(user, partnership),
+            organisation=services.acting_organisation(user, partnership),
             details={"area": area.code, "period_type": period_type, "audience": audience},
         )
     return schedule
@@ -102,7 +102,7 @@ def set_enabled(schedule: ReportSchedule, enabled: bool, user) -> ReportSchedule
         "situation_schedule.enable" if enabled else "situation_schedule.pause",
         actor=user,
         obj=schedule,
-        organisation=services._organisation(user, schedule.partnership),
+        organisation=services.acting_organisation(user, schedule.partnership),
         details={"area": schedule.area.code, "period_type": schedule.period_type},
     )
     return schedule
@@ -114,7 +114,7 @@ def delete_schedule(schedule: ReportSchedule, user) -> None:
         "situation_schedule.delete",
         actor=user,
         obj=schedule,
-        organisation=services._organisation(user, schedule.partnership),
+        organisation=services.acting_organisation(user, schedule.partnership),
         details={"area": schedule.area.code, "period_type": schedule.period_type},
     )
     schedule.delete()

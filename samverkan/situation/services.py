@@ -49,7 +49,7 @@ SECTIONS = (
 MAX_ASSESSMENT = 20_000
 
 
-def _organisation(user, partnership: Partnership | None) -> Organisation | None:
+def acting_organisation(user, partnership: Partnership | None) -> Organisation | None:
     """The organisation on whose behalf ``user`` acts for ``partnership`` (for the audit)."""
     if user is None:
         return None
@@ -130,7 +130,7 @@ def create_report(
             "situation.create",
             actor=user,
             obj=report,
-            organisation=_organisation(user, partnership),
+            organisation=acting_organisation(user, partnership),
             details={
                 "area": area.code,
                 "period": period.label,
@@ -170,7 +170,7 @@ def save_assessment(report: SituationReport, section: str, text: str, user) -> S
             "situation.assess",
             actor=user,
             obj=current,
-            organisation=_organisation(user, current.partnership),
+            organisation=acting_organisation(user, current.partnership),
             details={"section": section, "length": len(clean)},
         )
     report.refresh_from_db()
@@ -206,7 +206,7 @@ def approve(report: SituationReport, user, *, now: datetime | None = None) -> Si
             "situation.approve_first" if first_step else "situation.approve",
             actor=user,
             obj=current,
-            organisation=_organisation(user, current.partnership),
+            organisation=acting_organisation(user, current.partnership),
             details={
                 "version": current.version,
                 "period": current.period_label,
@@ -242,7 +242,7 @@ def share(
             "situation.share",
             actor=user,
             obj=current,
-            organisation=_organisation(user, current.partnership),
+            organisation=acting_organisation(user, current.partnership),
             request=request,
             details={
                 "version": current.version,
@@ -297,7 +297,7 @@ def recompute(
             "situation.recompute",
             actor=user,
             obj=new,
-            organisation=_organisation(user, new.partnership),
+            organisation=acting_organisation(user, new.partnership),
             details={
                 "from_version": report.version,
                 "version": new.version,

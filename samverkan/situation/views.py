@@ -8,11 +8,13 @@ nobody learns that it exists.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -22,7 +24,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.approval import SamePersonError, approvers_required
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import partnership_ids
@@ -31,7 +33,7 @@ from samverkan.incidents.models import Incident
 from samverkan.situation import scheduling, scope, services, sharing, workflow
 from samverkan.situation.build import SHARED
 from samverkan.situation.clickthrough import incident_links
-from samverkan.situation.exports import CONTENT_TYPES, FORMATS, export_report
+from samverkan.situation.exports import FORMATS, export_report
 from samverkan.situation.exports import charts as chart_svg
 from samverkan.situation.forms import AssessmentForm, BuildForm, ScheduleForm
 from samverkan.situation.models import FrozenError, SituationReport
@@ -248,87 +250,97 @@ class ReportExportView(ReportObjectMixin, View):
             body = json.dumps(report_geojson(report, request.user), ensure_ascii=False).encode()
         else:
             body = export_report(report, fmt, language=_language())
-        audit.record(
-            "situation.export",
-            request=request,
+        return downloads.download(
+            request,
+            body,
+            f"lagesbild-{report.area.code}-{report.period_label}-v{report.version}",
+            fmt,
+            action=audit.Action.SITUATION_EXPORT,
             obj=report,
-            organisation=services._organisation(request.user, report.partnership),
+            organisation=services.acting_organisation(request.user, report.partnership),
             details={
-                "format": fmt,
                 "area": report.area.code,
                 "period": report.period_label,
                 "version": report.version,
                 "audience": report.audience,
                 "via": "web",
             },
+            inline=fmt in ("html", "pdf") and "inline" in request.GET,
         )
-        name = f"lagesbild-{report.area.code}-{report.period_label}-v{report.version}.{fmt}"
-        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-        disposition = (
-            "inline" if fmt in ("html", "pdf") and "inline" in request.GET else "attachment"
-        )
-        response["Content-Disposition"] = f'{disposition}; filename="{name.replace("..", "_")}"'
-        return response
 
 
-# Steps that cannot be undone ask for a ticked confirmation (no JS confirm(): the CSP).
-IRREVERSIBLE = ("approve", "share")
+def _approve(request, report):
+    report = services.approve(report, request.user)
+    if report.status == workflow.APPROVING:
+        return report, _("Godkänd av 1 av 2. En annan person behöver också godkänna.")
+    return report, _("Lägesbilden är fastställd. Siffror och bedömning är nu låsta.")
+
+
+def _share(request, report):
+    recipients = request.POST.getlist("recipients")
+    services.share(report, request.user, recipients=recipients, request=request)
+    return report, _("Lägesbilden är delad med rapportörerna i samverkansgruppen.")
+
+
+def _recompute(request, report):
+    new = services.recompute(report, request.user, language=_language())
+    return new, _("En ny version (%(v)s) är framtagen med dagens siffror.") % {"v": new.version}
+
+
+@dataclass(frozen=True)
+class ReportAction:
+    """One POST action on a report.
+
+    Attributes
+    ----------
+    permission : str
+        The rule the user must pass on the report.
+    step : callable, optional
+        ``step(request, report)`` calls the service function and returns the report to
+        show next and the message; ``None`` for the assessment, which answers its own form.
+    confirm : bool
+        The step cannot be undone, so the form must carry a ticked confirmation (no JS
+        ``confirm()``: the CSP).
+    """
+
+    permission: str
+    step: Callable[..., tuple[SituationReport, str]] | None = None
+    confirm: bool = False
+
+
+REPORT_ACTIONS: dict[str, ReportAction] = {
+    "assessment": ReportAction("situation.change_report"),
+    "approve": ReportAction("situation.approve_report", _approve, confirm=True),
+    "share": ReportAction("situation.share_report", _share, confirm=True),
+    "recompute": ReportAction("situation.change_report", _recompute),
+}
 
 
 class ReportActionView(ReportObjectMixin, View):
-    """POST-only: save an assessment (HTMX or plain form), approve, share, recompute."""
+    """POST-only: the actions of :data:`REPORT_ACTIONS`; a new action is a new row."""
 
     http_method_names = ["post"]
-    ACTIONS = {
-        "assessment": "situation.change_report",
-        "approve": "situation.approve_report",
-        "share": "situation.share_report",
-        "recompute": "situation.change_report",
-    }
 
     def get_permission_required(self):
-        action = self.kwargs.get("action")
-        if action not in self.ACTIONS:
+        action = REPORT_ACTIONS.get(self.kwargs.get("action"))
+        if action is None:
             raise Http404
-        return (self.ACTIONS[action],)
+        return (action.permission,)
 
     def post(self, request, pk, action):
+        entry = REPORT_ACTIONS[action]
         report = self.report
-        user = request.user
-        if action in IRREVERSIBLE and not request.POST.get("confirm"):
+        if entry.step is None:
+            return self.assessment(request, report)
+        if entry.confirm and not request.POST.get("confirm"):
             messages.error(request, _("Bekräfta genom att kryssa i rutan först."))
             return redirect("situation-detail", pk=report.pk)
         try:
-            if action == "assessment":
-                return self.assessment(request, report)
-            if action == "approve":
-                report = services.approve(report, user)
-                if report.status == workflow.APPROVING:
-                    messages.success(
-                        request,
-                        _("Godkänd av 1 av 2. En annan person behöver också godkänna."),
-                    )
-                else:
-                    messages.success(
-                        request, _("Lägesbilden är fastställd. Siffror och bedömning är nu låsta.")
-                    )
-            elif action == "share":
-                services.share(
-                    report, user, recipients=request.POST.getlist("recipients"), request=request
-                )
-                messages.success(
-                    request, _("Lägesbilden är delad med rapportörerna i samverkansgruppen.")
-                )
-            elif action == "recompute":
-                new = services.recompute(report, user, language=_language())
-                messages.success(
-                    request,
-                    _("En ny version (%(v)s) är framtagen med dagens siffror.")
-                    % {"v": new.version},
-                )
-                return redirect("situation-detail", pk=new.pk)
+            report, done = entry.step(request, report)
         except (workflow.TransitionError, FrozenError, ValueError, SamePersonError) as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
         return redirect("situation-detail", pk=report.pk)
 
     def assessment(self, request, report):
@@ -419,16 +431,24 @@ class ScheduleActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, pk, action):
-        schedule = get_object_or_404(scope.schedules(request.user), pk=pk)
-        if action == "pause":
-            scheduling.set_enabled(schedule, False, request.user)
-            messages.success(request, _("Beställningen är pausad."))
-        elif action == "resume":
-            scheduling.set_enabled(schedule, True, request.user)
-            messages.success(request, _("Beställningen är aktiv igen."))
-        elif action == "delete":
-            scheduling.delete_schedule(schedule, request.user)
-            messages.success(request, _("Beställningen är borttagen."))
-        else:
+        if action not in SCHEDULE_ACTIONS:
             raise Http404
+        schedule = get_object_or_404(scope.schedules(request.user), pk=pk)
+        step, done = SCHEDULE_ACTIONS[action]
+        step(schedule, request.user)
+        messages.success(request, done)
         return redirect("situation-schedules")
+
+
+# action -> (service call on the schedule, message); a new action is a new row.
+SCHEDULE_ACTIONS = {
+    "pause": (
+        lambda schedule, user: scheduling.set_enabled(schedule, False, user),
+        gettext_lazy("Beställningen är pausad."),
+    ),
+    "resume": (
+        lambda schedule, user: scheduling.set_enabled(schedule, True, user),
+        gettext_lazy("Beställningen är aktiv igen."),
+    ),
+    "delete": (scheduling.delete_schedule, gettext_lazy("Beställningen är borttagen.")),
+}

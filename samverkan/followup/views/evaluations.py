@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.followup import evaluation_areas, pdf, services
 from samverkan.followup.forms import (
     EvaluationForm,
@@ -101,16 +100,14 @@ class EvaluationPdfView(ObjectPermissionMixin, View):
     model = Evaluation
 
     def get(self, request, pk):
-        body = pdf.evaluation_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2])
-        audit.record(
-            audit.Action.EVALUATION_EXPORT,
-            request=request,
+        return downloads.download(
+            request,
+            pdf.evaluation_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2]),
+            f"utvardering-{pk}",
+            "pdf",
+            action=audit.Action.EVALUATION_EXPORT,
             obj=self.object,
-            details={"format": "pdf"},
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="utvardering-{pk}.pdf"'
-        return response
 
 
 class EvaluationShareView(ObjectPermissionMixin, View):

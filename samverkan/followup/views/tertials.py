@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.followup import charts, pdf, services
 from samverkan.followup.forms import (
     AnalysisForm,
@@ -68,18 +68,14 @@ class TertialPdfView(ObjectPermissionMixin, View):
     model = TertialReport
 
     def get(self, request, pk):
-        body = pdf.tertial_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2])
-        audit.record(
-            audit.Action.TERTIAL_REPORT_EXPORT,
-            request=request,
+        return downloads.download(
+            request,
+            pdf.tertial_pdf(self.object, language=(request.LANGUAGE_CODE or "sv")[:2]),
+            f"tertial-{self.object.tertial}",
+            "pdf",
+            action=audit.Action.TERTIAL_REPORT_EXPORT,
             obj=self.object,
-            details={"format": "pdf"},
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="tertial-{self.object.tertial}.pdf"'
-        )
-        return response
 
 
 class TertialJsonView(ObjectPermissionMixin, View):

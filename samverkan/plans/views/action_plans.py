@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,9 +14,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.approval import SamePersonError
-from samverkan.plans import exports, pdf, services, timeline, workflow
+from samverkan.plans import exports, services, timeline, workflow
 from samverkan.plans.forms import (
     ActionPlanForm,
     AdoptForm,
@@ -27,7 +27,6 @@ from samverkan.plans.models import (
 from samverkan.plans.views.common import (
     ObjectEditView,
     ObjectView,
-    _pdf_response,
     _statuses,
 )
 
@@ -144,28 +143,18 @@ class PlanExportView(ObjectView, View):
     def get(self, request, pk):
         plan, fmt = self.object, self.fmt
         name = f"atgardsplan-{slugify(plan.title)}-{plan.start_year}-{plan.end_year}"
+        export = {"action": audit.Action.ACTION_PLAN_EXPORT, "obj": plan}
         if fmt == "xlsx":
-            response = HttpResponse(
-                exports.plan_xlsx(plan),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        elif fmt == "pdf":
-            measures = list(_plan_measures(plan))
-            body = pdf.render_pdf(
-                "plans/pdf/action_plan.html",
-                {
-                    "plan": plan,
-                    "measures": measures,
-                    "timeline": timeline.svg(plan, measures),
-                    "printed": timezone.localdate(),
-                },
-                request,
-            )
-            response = _pdf_response(body, name)
-        else:
+            return downloads.download(request, exports.plan_xlsx(plan), name, fmt, **export)
+        if fmt != "pdf":
             raise Http404
-        audit.record(
-            audit.Action.ACTION_PLAN_EXPORT, obj=plan, request=request, details={"format": fmt}
+        measures = list(_plan_measures(plan))
+        context = {
+            "plan": plan,
+            "measures": measures,
+            "timeline": timeline.svg(plan, measures),
+            "printed": timezone.localdate(),
+        }
+        return downloads.pdf_download(
+            request, "plans/pdf/action_plan.html", context, name, inline=True, **export
         )
-        return response

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
@@ -91,9 +90,3 @@ class ObjectEditView(ObjectView, View):
 def _statuses(choices, kind, current):
     allowed = workflow.allowed(kind, current)
     return [(code, label) for code, label in choices if code in allowed]
-
-
-def _pdf_response(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response

@@ -14,10 +14,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import scope
-from samverkan.plans import findings, pdf, services, workflow
+from samverkan.plans import findings, services, workflow
 from samverkan.plans.forms import (
     CauseAnalysisForm,
     ProblemForm,
@@ -32,7 +32,6 @@ from samverkan.plans.models import (
 from samverkan.plans.views.common import (
     ObjectEditView,
     ObjectView,
-    _pdf_response,
     _statuses,
 )
 
@@ -207,7 +206,8 @@ class CauseAnalysisPDFView(ObjectView, View):
     def get(self, request, pk):
         problem = self.object
         analysis = CauseAnalysis.objects.filter(problem=problem).first()
-        body = pdf.render_pdf(
+        return downloads.pdf_download(
+            request,
             "plans/pdf/cause_analysis.html",
             {
                 "problem": problem,
@@ -216,7 +216,8 @@ class CauseAnalysisPDFView(ObjectView, View):
                 "steps": list(analysis.steps.all()) if analysis else [],
                 "printed": timezone.localdate(),
             },
-            request,
+            f"orsaksanalys-{slugify(problem.title)}",
+            action=audit.Action.CAUSE_ANALYSIS_EXPORT,
+            obj=problem,
+            inline=True,
         )
-        audit.record(audit.Action.CAUSE_ANALYSIS_EXPORT, obj=problem, request=request)
-        return _pdf_response(body, f"orsaksanalys-{slugify(problem.title)}")

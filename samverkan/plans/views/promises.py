@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.plans import pdf, services
 from samverkan.plans.forms import (
     PromiseForm,
@@ -24,7 +24,6 @@ from samverkan.plans.models import (
 from samverkan.plans.views.common import (
     ObjectEditView,
     ObjectView,
-    _pdf_response,
 )
 
 
@@ -128,7 +127,8 @@ class PromisePosterView(ObjectView, View):
     def get(self, request, pk):
         promise = self.object
         url = pdf.public_url(promise.area.code, request)
-        body = pdf.render_pdf(
+        return downloads.pdf_download(
+            request,
             "plans/pdf/poster.html",
             {
                 "promise": promise,
@@ -138,7 +138,8 @@ class PromisePosterView(ObjectView, View):
                 ),
                 "measures": promise.measures.all(),
             },
-            request,
+            f"medborgarlofte-{slugify(promise.area.name)}-{promise.year}",
+            action=audit.Action.PROMISE_PRINT_POSTER,
+            obj=promise,
+            inline=True,
         )
-        audit.record(audit.Action.PROMISE_PRINT_POSTER, obj=promise, request=request)
-        return _pdf_response(body, f"medborgarlofte-{slugify(promise.area.name)}-{promise.year}")

@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# Their content types are in samverkan.core.downloads.CONTENT_TYPES, the one table.
 FORMATS = ("json", "html", "pdf", "docx", "xlsx", "geojson")
-CONTENT_TYPES = {
-    "json": "application/json",
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-}
 
 
 def exporter(fmt: str) -> Callable[..., bytes]:
