@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "samverkan.followup",
     # Weekly meetings (veckomöte): above situation and plans, whose functions it reads.
     "samverkan.meetings",
+    # Communication plans: above plans, whose measures and promises it ties activities to.
+    "samverkan.communication",
     # The county board's overview (länsstyrelsen): reads shared material of every app.
     "samverkan.county",
     # The load_demo command; top of the layers, since it fills every app.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("arenden/", include("samverkan.cases.urls")),
     path("planer/", include("samverkan.plans.urls")),
     path("moten/", include("samverkan.meetings.urls")),
+    path("kommunikation/", include("samverkan.communication.urls")),
     path("lagesbild/", include("samverkan.situation.urls")),
     path("lan/", include("samverkan.county.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),

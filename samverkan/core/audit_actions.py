@@ -106,6 +106,20 @@ class Action(models.TextChoices):
     SITUATION_SCHEDULE_DELETE = "situation_schedule.delete", _("Schema för lägesbilder borttaget")
     SITUATION_SCHEDULE_RUN = "situation_schedule.run", _("Schemalagd lägesbild skapad")
 
+    # Communication plan (samverkan/communication)
+    COMMUNICATION_ACTIVITY_CREATE = (
+        "communication_activity.create",
+        _("Kommunikationsaktivitet planerad"),
+    )
+    COMMUNICATION_ACTIVITY_UPDATE = (
+        "communication_activity.update",
+        _("Kommunikationsaktivitet ändrad"),
+    )
+    COMMUNICATION_ACTIVITY_SET_STATUS = (
+        "communication_activity.set_status",
+        _("Kommunikationsaktivitetens status ändrad"),
+    )
+
     # Problems and action plans
     PROBLEM_CREATE = "problem.create", _("Problem skapat")
     PROBLEM_UPDATE = "problem.update", _("Problem ändrat")

@@ -30,7 +30,9 @@ def to_csv(header: list[str], rows) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header: list[str], rows, title: str = "Export") -> bytes:
+def to_xlsx(header: list[str], rows, title: str = "Export", sheets=()) -> bytes:
+    """One sheet of ``header`` and ``rows``, then one per ``(title, header, rows)`` of
+    ``sheets``; every text cell escaped."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -43,6 +45,14 @@ def to_xlsx(header: list[str], rows, title: str = "Export") -> bytes:
     for row in rows:
         ws.append([escape_cell(v) for v in row])
     ws.freeze_panes = "A2"
+    for more_title, more_header, more_rows in sheets:
+        more = wb.create_sheet(more_title[:31])
+        more.append(more_header)
+        for cell in more[1]:
+            cell.font = Font(bold=True)
+        for row in more_rows:
+            more.append([escape_cell(v) for v in row])
+        more.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ hold) with the same span (:func:`samverkan.plans.timeline.span`) and status colo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import matplotlib
@@ -106,4 +107,16 @@ def render(plan, measures, *, printed: date | None = None) -> bytes:
         doc.chart(
             timeline_svg, plan, measures, alt=_("Tidslinje för %(plan)s") % {"plan": plan.title}
         )
+    for section in _SECTIONS:
+        section(doc, plan)
     return doc.to_bytes()
+
+
+# Sections that apps above plans append to the plan's DOCX (registered in their ready()).
+_SECTIONS: list[Callable] = []
+
+
+def register_section(fn: Callable) -> None:
+    """Add ``fn(doc, plan)``, which writes headings and tables into the WordDocument."""
+    if fn not in _SECTIONS:
+        _SECTIONS.append(fn)

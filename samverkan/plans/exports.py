@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from samverkan.core.exports import to_xlsx
 
 HEADER = [
@@ -42,4 +44,15 @@ def plan_xlsx(plan) -> bytes:
     measures = plan.measures.select_related("owner").prefetch_related(
         "problems", "partners", "indicators"
     )
-    return to_xlsx(HEADER, measure_rows(measures), title="Åtgärdsplan")
+    more = [fn(plan) for fn in _SHEETS]
+    return to_xlsx(HEADER, measure_rows(measures), title="Åtgärdsplan", sheets=more)
+
+
+# Sheets that apps above plans add to the plan's workbook (registered in their ready()).
+_SHEETS: list[Callable] = []
+
+
+def register_sheet(fn: Callable) -> None:
+    """Add ``fn(plan) -> (title, header, rows)`` as a sheet of every plan's XLSX."""
+    if fn not in _SHEETS:
+        _SHEETS.append(fn)

@@ -7,6 +7,8 @@ per year and a marker for today.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -24,6 +26,39 @@ COLOURS = {
 LABEL_W, CHART_W, ROW_H, TOP = 300, 640, 26, 30
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A dated event drawn as a diamond below the measures (e.g. a communication activity)."""
+
+    on: date
+    label: str
+    colour: str
+    title: str
+
+    @property
+    def start(self) -> date:
+        return self.on
+
+    @property
+    def end(self) -> date:
+        return self.on
+
+
+# Apps above plans add their dated events here (in their AppConfig.ready()): plans may not
+# import them, so they come to the timeline instead of the timeline going to them.
+_SOURCES: list[Callable] = []
+
+
+def register_source(fn: Callable) -> None:
+    """Add ``fn(plan) -> iterable of Marker`` to every plan's timeline."""
+    if fn not in _SOURCES:
+        _SOURCES.append(fn)
+
+
+def markers(plan) -> list[Marker]:
+    return [m for fn in _SOURCES for m in fn(plan)]
+
+
 def span(plan, measures) -> tuple[date, date]:
     start, end = date(plan.start_year, 1, 1), date(plan.end_year, 12, 31)
     for m in measures:
@@ -33,14 +68,15 @@ def span(plan, measures) -> tuple[date, date]:
 
 def svg(plan, measures, today: date | None = None) -> str:
     measures = list(measures)
+    extra = markers(plan)
     today = today or timezone.localdate()
-    start, end = span(plan, measures)
+    start, end = span(plan, measures + extra)
     days = (end - start).days + 1
 
     def x(d: date) -> float:
         return LABEL_W + CHART_W * ((d - start).days / days)
 
-    height = TOP + ROW_H * max(len(measures), 1) + 10
+    height = TOP + ROW_H * (max(len(measures), 1) + len(extra)) + 10
     width = LABEL_W + CHART_W + 10
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
@@ -69,6 +105,14 @@ def svg(plan, measures, today: date | None = None) -> str:
         )
     if not measures:
         parts.append(f'<text x="4" y="{TOP + 17}">Inga åtgärder ännu.</text>')
+    for i, mk in enumerate(extra, start=max(len(measures), 1)):
+        y, xm = TOP + i * ROW_H + 13, x(mk.on)
+        label = mk.label if len(mk.label) <= 42 else mk.label[:40] + "…"
+        parts.append(
+            f'<text x="4" y="{y + 4}">{escape(label)}</text>'
+            f'<path d="M{xm:.1f} {y - 7}l7 7-7 7-7-7z" fill="{escape(mk.colour)}">'
+            f"<title>{escape(mk.title)}</title></path>"
+        )
     if start <= today <= end:
         xt = x(today)
         parts.append(
