@@ -12,6 +12,7 @@ class PlansConfig(AppConfig):
 
         from samverkan.core import navigation
         from samverkan.plans import permissions  # noqa: F401
+        from samverkan.plans import sharing  # noqa: F401
 
         navigation.register(_("Problem och planer"), "plans-home", "plans.view", 40)
         from samverkan.plans import panels

@@ -431,3 +431,87 @@ def partnership_of(obj) -> int | None:
             return value
         return partnership_of(value)
     return None
+
+
+class ShareStatus(models.TextChoices):
+    """Where an invitation to a neighbouring partnership stands (transitions in
+    :data:`samverkan.plans.sharing.SHARE`)."""
+
+    PENDING = "pending", _("Inbjudan skickad")
+    ACCEPTED = "accepted", _("Godtagen")
+    DECLINED = "declined", _("Avböjd")
+    WITHDRAWN = "withdrawn", _("Återkallad")
+
+
+class Share(models.Model):
+    """A problem or an action plan shared with the partnership of a neighbouring municipality.
+
+    The owner chooses the parts: the title always, the description when ``with_description``,
+    the ``goal`` written for the cooperation, the cause analysis' findings and conclusion
+    when ``with_analysis`` (problems only) and the ``measures`` picked one by one. Nothing
+    else of the object reaches the receiver (:mod:`samverkan.plans.sharing`).
+    """
+
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    plan = models.ForeignKey(
+        ActionPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    owner = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="+", verbose_name=_("delas av")
+    )
+    receiver = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="+", verbose_name=_("delas med")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ShareStatus.choices,
+        default=ShareStatus.PENDING,
+        db_index=True,
+    )
+    with_description = models.BooleanField(_("dela beskrivningen"), default=True)
+    with_analysis = models.BooleanField(_("dela orsaksanalysens slutsatser"), default=False)
+    goal = models.TextField(_("gemensamt mål"), blank=True)
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="shares", verbose_name=_("delade åtgärder")
+    )
+    # The receiver's own plan whose measures are coordinated with the shared object.
+    coordinated_plan = models.ForeignKey(
+        ActionPlan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_shares",
+        verbose_name=_("samordnas med"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("delning med grannkommun")
+        verbose_name_plural = _("delningar med grannkommuner")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(problem__isnull=False, plan__isnull=True)
+                    | models.Q(problem__isnull=True, plan__isnull=False)
+                ),
+                name="plans_share_one_object",
+            ),
+            models.UniqueConstraint(fields=["problem", "receiver"], name="plans_share_problem"),
+            models.UniqueConstraint(fields=["plan", "receiver"], name="plans_share_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shared_object} → {self.receiver}"
+
+    @property
+    def shared_object(self):
+        return self.problem if self.problem_id else self.plan

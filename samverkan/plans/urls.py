@@ -3,6 +3,7 @@
 from django.urls import path
 
 from samverkan.plans import docx_views, views
+from samverkan.plans.views import sharing as sharing_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="plans-home"),
@@ -48,6 +49,21 @@ urlpatterns = [
         "atgardsplaner/<int:pk>/atgarder/ny/",
         views.MeasureCreateView.as_view(),
         name="measure-create",
+    ),
+    path("problem/<int:pk>/dela/", sharing_views.ProblemShareView.as_view(), name="problem-share"),
+    path("atgardsplaner/<int:pk>/dela/", sharing_views.PlanShareView.as_view(), name="plan-share"),
+    path("delningar/<int:pk>/", sharing_views.ShareDetailView.as_view(), name="share-detail"),
+    path("delningar/<int:pk>/andra/", sharing_views.ShareEditView.as_view(), name="share-edit"),
+    path(
+        "delningar/<int:pk>/aterkalla/",
+        sharing_views.ShareWithdrawView.as_view(),
+        name="share-withdraw",
+    ),
+    path("delningar/<int:pk>/svar/", sharing_views.ShareAnswerView.as_view(), name="share-answer"),
+    path(
+        "delningar/<int:pk>/samordna/",
+        sharing_views.ShareCoordinateView.as_view(),
+        name="share-coordinate",
     ),
     path("atgarder/<int:pk>/andra/", views.MeasureEditView.as_view(), name="measure-edit"),
     path("atgarder/<int:pk>/status/", views.MeasureStatusView.as_view(), name="measure-status"),

@@ -47,6 +47,14 @@ MATRIX: dict[str, tuple] = {
     "agreement-detail": (_pk("agreement"), OBJECT),
     "agreement-edit": (_pk("agreement"), OBJECT),
     "agreement-document": (_pk("agreement"), OBJECT),
+    # The plan is shared with (and accepted by) the other coordinator's partnership.
+    "problem-share": (_pk("problem"), OBJECT),
+    "plan-share": (_pk("plan"), OBJECT),
+    "share-detail": (_pk("share"), {ANON: 302, REPORTER: 404, COORD: 200, OTHER: 200}),
+    "share-edit": (_pk("share"), {ANON: 302, REPORTER: 404, COORD: 200, OTHER: 403}),
+    "share-withdraw": (_pk("share"), {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 403}),
+    "share-answer": (_pk("share"), {ANON: 302, REPORTER: 404, COORD: 403, OTHER: 405}),
+    "share-coordinate": (_pk("share"), {ANON: 302, REPORTER: 404, COORD: 403, OTHER: 405}),
     "public-promises": (None, PUBLIC),
     "public-promises-rss": (None, PUBLIC),
     "public-promises-area": (lambda w: {"code": w.m1.code}, PUBLIC),
@@ -120,3 +128,9 @@ def extend_world(world):
     world.agreement.parties.set([world.kommun, world.polis])
     world.agreement.document.save("avtal.pdf", ContentFile(PDF_BYTES), save=True)
     FollowUpDate.objects.create(agreement=world.agreement, date=date(2025, 4, 30))
+    from samverkan.plans.models import Share
+
+    world.share = Share.objects.create(
+        plan=world.plan, owner=world.p1, receiver=world.p2, status="accepted", goal="Tryggare gräns"
+    )
+    world.share.measures.add(world.measure)

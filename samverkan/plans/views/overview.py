@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import descendant_ids, scope
-from samverkan.plans import findings, services
+from samverkan.plans import findings, services, sharing
 from samverkan.plans import permissions as perms
 from samverkan.plans.models import (
     ActionPlan,
@@ -53,5 +53,6 @@ class HomeView(PlansView, TemplateView):
             area=area,
             findings=findings.findings_for(user) if user.has_perm("plans.add") else [],
             can_add=user.has_perm("plans.add"),
+            shared_with_us=sharing.incoming(user),
         )
         return ctx
