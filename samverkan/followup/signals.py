@@ -16,9 +16,9 @@ def _unindex(sender, instance, **kwargs):
 
 
 def _enqueue_refresh():
-    from samverkan.followup.tasks import refresh_incident_indicators
+    from samverkan.followup.tasks import queue_refresh
 
-    refresh_incident_indicators.enqueue()
+    queue_refresh()
 
 
 @receiver(incidents_ingested)
