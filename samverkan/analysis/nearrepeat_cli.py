@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from samverkan.analysis.nearrepeat import SIGNIFICANCE, NearRepeatResult, knox_test
-from samverkan.analysis.result import _plain
+from samverkan.analysis.result import plain
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -188,10 +188,10 @@ def run_file(
 def render_json(result: NearRepeatResult) -> dict:
     """The result as a plain dict (rows: distance bands from same location; columns: time)."""
     return {
-        "observed": _plain(np.asarray(result.observed)),
-        "expected": _plain(np.asarray(result.expected, dtype=float)),
-        "ratio": _plain(np.asarray(result.ratio, dtype=float)),
-        "p": _plain(np.asarray(result.p, dtype=float)),
+        "observed": plain(np.asarray(result.observed)),
+        "expected": plain(np.asarray(result.expected, dtype=float)),
+        "ratio": plain(np.asarray(result.ratio, dtype=float)),
+        "p": plain(np.asarray(result.p, dtype=float)),
         "distance_bands": list(result.distance_bands),
         "time_bands": list(result.time_bands),
         "n_events": int(result.n_events),

@@ -77,9 +77,15 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
+    """The first day of the month ``months`` calendar months after the month of ``d``."""
     index = d.year * 12 + d.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    """Calendar months from the month of ``start`` to the month of ``end`` (0 for the same)."""
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def _iso_weeks_in_year(year: int) -> int:
@@ -164,8 +170,8 @@ class Period:
             return Period(WEEK, first, first + timedelta(weeks=1))
         if self.type in (MONTH, TERTIAL, YEAR):
             size = {MONTH: 1, TERTIAL: 4, YEAR: 12}[self.type]
-            first = _add_months(d, size * steps)
-            return Period(self.type, first, _add_months(first, size))
+            first = add_months(d, size * steps)
+            return Period(self.type, first, add_months(first, size))
         length = timedelta(days=self.days)
         return Period(CUSTOM, d + length * steps, self.end_day + length * steps)
 
@@ -214,10 +220,10 @@ def containing(day: date, period_type: str) -> Period:
         return Period(WEEK, first, first + timedelta(weeks=1))
     if period_type == MONTH:
         first = day.replace(day=1)
-        return Period(MONTH, first, _add_months(first, 1))
+        return Period(MONTH, first, add_months(first, 1))
     if period_type == TERTIAL:
         first = date(day.year, (day.month - 1) // 4 * 4 + 1, 1)
-        return Period(TERTIAL, first, _add_months(first, 4))
+        return Period(TERTIAL, first, add_months(first, 4))
     if period_type == YEAR:
         return Period(YEAR, date(day.year, 1, 1), date(day.year + 1, 1, 1))
     raise PeriodError(f"Periodtypen '{period_type}' kan inte härledas från ett datum.")
@@ -250,13 +256,13 @@ def parse(text: str, period_type: str | None = None) -> Period:
             period = Period(WEEK, first, first + timedelta(weeks=1))
         elif m := _TERTIAL.match(raw):
             first = date(int(m[1]), (int(m[2]) - 1) * 4 + 1, 1)
-            period = Period(TERTIAL, first, _add_months(first, 4))
+            period = Period(TERTIAL, first, add_months(first, 4))
         elif m := _MONTH.match(raw):
             month = int(m[2])
             if not 1 <= month <= 12:
                 raise PeriodError(f"Månaden {month} finns inte.")
             first = date(int(m[1]), month, 1)
-            period = Period(MONTH, first, _add_months(first, 1))
+            period = Period(MONTH, first, add_months(first, 1))
         elif m := _YEAR.match(raw):
             period = Period(YEAR, date(int(m[1]), 1, 1), date(int(m[1]) + 1, 1, 1))
         elif m := _RANGE.match(raw):

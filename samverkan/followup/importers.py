@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from samverkan.core.models import Area
+from samverkan.core.periods import months_between
 
 FORMATS = ("bra", "ssb", "survey")
 SSB_SERIES = {
@@ -208,7 +209,8 @@ def _number(value: str, line: int, column: str) -> float:
 
 
 def _month_diff(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+    # Both months count: January to March is three months of values.
+    return months_between(start, end) + 1
 
 
 def _areas(country: str) -> tuple[dict[str, Area], dict[str, Area]]:

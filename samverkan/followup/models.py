@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.core.periods import add_months
 from samverkan.followup import workflow as tertial_flow
 
 
@@ -136,8 +137,7 @@ class IndicatorValue(models.Model):
     @property
     def period_end(self) -> date:
         """First day after the period."""
-        index = self.period_start.year * 12 + self.period_start.month - 1 + self.months
-        return date(index // 12, index % 12 + 1, 1)
+        return add_months(self.period_start, self.months)
 
 
 class Direction(models.TextChoices):

@@ -209,7 +209,7 @@ def filter_incidents(request, *, offer_sources: bool = True):
         if d.get("organisation"):
             qs = qs.filter(organisation=d["organisation"])
         if d.get("partnership"):
-            # What the partnership's lägesbild counts (situation.counting.row_filter): still within
+            # What the partnership's lägesbild counts (incidents.counting.row_filter): still within
             # what the user may see, so a link never shows more than the list would.
             qs = qs.filter(partnership_filter([d["partnership"]]), is_summary=False).exclude(
                 status=Status.DUPLICATE

@@ -173,7 +173,7 @@ def test_accept_makes_an_incident_of_its_own_source(world, post_observation, cli
 
 
 def test_accepted_observation_has_its_own_coverage_line(world, post_observation):
-    from samverkan.situation import currency
+    from samverkan.incidents import currency
 
     obs = _pending(world, post_observation)
     inc = services.accept(obs, world.users["coordinator"])

@@ -68,6 +68,11 @@ BREACHES = [
         "situation never imports cases, plans, followup or meetings",
     ),
     (
+        "followup/_breach.py",
+        "from samverkan.situation.build import common",
+        "followup imports nothing of situation directly",
+    ),
+    (
         "cases/_breach.py",
         "from samverkan.incidents import models",
         "cases depends only on core (and analysis)",

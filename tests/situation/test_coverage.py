@@ -199,7 +199,7 @@ def test_currency_reads_each_source_through_its_index(police_through_october):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from samverkan.situation import currency
+    from samverkan.incidents import currency
 
     with CaptureQueriesContext(connection) as ctx:
         found = currency.sources([(None, "polisen")], now=local(2025, 12, 5, 9))

@@ -17,7 +17,6 @@ from samverkan.followup.services.bank import (
 )
 from samverkan.followup.services.counting import (
     DEFAULT_MONTHS,
-    add_months,
     count_incidents,
     incident_rows,
     month_of,
@@ -64,7 +63,6 @@ __all__ = [
     "SIGNIFICANCE",
     "ImportReport",
     "add_attachment",
-    "add_months",
     "baseline_bounds",
     "chart_values",
     "compute_results",

@@ -15,17 +15,12 @@ from django.utils import timezone
 from samverkan.core import periods
 from samverkan.core.models import Area, Partnership
 from samverkan.followup.models import Indicator, IndicatorValue
+from samverkan.incidents import currency
 from samverkan.incidents.categories import subtree_ids
+from samverkan.incidents.counting import row_filter
 from samverkan.incidents.models import IncidentArea
-from samverkan.situation import currency
-from samverkan.situation.counting import row_filter
 
 DEFAULT_MONTHS = 24
-
-
-def add_months(d: date, n: int) -> date:
-    index = d.year * 12 + d.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_of(d: date) -> periods.Period:
@@ -123,9 +118,3 @@ def refresh_indicator(
                 },
             )
     return len(spans)
-
-
-def _jsonable(value):
-    from samverkan.analysis.result import _plain
-
-    return _plain(value)

@@ -7,10 +7,11 @@ from datetime import date
 from django.db import transaction
 
 from samverkan.analysis import change, evaluation
+from samverkan.analysis.result import plain
 from samverkan.core import audit
 from samverkan.followup import evaluation_areas
 from samverkan.followup.models import Design, Evaluation
-from samverkan.followup.services.counting import _jsonable, count_incidents
+from samverkan.followup.services.counting import count_incidents
 
 COUNT_KEYS = (
     "treated_before",
@@ -80,7 +81,7 @@ def compute_results(design: str, counts: dict, before_days: int, after_days: int
                 tb, ta, cb, ca, db, da, cb, ca
             ).to_dict()
     out["summary"] = summary_sentence(out)
-    return _jsonable(out)
+    return plain(out)
 
 
 def summary_sentence(results: dict) -> str:

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.analysis import change
+from samverkan.analysis.result import plain
 from samverkan.core import audit, periods
 from samverkan.followup.models import Direction, EffectGoal, GoalStatus, Indicator
-from samverkan.followup.services.counting import _jsonable, add_months, refresh_indicator
+from samverkan.followup.services.counting import refresh_indicator
 
 SIGNIFICANCE = 0.05
 
@@ -40,7 +41,7 @@ def goal_status(goal: EffectGoal, today: date | None = None) -> tuple[str, dict]
       until the complete values after the baseline make up a whole calendar tertial.
 
     Preliminary values (a month not over, or not yet covered by every source's data, see
-    :mod:`samverkan.situation.currency`) never count: missing data is not a decrease.
+    :mod:`samverkan.incidents.currency`) never count: missing data is not a decrease.
     """
     today = today or timezone.localdate()
     values = list(goal.indicator.values.order_by("period_start"))
@@ -110,7 +111,9 @@ def goal_status(goal: EffectGoal, today: date | None = None) -> tuple[str, dict]
             baseline_total = sum(v.value for v in base)
             base_len = len(base)
         else:
-            base_len = max(1, _months_between(goal.baseline_start, goal.baseline_end) // span)
+            base_len = max(
+                1, periods.months_between(goal.baseline_start, goal.baseline_end) // span
+            )
             k = min(k, base_len)
             current_vals = after[-k:]
             current = sum(v.value for v in current_vals)
@@ -153,9 +156,11 @@ def _whole_tertial(values, span: int) -> bool:
     """Whether ``values`` cover a whole calendar tertial (January, May or September on)."""
     if span >= 4:
         return bool(values)
-    months = {add_months(v.period_start, i) for v in values for i in range(v.months)}
+    months = {periods.add_months(v.period_start, i) for v in values for i in range(v.months)}
     return any(
-        all(add_months(m, i) in months for i in range(4)) for m in months if m.month in (1, 5, 9)
+        all(periods.add_months(m, i) in months for i in range(4))
+        for m in months
+        if m.month in (1, 5, 9)
     )
 
 
@@ -163,14 +168,10 @@ def _finite(x):
     return x if isinstance(x, (int, float)) and math.isfinite(x) else None
 
 
-def _months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
 def refresh_goal(goal: EffectGoal, today: date | None = None) -> EffectGoal:
     status, details = goal_status(goal, today)
     goal.status = status
-    goal.status_details = _jsonable(details)
+    goal.status_details = plain(details)
     goal.save(update_fields=["status", "status_details"])
     return goal
 

@@ -8,12 +8,12 @@ from datetime import date
 from django.db import transaction
 
 from samverkan.analysis import change
-from samverkan.core import audit
+from samverkan.core import audit, periods
 from samverkan.core.models import Partnership
 from samverkan.core.permissions import partnership_area_ids
 from samverkan.followup.importers import ImportFileError, ParseResult
 from samverkan.followup.models import Indicator, IndicatorValue
-from samverkan.followup.services.counting import add_months, rate_per_100k, refresh_indicator
+from samverkan.followup.services.counting import rate_per_100k, refresh_indicator
 from samverkan.followup.services.goals import refresh_goal
 
 
@@ -223,7 +223,7 @@ def flag_values(values: list[dict]) -> list[dict]:
         if v.get("months", 1) != 1:
             continue
         d = date.fromisoformat(v["start"])
-        earlier = [by_start.get(add_months(d, -12 * y).isoformat()) for y in (1, 2, 3)]
+        earlier = [by_start.get(periods.add_months(d, -12 * y).isoformat()) for y in (1, 2, 3)]
         earlier = [e["value"] for e in earlier if e is not None]
         if earlier:
             cur.append(v["value"])

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.analysis import change
+from samverkan.analysis.result import plain
 from samverkan.core import audit, periods
 from samverkan.core.models import Partnership
 from samverkan.followup.models import Evaluation, GoalStatus, Indicator, TertialReport
-from samverkan.followup.services.counting import _jsonable, refresh_indicator
+from samverkan.followup.services.counting import refresh_indicator
 from samverkan.followup.services.evaluations import summary_sentence
 from samverkan.followup.services.goals import goal_status
 from samverkan.followup.services.indicators import flag_values
@@ -123,7 +124,7 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
         }
         for e in evaluations
     ]
-    return _jsonable(
+    return plain(
         {
             "partnership": {"id": partnership.pk, "name": partnership.name},
             "tertial": period.label,

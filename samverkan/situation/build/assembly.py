@@ -11,11 +11,12 @@ from samverkan.analysis import change
 from samverkan.core import periods
 from samverkan.core.models import Area, Partnership
 from samverkan.core.periods import Period
+from samverkan.incidents import currency
+from samverkan.incidents.counting import row_filter
 from samverkan.incidents.models import (
     POINT_PRECISIONS,
     IncidentArea,
 )
-from samverkan.situation import currency
 from samverkan.situation.build.baseline import BaselineMixin
 from samverkan.situation.build.common import (
     AUDIENCES,
@@ -33,7 +34,6 @@ from samverkan.situation.build.coverage import CoverageMixin
 from samverkan.situation.build.hot_spots import HotSpotsMixin
 from samverkan.situation.build.points import PointsMixin
 from samverkan.situation.build.repeats import RepeatsMixin
-from samverkan.situation.counting import row_filter
 from samverkan.situation.disclosure import protect_figures
 
 

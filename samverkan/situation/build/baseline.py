@@ -11,7 +11,7 @@ import numpy as np
 from samverkan.analysis import change
 from samverkan.core import periods
 from samverkan.core.periods import Period
-from samverkan.situation import currency
+from samverkan.incidents import currency
 from samverkan.situation.build.common import (
     BASELINE_YEARS,
     ROLLING_DEFAULT,

@@ -10,10 +10,10 @@ from django.db.models import Count, Q
 
 from samverkan.core.models import Organisation
 from samverkan.core.periods import Period
+from samverkan.incidents import currency
 from samverkan.incidents.models import (
     IncidentArea,
 )
-from samverkan.situation import currency
 from samverkan.situation.build.common import TREND_PERIODS, _count_expr, _float, _span
 
 

@@ -1,7 +1,9 @@
-"""Which incidents a lägesbild counts: the one rule, public for the apps above situation.
+"""Which incidents count for an area and a partnership: the one rule of every count.
 
-:mod:`samverkan.situation.build` counts with it, and follow-up's incident indicators
-(:mod:`samverkan.followup.services`) count the same rows, so the two never disagree.
+The lägesbild (:mod:`samverkan.situation.build`) counts with it, and follow-up's incident
+indicators (:mod:`samverkan.followup.services`) count the same rows, so the two never
+disagree. It is a rule over incidents, so it lives with them, below both apps: follow-up
+needs nothing of the lägesbild's internals to count as it does.
 """
 
 from __future__ import annotations
