@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "samverkan.worker",
     "samverkan.incidents",
     "samverkan.citizens",
+    "samverkan.resources",
     "samverkan.situation",
     "samverkan.cases",
     "samverkan.plans",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("kommunikation/", include("samverkan.communication.urls")),
     path("lagesbild/", include("samverkan.situation.urls")),
     path("lan/", include("samverkan.county.urls")),
+    path("resurser/", include("samverkan.resources.urls")),
     path("medborgarloften/", include("samverkan.plans.public_urls")),
     path("tryggvandring/", include("samverkan.citizens.urls")),
     path("", include("samverkan.core.urls")),

@@ -67,6 +67,12 @@ class Action(models.TextChoices):
     CITIZEN_CONTACT_PURGE = "citizen_contact.purge", _("Invånares e-postadresser raderade")
     CITIZEN_CONCERNS_UPDATE = "citizen_concerns.update", _("Otrygghetsorsaker ändrade")
 
+    # Partners' resources per area and month (samverkan/resources)
+    RESOURCE_ENTRY_CREATE = "resource_entry.create", _("Resursinsats registrerad")
+    RESOURCE_ENTRY_UPDATE = "resource_entry.update", _("Resursinsats ändrad")
+    RESOURCE_ENTRY_DELETE = "resource_entry.delete", _("Resursinsats borttagen")
+    RESOURCE_ENTRY_EXPORT = "resource_entry.export", _("Resursinsatser exporterade")
+
     # Incidents
     INCIDENT_CREATE = "incident.create", _("Händelse rapporterad")
     INCIDENT_IMPORT = "incident.import", _("Händelser importerade")

@@ -55,6 +55,20 @@ def rate_per_100k(count, population: int | None) -> float | None:
     return round(count / population * 100_000, 1)
 
 
+def resources_of(report: SituationReport, municipality: Area) -> tuple:
+    """Incidents and resource hours per 1,000 inhabitants, as the shared picture froze them.
+
+    The incident rate is recomputed from the published count (a hidden count gives none);
+    hours come from the picture's own resources section, never from live rows, so a
+    municipality shows only what it shared.
+    """
+    area = (report.snapshot.get("resources") or {}).get("area") or {}
+    count = safe_count((report.snapshot.get("totals") or {}).get("count"))
+    pop = area.get("population") or municipality.population
+    per_1000 = round(count / pop * 1000, 2) if isinstance(count, int) and pop else None
+    return per_1000, area.get("hours_per_1000")
+
+
 @dataclass
 class Row:
     municipality: Area
@@ -66,6 +80,9 @@ class Row:
     promise_published_at: datetime | None = None
     figures: dict = field(default_factory=dict)
     rate: float | None = None
+    # Resources against burden, from the shared picture's frozen section (issue 18, item 7).
+    incidents_per_1000: float | None = None
+    hours_per_1000: float | None = None
 
     @property
     def period_label(self) -> str:
@@ -150,6 +167,7 @@ def build(user, county: Area, period_type: str | None = None) -> Overview:
             totals = row.report.snapshot.get("totals") or {}
             row.figures = {f: safe_count(totals.get(f)) for f in FIGURES}
             row.rate = rate_per_100k(row.figures["count"], m.population)
+            row.incidents_per_1000, row.hours_per_1000 = resources_of(row.report, m)
         ids = _subtree(m, by_parent)
         for plan in plans:
             plan_areas = (

@@ -87,22 +87,27 @@ BREACHES = [
     (
         "incidents/_breach.py",
         "from samverkan.situation import build",
-        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > communication > plans > situation > resources > incidents > core",
     ),
     (
         "plans/_breach.py",
         "from samverkan.meetings import services",
-        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > communication > plans > situation > resources > incidents > core",
     ),
     (
         "plans/_breach.py",
         "from samverkan.followup import models",
-        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > communication > plans > situation > resources > incidents > core",
+    ),
+    (
+        "resources/_breach.py",
+        "from samverkan.situation import build",
+        "One-way flow: demo > county > meetings > followup > communication > plans > situation > resources > incidents > core",
     ),
     (
         "meetings/_breach.py",
         "from samverkan.county import overview",
-        "One-way flow: demo > county > meetings > followup > plans > situation > incidents > core",
+        "One-way flow: demo > county > meetings > followup > communication > plans > situation > resources > incidents > core",
     ),
 ]
 

@@ -17,6 +17,7 @@ from samverkan.incidents.models import (
     POINT_PRECISIONS,
     IncidentArea,
 )
+from samverkan.resources.burden import section as resources_section
 from samverkan.situation.build.baseline import BaselineMixin
 from samverkan.situation.build.common import (
     AUDIENCES,
@@ -145,6 +146,16 @@ class _Builder(CountsMixin, BaselineMixin, PointsMixin, HotSpotsMixin, RepeatsMi
         }
         if not self.internal:
             self.suppress_all(figures)
+        # After suppression: the section reads the counts as published, so a hidden count
+        # hides its rate per 1,000 too.
+        figures["resources"] = resources_section(
+            self.area,
+            self.period,
+            self.partnership,
+            totals["count"],
+            figures["by_child_area"],
+            self.children,
+        )
         figures["suppressed"] = self.suppressed
         figures["suppression_k"] = SUPPRESS_K if not self.internal else None
         from samverkan.situation.summary import summarise

@@ -1,0 +1,104 @@
+"""The lägesbild shows resources against burden, frozen with the report; the county sees
+only what a municipality shared."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from django.urls import reverse
+
+from samverkan.core import periods
+from samverkan.county import overview
+from samverkan.resources.models import Kind
+from samverkan.situation import services, workflow
+from samverkan.situation.exports.html import render_text
+from samverkan.situation.models import Audience, SituationReport
+from tests.resources.conftest import entry
+
+T1 = periods.parse("2025T1")
+
+
+def test_the_lagesbild_page_shows_the_section_frozen_with_the_report(burden_world, client_for):
+    w = burden_world
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    client = client_for(w.users["coordinator"])
+    page = client.get(reverse("situation-detail", args=[report.pk])).content.decode()
+    assert "Resurser mot belastning" in page
+    assert 'id="resources-against-burden"' in page
+    assert "Hög belastning, få timmar" in page
+    assert "folkmängd saknas" in page
+    assert "<svg" in page.split('id="resources-against-burden"')[1]
+    # Hours entered afterwards change nothing in the stored picture.
+    entry(w, w.d["D1"], date(2025, 2, 1), Kind.COMMUNITY_POLICE, 4000)
+    report.refresh_from_db()
+    d1 = next(r for r in report.snapshot["resources"]["rows"] if r["code"].endswith("D1"))
+    assert d1["hours"] == 10
+    page = client.get(reverse("situation-detail", args=[report.pk])).content.decode()
+    assert "4010" not in page
+    # The exported page (HTML and PDF) has the section too.
+    assert "Resurser mot belastning" in render_text(report.snapshot)
+
+
+def test_a_picture_frozen_before_the_section_renders_without_it(burden_world):
+    w = burden_world
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    figures = dict(report.snapshot)
+    del figures["resources"]
+    assert "Resurser mot belastning" not in render_text(figures)
+
+
+def _shared(area, partnership, snapshot):
+    return SituationReport.objects.create(
+        area=area,
+        partnership=partnership,
+        period_type="tertial",
+        period_start=datetime(2025, 1, 1, tzinfo=UTC),
+        period_end=datetime(2025, 5, 1, tzinfo=UTC),
+        period_label="2025T1",
+        audience=Audience.SHARED,
+        status=workflow.SHARED,
+        snapshot=snapshot,
+        approved_at=datetime(2025, 5, 5, tzinfo=UTC),
+    )
+
+
+def test_the_county_overview_takes_hours_from_the_shared_picture_only(burden_world, client_for):
+    from samverkan.situation.build import build_for_period
+
+    w = burden_world
+    w.m2.population = 5_000
+    w.m2.save()
+    figures = build_for_period(w.m1, T1, partnership=w.p1, audience="shared")
+    _shared(w.m1, w.p1, figures)
+    # Söderby shared a picture without the section, and has hours it never shared.
+    _shared(w.m2, w.p2, {"period": {"name": "T1"}, "totals": {"count": 40}})
+    ov = overview.build(w.users["regional"], w.county, "tertial")
+    rows = {r.municipality.code: r for r in ov.rows}
+    count = figures["totals"]["count"]
+    assert rows["9901"].incidents_per_1000 == round(count / 10_000 * 1000, 2)
+    assert rows["9901"].hours_per_1000 == 25.0
+    assert rows["9902"].incidents_per_1000 == 8.0
+    assert rows["9902"].hours_per_1000 is None
+    page = client_for(w.users["regional"]).get(reverse("county-overview") + "?period=tertial")
+    text = page.content.decode()
+    assert "Resurstimmar per 1 000" in text and "25.0" in text
+    # Hours entered later do not reach the county until a new picture is shared.
+    entry(w, w.m1, date(2025, 2, 1), Kind.GUARDS, 1000)
+    again = {r.municipality.code: r for r in overview.build(w.users["regional"], w.county).rows}
+    assert again["9901"].hours_per_1000 == 25.0
+
+
+def test_a_hidden_count_gives_the_county_no_incident_rate(burden_world):
+    w = burden_world
+    _shared(
+        w.m1,
+        w.p1,
+        {
+            "period": {"name": "T1"},
+            "totals": {"count": 2},
+            "resources": {"area": {"population": 10_000, "hours_per_1000": 25.0}},
+        },
+    )
+    row = next(r for r in overview.build(w.users["regional"], w.county).rows if r.report)
+    assert row.incidents_per_1000 is None
+    assert row.hours_per_1000 == 25.0
