@@ -11,8 +11,10 @@ class PlansConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from samverkan.core import navigation
-        from samverkan.plans import permissions  # noqa: F401
-        from samverkan.plans import sharing  # noqa: F401
+        from samverkan.plans import (
+            permissions,  # noqa: F401
+            sharing,  # noqa: F401
+        )
 
         navigation.register(_("Problem och planer"), "plans-home", "plans.view", 40)
         from samverkan.plans import panels

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import rules
 import shapely
 from django.db import transaction
@@ -44,6 +45,7 @@ from samverkan.core.permissions import (
     is_system_admin,
     is_system_admin_user,
     partnership_grants,
+    scope,
     scoped,
 )
 from samverkan.core.roles import Role
@@ -123,8 +125,6 @@ def _projected(area_id: int, updated: str):
 
 
 def _project_array(xy, country):
-    import numpy as np
-
     x, y = project(xy[:, 0], xy[:, 1], country)
     return np.column_stack([x, y])
 
@@ -187,8 +187,8 @@ def incoming_filter(user) -> Q:
 
 def owner_filter(user) -> Q:
     """Shares of objects the user may read in the owning partnership."""
-    return Q(problem__in=perms.scope(Problem.objects.all(), user)) | Q(
-        plan__in=perms.scope(ActionPlan.objects.all(), user)
+    return Q(problem__in=scope(Problem.objects.all(), user)) | Q(
+        plan__in=scope(ActionPlan.objects.all(), user)
     )
 
 
@@ -311,11 +311,7 @@ def _check_measures(obj, measures: Iterable[Measure]) -> list[Measure]:
     """Only measures of the shared object may be marked: a plan's own measures, or the
     measures aimed at the problem."""
     measures = list(measures)
-    allowed = (
-        set(obj.measures.values_list("pk", flat=True))
-        if isinstance(obj, (ActionPlan, Problem))
-        else set()
-    )
+    allowed = set(obj.measures.values_list("pk", flat=True))
     if any(m.pk not in allowed for m in measures):
         raise ValueError("En åtgärd hör inte till det som delas.")
     return measures
@@ -401,6 +397,7 @@ def change_parts(
     return item
 
 
+@transaction.atomic
 def _set_status(item: Share, target: str, user, action, request) -> Share:
     item = _locked(item.pk)
     SHARE.check(item.status, target)

@@ -218,7 +218,7 @@ def test_receiver_sees_exactly_the_shared_parts(client, world, shared):
     ).content.decode()
     assert "Rån på väg hem från skolan" in html and "Mörk gångtunnel" in html
     assert "HEMLIGSLUTSATS" in html  # marked: the conclusion is shared
-    for secret in {"HEMLIGTUNDERLAG", "HEMLIGDIALOG", "HEMLIGKEDJA", "HEMLIGOMARKERAD"}:
+    for secret in ("HEMLIGTUNDERLAG", "HEMLIGDIALOG", "HEMLIGKEDJA", "HEMLIGOMARKERAD"):
         assert secret not in html, secret
 
 
