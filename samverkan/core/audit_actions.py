@@ -103,6 +103,17 @@ class Action(models.TextChoices):
     SITUATION_SHARE = "situation.share", _("Lägesbild delad")
     SITUATION_EXPORT = "situation.export", _("Lägesbild exporterad")
     COUNTY_EXPORT = "county.export", _("Länsöversikt exporterad")
+    COUNTY_DIGEST_CREATE = "county_digest.create", _("Nätverksbrev skapat")
+    COUNTY_DIGEST_UPDATE = "county_digest.update", _("Nätverksbrev ändrat")
+    COUNTY_DIGEST_QUEUE = "county_digest.queue", _("Nätverksbrev lagt i kö för utskick")
+    COUNTY_DIGEST_SEND = "county_digest.send", _("Nätverksbrev skickat")
+    COUNTY_DIGEST_SUBSCRIBE = "county_digest.subscribe", _("Prenumeration på nätverksbrev")
+    COUNTY_DIGEST_UNSUBSCRIBE = (
+        "county_digest.unsubscribe",
+        _("Prenumeration på nätverksbrev avslutad"),
+    )
+    NETWORK_MEETING_SAVE = "network_meeting.save", _("Nätverksmöte sparat")
+    NETWORK_MEETING_DELETE = "network_meeting.delete", _("Nätverksmöte borttaget")
     SITUATION_SCHEDULE_SAVE = "situation_schedule.save", _("Schema för lägesbilder sparat")
     SITUATION_SCHEDULE_ENABLE = (
         "situation_schedule.enable",

@@ -18,3 +18,26 @@ class CountyConfig(AppConfig):
         # county to follow up, so a system administrator gets no overview either.
         rules.add_perm("county.view", has_role(Role.REGIONAL_VIEWER))
         navigation.register(_("Länet"), "county-overview", "county.view", 35)
+
+        from samverkan.county import network
+
+        @rules.predicate
+        def in_a_network(user) -> bool:
+            return bool(network.network_county_ids(user))
+
+        # The digest: the county board composes it; the regional network (the board and the
+        # users of the county's partnerships' organisations) subscribes and reads it.
+        rules.add_perm("county.compose_digest", has_role(Role.REGIONAL_VIEWER))
+        rules.add_perm("county.network_member", in_a_network)
+        navigation.register(_("Nätverksbrev"), "county-digests", "county.compose_digest", 36)
+
+        from samverkan.core import account_sections
+
+        def account_section(request) -> dict:
+            # Members find their subscription from their account page; others see nothing.
+            return {
+                "template": "county/_account_digest.html",
+                "member": bool(network.network_county_ids(request.user)),
+            }
+
+        account_sections.register(account_section)

@@ -5,4 +5,51 @@ from tests.matrix import ANON, COORD, OTHER, REPORTER
 MATRIX: dict[str, tuple] = {
     "county-overview": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
     "county-export": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    # The network digest: the matrix users are all in Testlän's network (their partnerships
+    # cover its municipalities) but none is the county board.
+    "county-digests": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    "county-digest-create": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    "county-digest": (
+        lambda w: {"pk": w.county_digest.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
+    "county-digest-edit": (
+        lambda w: {"pk": w.county_digest.pk},
+        {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
+    "county-digest-send": (
+        lambda w: {"pk": w.county_digest.pk},
+        {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
+    "county-digest-subscriptions": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
+    # The link in the e-mail carries its signed token in the query string; without one: 404.
+    "county-digest-unsubscribe": (None, {ANON: 404, REPORTER: 404, COORD: 404, OTHER: 404}),
+    "county-meetings": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    "county-meeting-edit": (
+        lambda w: {"pk": w.county_meeting.pk},
+        {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
+    "county-meeting-delete": (
+        lambda w: {"pk": w.county_meeting.pk},
+        {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
 }
+
+
+def extend_world(world):
+    """A sent digest of Testlän and a network meeting."""
+    from datetime import UTC, datetime
+
+    from samverkan.county import workflow
+    from samverkan.county.models import Digest, NetworkMeeting
+
+    world.county_digest = Digest.objects.create(
+        county=world.county,
+        period_type="month",
+        period_label="2026-08",
+        status=workflow.SENT,
+        content={"county": world.county.name, "period": "augusti 2026", "pictures": []},
+    )
+    world.county_meeting = NetworkMeeting.objects.create(
+        county=world.county, starts_at=datetime(2027, 1, 20, 9, tzinfo=UTC), topic="Träff"
+    )
