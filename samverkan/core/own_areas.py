@@ -41,7 +41,7 @@ from samverkan.core.area_import import (
     end_border,
 )
 from samverkan.core.models import Area, AreaBorder, AreaLinkJob, Membership, Partnership
-from samverkan.core.permissions import in_grant, memberships, partnership_ids
+from samverkan.core.permissions import acting_organisation, in_grant, partnership_ids
 from samverkan.core.roles import Role
 from samverkan.core.signals import area_links_requested
 
@@ -99,11 +99,7 @@ def municipalities_of(partnership: Partnership) -> list[Area]:
 
 
 def _organisation(user, partnership: Partnership):
-    orgs = set(partnership.organisations.values_list("pk", flat=True))
-    for m in memberships(user):
-        if m.role == Role.COORDINATOR and m.organisation_id in orgs:
-            return m.organisation
-    return None
+    return acting_organisation(user, partnership.pk, {Role.COORDINATOR})
 
 
 def _check_coordinator(user, partnership: Partnership) -> None:

@@ -316,3 +316,46 @@ def _scope_audit(qs, user):
     if is_system_admin_user(user):
         return qs
     return qs.filter(organisation_id__in=org_ids(user, {Role.ORG_ADMIN}))
+
+
+def acting_organisation(
+    user, partnership_id: int | None, roles: Iterable[str] | None = None
+) -> Organisation | None:
+    """The organisation on whose behalf ``user`` acts in a partnership, for the audit log.
+
+    The user's membership in one of the partnership's organisations (holding one of
+    ``roles`` when given); with several, the lowest organisation id, so that the same
+    person is always recorded for the same organisation. None without such a membership.
+    """
+    if partnership_id is None:
+        return None
+    wanted = {str(r) for r in roles} if roles is not None else None
+    members = set(
+        Partnership.organisations.through.objects.filter(partnership_id=partnership_id).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    mine = [
+        m
+        for m in memberships(user)
+        if m.organisation_id in members and (wanted is None or m.role in wanted)
+    ]
+    return min(mine, key=lambda m: m.organisation_id).organisation if mine else None
+
+
+def coordinators_to_notify(partnership: Partnership):
+    """Active coordinators of the partnership's organisations who have an e-mail address.
+
+    Whom a scheduled lägesbild draft and an agreement's follow-up reminder are mailed to.
+    """
+    from django.contrib.auth import get_user_model
+
+    user_ids = Membership.objects.filter(
+        organisation_id__in=partnership.organisations.values("id"), role=str(Role.COORDINATOR)
+    ).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(email="")
+        .order_by("username")
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from samverkan.core import audit, periods
 from samverkan.core.models import Membership, Organisation, Partnership
-from samverkan.core.permissions import memberships
+from samverkan.core.permissions import acting_organisation
 from samverkan.meetings import agenda as agenda_module
 from samverkan.meetings import workflow
 from samverkan.meetings.models import Meeting, MeetingAction, MeetingSeries, PrioritisedPlace
@@ -29,21 +29,12 @@ class MeetingClosed(ValueError):
     """A change to a meeting whose minutes are frozen."""
 
 
-def acting_organisation(user, partnership: Partnership) -> Organisation | None:
-    """The user's organisation within ``partnership`` (for the audit log)."""
-    members = set(partnership.organisations.values_list("id", flat=True))
-    for m in memberships(user):
-        if m.organisation_id in members:
-            return m.organisation
-    return None
-
-
 def _record(action, obj, partnership, user, request=None, **details):
     audit.record(
         action,
         actor=user,
         obj=obj,
-        organisation=acting_organisation(user, partnership),
+        organisation=acting_organisation(user, partnership.pk),
         request=request,
         details=details or None,
     )

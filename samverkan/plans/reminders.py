@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -18,27 +17,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from samverkan.core import audit
-from samverkan.core.models import Membership
-from samverkan.core.roles import Role
+from samverkan.core.permissions import coordinators_to_notify
 from samverkan.plans.models import FollowUpDate
 
 
 def days_before() -> int:
     return int(getattr(settings, "REMINDER_DAYS_BEFORE", 14))
-
-
-def coordinators_of(agreement):
-    """Coordinators of the agreement's partnership with an e-mail address."""
-    orgs = agreement.partnership.organisations.values("id")
-    user_ids = Membership.objects.filter(
-        organisation_id__in=orgs, role=str(Role.COORDINATOR)
-    ).values("user_id")
-    return (
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(email="")
-        .order_by("username")
-    )
 
 
 def _message(followup: FollowUpDate) -> tuple[str, str]:
@@ -69,7 +53,7 @@ def send_due_reminders(today: date | None = None, days: int | None = None) -> in
     )
     sent = 0
     for followup in due:
-        recipients = [u.email for u in coordinators_of(followup.agreement)]
+        recipients = [u.email for u in coordinators_to_notify(followup.agreement.partnership)]
         with transaction.atomic():
             if recipients:
                 subject, body = _message(followup)

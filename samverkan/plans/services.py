@@ -14,10 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from samverkan.core import audit
+from samverkan.core import audit, permissions
 from samverkan.core.approval import approvers_required, check_second_approver
-from samverkan.core.models import Partnership
-from samverkan.core.permissions import memberships
 from samverkan.plans import workflow
 from samverkan.plans.models import (
     ActionPlan,
@@ -36,18 +34,7 @@ from samverkan.plans.models import (
 
 def acting_organisation(user, obj):
     """The user's organisation within the partnership that owns ``obj`` (for the audit log)."""
-    pid = partnership_of(obj)
-    if pid is None:
-        return None
-    members = set(
-        Partnership.organisations.through.objects.filter(partnership_id=pid).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    for m in memberships(user):
-        if m.organisation_id in members:
-            return m.organisation
-    return None
+    return permissions.acting_organisation(user, partnership_of(obj))
 
 
 def _record(action, obj, user, request, **details):

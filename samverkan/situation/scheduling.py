@@ -16,7 +16,6 @@ from datetime import date
 
 import rules
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -24,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.core import audit, periods
-from samverkan.core.models import Area, Membership, Partnership
+from samverkan.core.models import Area, Partnership
 from samverkan.core.permissions import (
+    coordinators_to_notify,
     has_role,
     is_system_admin,
     is_system_admin_user,
@@ -44,20 +44,6 @@ def period_to_build(period_type: str, today: date | None = None) -> periods.Peri
     """The last complete period of ``period_type`` before ``today`` (local date)."""
     today = today or timezone.localdate()
     return periods.containing(today, period_type).previous()
-
-
-def coordinators_of(partnership: Partnership):
-    """Active coordinators of the partnership's organisations with an e-mail address."""
-    orgs = partnership.organisations.values("id")
-    user_ids = Membership.objects.filter(
-        organisation_id__in=orgs, role=str(Role.COORDINATOR)
-    ).values("user_id")
-    return (
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(email="")
-        .order_by("username")
-    )
 
 
 def create_schedule(
@@ -157,7 +143,7 @@ def _existing(schedule: ReportSchedule, period: periods.Period) -> SituationRepo
 
 
 def _notify(report: SituationReport, schedule: ReportSchedule) -> int:
-    recipients = [u.email for u in coordinators_of(schedule.partnership)]
+    recipients = [u.email for u in coordinators_to_notify(schedule.partnership)]
     if not recipients:
         return 0
     base = getattr(settings, "PUBLIC_BASE_URL", "")
@@ -224,7 +210,7 @@ def run_schedule(
                 details={
                     "schedule": schedule.pk,
                     "period": period.label,
-                    "recipients": coordinators_of(locked.partnership).count(),
+                    "recipients": coordinators_to_notify(locked.partnership).count(),
                 },
             )
     except IntegrityError:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from samverkan.core import audit
+from samverkan.core import audit, permissions
 from samverkan.core.approval import approvers_required, check_second_approver
 from samverkan.core.masking import mask_text
 from samverkan.core.models import Area, Organisation, Partnership
@@ -50,14 +50,18 @@ MAX_ASSESSMENT = 20_000
 
 
 def acting_organisation(user, partnership: Partnership | None) -> Organisation | None:
-    """The organisation on whose behalf ``user`` acts for ``partnership`` (for the audit)."""
+    """The organisation on whose behalf ``user`` acts for ``partnership`` (for the audit).
+
+    A lägesbild may be built outside any partnership, for an organisation's own areas: then,
+    and for someone outside the partnership (a system administrator), the user's own
+    organisation with the lowest id.
+    """
     if user is None:
         return None
-    mine = org_ids(user)
-    if partnership is not None:
-        for org in partnership.organisations.filter(pk__in=mine).order_by("pk"):
-            return org
-    return Organisation.objects.filter(pk__in=mine).order_by("pk").first()
+    within = permissions.acting_organisation(user, partnership.pk if partnership else None)
+    if within is not None:
+        return within
+    return Organisation.objects.filter(pk__in=org_ids(user)).order_by("pk").first()
 
 
 def _require(user, perm: str, report: SituationReport) -> None:
