@@ -37,6 +37,8 @@ def burden_svg(rows: list[dict], title: str, labels: tuple[str, str]) -> str:
                 height=0.6,
             )
             ax.set_title(label, fontsize=9)
+            # Rates are never negative: the axis starts at zero even when every bar is zero.
+            ax.set_xlim(0, max([v for v in values if v is not None] or [0]) * 1.1 or 1)
         left.set_yticks(list(y), [r["name"] for r in shown])
         for tick, r in zip(left.get_yticklabels(), shown, strict=True):
             if r.get("incidents_per_1000") is None or r.get("hours_per_1000") is None:
