@@ -1,9 +1,9 @@
 """The county map: municipalities shaded by their shared rate per 100,000 inhabitants.
 
 Drawn like every chart of the product (:mod:`samverkan.core.charts`): matplotlib to an
-inline SVG, no tiles and no network. Rates fall in five equal classes from zero to the
-highest rate shown; a withheld rate (its count hidden in the shared picture) is hatched and
-a municipality without a shared picture is grey, so neither is mistaken for a low rate.
+inline SVG, no tiles and no network. Rates fall in five equal classes from the lowest to
+the highest rate shown; a withheld rate (its count hidden in the shared picture) is hatched
+and a municipality without a shared picture is grey, so neither is mistaken for a low rate.
 """
 
 from __future__ import annotations
@@ -46,14 +46,25 @@ def _ring_area(ring) -> float:
 
 
 def classes(rates) -> list[tuple[float, float]]:
-    """Five equal classes from zero up to the highest rate (rounded up to a round step)."""
+    """Five equal classes from the lowest to the highest rate shown, on round steps.
+
+    Starting at zero would crowd a county whose municipalities all lie between, say, 900 and
+    1,400 into the top two classes; the classes span the rates actually shown instead.
+    """
     shown = [r for r in rates if r is not None]
-    top = max(shown, default=0)
-    if top <= 0:
+    if not shown or max(shown) <= 0:
         return []
-    step = 10 ** math.floor(math.log10(top / N_CLASSES)) if top >= N_CLASSES else 1
-    width = math.ceil(top / N_CLASSES / step) * step
-    return [(i * width, (i + 1) * width) for i in range(N_CLASSES)]
+    low, top = min(shown), max(shown)
+    span = (top - low) or top
+    step = 10 ** math.floor(math.log10(span / N_CLASSES)) if span >= N_CLASSES else 1
+    width = max(math.ceil(span / N_CLASSES / step), 1) * step
+    while True:
+        # Classes begin on a multiple of their width, so the legend reads 900–1 000, not 912–1 012.
+        bottom = math.floor(low / width) * width
+        if bottom + N_CLASSES * width >= top:
+            break
+        width += step
+    return [(bottom + i * width, bottom + (i + 1) * width) for i in range(N_CLASSES)]
 
 
 def _class_of(rate: float, bins) -> int:
