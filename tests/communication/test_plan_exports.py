@@ -58,7 +58,7 @@ def _tie(cw):
 
 
 def test_timeline_draws_the_plans_activities(cw):
-    second, unrelated = _tie(cw)
+    _tie(cw)
     svg = timeline.svg(cw.plan, cw.plan.measures.all(), today=date(2025, 6, 1))
     assert svg.count("<path") == 2
     assert "Kommunikation: Informationsbrev om källarbelysning" in svg

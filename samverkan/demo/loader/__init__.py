@@ -16,6 +16,7 @@ from __future__ import annotations
 from samverkan.core.models import Area, Partnership
 from samverkan.demo import districts as demo_districts
 from samverkan.demo.loader.case import load_case
+from samverkan.demo.loader.communication import load_communication
 from samverkan.demo.loader.followup import (
     BURGLARY_ENTRY,
     EVALUATION_TITLE,
@@ -131,6 +132,7 @@ def load_content(log=print) -> None:
     indicator = load_indicator(partnership, area, users, log)
     plan = load_plan(partnership, area, problem, indicator, users, log)
     load_promise(partnership, area, plan, users, log)
+    load_communication(partnership, plan, PROMISE_TITLE, users, log)
     load_agreement(partnership, area, users, log)
     load_evaluation(partnership, area, plan, users, log)
     load_experience(partnership, users, log)
