@@ -35,6 +35,7 @@ class DigestForm(forms.Form):
     def __init__(self, *args, counties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
+        self.fields["county"].label_from_instance = lambda area: area.name
 
     def clean(self):
         data = super().clean()
