@@ -16,12 +16,16 @@ from samverkan.core.models import Area, Membership, Organisation, Partnership
 from samverkan.core.roles import Role
 from samverkan.plans.models import ActionPlan, Measure, Share
 from tests.e2e.conftest import login, screenshot
+from tests.e2e.test_accessibility_pages import blocking_violations
 
 pytestmark = pytest.mark.e2e
 
 
 def _context(browser, width=1280, **extra):
-    ctx = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900}, **extra)
+    # axe-core is injected as an inline script, which the pages' CSP rightly refuses.
+    ctx = browser.new_context(
+        locale="sv-SE", viewport={"width": width, "height": 900}, bypass_csp=True, **extra
+    )
     page = ctx.new_page()
     page.set_default_timeout(30000)
     return ctx, page
@@ -57,6 +61,7 @@ def test_plan_shared_with_kumla_accepted_and_withdrawn(demo_world, live_server, 
     login(page, live_server, "samordnare", "demo-samordnare")
     page.goto(f"{live_server.url}/planer/atgardsplaner/{plan.pk}/")
     page.get_by_role("link", name="Dela med grannkommun").click()
+    assert blocking_violations(page) == []
     options = page.get_by_label("Dela med samverkan i grannkommun").inner_text()
     assert "Samverkan Kumla" in options and "Samverkan Karlstad" not in options
     page.get_by_label("Dela med samverkan i grannkommun").select_option(label="Samverkan Kumla")
@@ -81,6 +86,7 @@ def test_plan_shared_with_kumla_accepted_and_withdrawn(demo_world, live_server, 
     # Nothing is wider than the phone.
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+    assert blocking_violations(phone) == []
     phone.get_by_role("button", name="Godta").click()
     phone.wait_for_load_state()
     assert "Ni har godtagit delningen." in phone.content()
