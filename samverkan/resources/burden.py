@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from samverkan.core.models import Area, Partnership
 from samverkan.core.periods import Period
 from samverkan.core.permissions import descendant_ids
-from samverkan.incidents.models import Incident, IncidentArea
-from samverkan.incidents.permissions import partnership_filter
+from samverkan.incidents.counting import row_filter
+from samverkan.incidents.models import IncidentArea
 from samverkan.resources.models import HOUR_KINDS, Kind, ResourceEntry
 
 HIGH_BURDEN_LOW_HOURS = "high_burden_low_hours"
@@ -236,8 +236,8 @@ def against_burden(
     counts : mapping of area code to int or str, optional
         Incident counts as the caller publishes them (the lägesbild passes its protected
         counts). Without it, the partnership's incidents are counted live with the
-        incidents app's rule (:func:`samverkan.incidents.permissions.partnership_filter`),
-        for internal use only.
+        lägesbild's own rule (:func:`samverkan.incidents.counting.row_filter`),
+        unsuppressed: for internal use only.
 
     Returns
     -------
@@ -249,20 +249,14 @@ def against_burden(
     reach = descendant_ids(roots)
     areas = list(Area.objects.filter(pk__in=reach, level=level).order_by("name"))
     if counts is None:
-        found = dict(
-            IncidentArea.objects.filter(
-                area_id__in=[a.pk for a in areas],
+        counts = {}
+        for a in areas:
+            counts[a.code] = IncidentArea.objects.filter(
+                row_filter(a, partnership),
+                area_id=a.pk,
                 occurred_from__gte=period.start,
                 occurred_from__lt=period.end,
-                is_summary=False,
-                is_duplicate=False,
-                incident__in=Incident.objects.filter(partnership_filter([partnership])),
-            )
-            .values("area_id")
-            .annotate(n=Count("incident_id", distinct=True))
-            .values_list("area_id", "n")
-        )
-        counts = {a.code: found.get(a.pk, 0) for a in areas}
+            ).count()
     rows = [
         {"code": a.code, "name": a.name, "population": a.population, "count": counts.get(a.code)}
         for a in areas
