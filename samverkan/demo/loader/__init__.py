@@ -49,6 +49,7 @@ from samverkan.demo.loader.reports import (
     demo_reports,
     load_reports,
 )
+from samverkan.demo.loader.resources import load_resources
 from samverkan.demo.loader.safety_walk import load_safety_walk
 from samverkan.demo.loader.world import (
     COMPARISON_MUNICIPALITY,
@@ -127,6 +128,8 @@ def load_content(log=print) -> None:
     partnership = Partnership.objects.get(name="Samverkan Örebro")
     area = Area.objects.get(country="SE", level="municipality", code=DEMO_MUNICIPALITY)
     load_reports(users, log)
+    # Before the lägesbild, which freezes the resources of its months.
+    load_resources(partnership, users["samordnare"], log)
     report = load_situation(partnership, area, users, log)
     problem = load_problem(partnership, area, report, users, log)
     indicator = load_indicator(partnership, area, users, log)
