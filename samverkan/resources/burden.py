@@ -106,6 +106,35 @@ def resource_sums(
     return out
 
 
+def subtrees_of(areas: list[Area]) -> list[set[int]]:
+    """For each area, its id and the ids of every area below it.
+
+    One walk down from all of them, level by level (a country picture has hundreds of
+    children; a walk per child would cost a few queries each).
+    """
+    children: dict[int, list[int]] = {}
+    frontier = {a.pk for a in areas}
+    seen = set(frontier)
+    while frontier:
+        links = Area.objects.filter(parent_id__in=frontier).values_list("id", "parent_id")
+        frontier = set()
+        for pk, parent in links:
+            children.setdefault(parent, []).append(pk)
+            if pk not in seen:
+                seen.add(pk)
+                frontier.add(pk)
+    out = []
+    for a in areas:
+        ids, todo = set(), [a.pk]
+        while todo:
+            node = todo.pop()
+            if node not in ids:
+                ids.add(node)
+                todo.extend(children.get(node, []))
+        out.append(ids)
+    return out
+
+
 def _per(value, population: int | None, per: int, digits: int = 1) -> float | None:
     if not isinstance(value, int | float) or isinstance(value, bool) or not population:
         return None
@@ -200,7 +229,7 @@ def section(
         The areas those rows count.
     """
     months = months_in(period)
-    subtrees = [descendant_ids([a.pk]) for a in [area, *child_areas]]
+    subtrees = subtrees_of([area, *child_areas])
     own = {
         "code": area.code,
         "name": area.name,
@@ -261,5 +290,5 @@ def against_burden(
         {"code": a.code, "name": a.name, "population": a.population, "count": counts.get(a.code)}
         for a in areas
     ]
-    subtrees = [descendant_ids([a.pk]) for a in areas]
+    subtrees = subtrees_of(areas)
     return compare(rows, months_in(period), partnership, subtrees)

@@ -155,3 +155,16 @@ def test_against_burden_counts_live_for_a_level(burden_world):
     assert rows["D1"]["flag"] == burden.HIGH_BURDEN_LOW_HOURS
     municipalities = burden.against_burden(w.p1, T1, "municipality")
     assert [r["hours"] for r in municipalities] == [250]
+
+
+def test_a_county_picture_sums_each_municipalitys_districts(burden_world):
+    w = burden_world
+    f = build_for_period(w.county, T1, audience="shared")
+    rows = {r["code"]: r for r in f["resources"]["rows"]}
+    # Without a partnership every partnership's rows count, districts within their municipality.
+    assert rows["9901"]["hours"] == 250
+    assert rows["9902"]["hours"] == 555
+    assert f["resources"]["area"]["hours"] == 805
+    # The county has no population in this world: no rate, no invented number.
+    assert f["resources"]["area"]["hours_per_1000"] is None
+    assert f["resources"]["area"]["missing"] == "folkmängd saknas"
