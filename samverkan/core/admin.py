@@ -1,9 +1,11 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
-from samverkan.core import memberships
+from samverkan.core import audit, memberships
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
 
 
@@ -118,3 +120,38 @@ def _drop_unaudited_device_admins():
 
 
 _drop_unaudited_device_admins()
+
+
+def _audit_admin_unlock(request, attempts) -> None:
+    # Deleting failure records in the admin lifts a lockout like the organisation page's
+    # "Häv spärren" (samverkan.core.signin.unlock), so it leaves the same audit event.
+    by_username: dict[str, int] = {}
+    for attempt in attempts:
+        by_username[attempt.username or ""] = by_username.get(attempt.username or "", 0) + 1
+    users = get_user_model().objects.in_bulk(list(by_username), field_name="username")
+    for username, removed in by_username.items():
+        audit.record(
+            "user.unlock",
+            actor=request.user,
+            obj=users.get(username),
+            request=request,
+            details={"removed_attempts": removed, "via": "admin", "username": username},
+        )
+
+
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _audit_admin_unlock(request, [obj])
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        attempts = list(queryset)
+        super().delete_queryset(request, queryset)
+        _audit_admin_unlock(request, attempts)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)

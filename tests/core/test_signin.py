@@ -315,3 +315,23 @@ def test_removed_case_role_refuses_the_api_token_at_once(world, client, django_u
     assert client.get(api, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
     Membership.objects.filter(user=officer).delete()
     assert client.get(api, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 403
+
+
+def test_lifting_a_lockout_in_the_admin_leaves_the_same_audit_event(anna, world, client):
+    from axes.models import AccessAttempt
+
+    for i in range(5):
+        attempt(client, anna.username, f"fel-{i}")
+    assert attempt(client, anna.username, "pw-samordnare").status_code == 429
+    record = AccessAttempt.objects.get(username=anna.username)
+
+    admin = world.users["sysadmin"]
+    client.force_login(admin)
+    url = reverse("admin:axes_accessattempt_delete", args=[record.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    client.logout()
+
+    [unlock] = events("user.unlock")
+    assert unlock.actor == admin and unlock.object_id == str(anna.pk)
+    assert unlock.details == {"removed_attempts": 1, "via": "admin", "username": anna.username}
+    assert attempt(client, anna.username, "pw-samordnare").status_code == 302
