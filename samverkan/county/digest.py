@@ -115,7 +115,8 @@ def meetings(county: Area, now: datetime | None = None) -> list[dict]:
             "starts_at": timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"),
             "topic": m.topic,
             "place": m.place,
-            "link": m.link,
+            # Only web links: a stored "javascript:" address must never become a link.
+            "link": m.link if m.link.lower().startswith(("https://", "http://")) else "",
         }
         for m in upcoming
     ]

@@ -133,6 +133,12 @@ def network_world(world, django_user_model):
     NetworkMeeting.objects.create(
         county=w.county, starts_at=now + timedelta(days=20), topic="Nätverksträff", place="Örebro"
     )
+    NetworkMeeting.objects.create(
+        county=w.county,
+        starts_at=now + timedelta(days=30),
+        topic="Digitalt",
+        link="javascript:alert(1)",
+    )
     NetworkMeeting.objects.create(county=w.county, starts_at=now - timedelta(days=2), topic="Förra")
     NetworkMeeting.objects.create(
         county=w.county2, starts_at=now + timedelta(days=5), topic="Deras"
@@ -161,7 +167,10 @@ def test_gather_selects_exactly_the_shared_items_of_the_county_and_period(networ
         "Offentlig metod",
     ]
     assert [e["title"] for e in content["evaluations"]] == ["Belysning vid torget"]
-    assert [m["topic"] for m in content["meetings"]] == ["Nätverksträff"]
+    assert [(m["topic"], m["link"]) for m in content["meetings"]] == [
+        ("Nätverksträff", ""),
+        ("Digitalt", ""),
+    ]
     assert content["intro"] == "Hej nätverket!"
     assert not any(s in str(content) for s in SECRET)
 
