@@ -90,3 +90,36 @@ def test_list_at_phone_width(phone, live_server, plan_world):
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     screenshot(phone, "communication-list-phone")
+
+
+def test_pages_pass_axe(browser, live_server, plan_world):
+    from tests.e2e.test_accessibility_pages import blocking_violations
+
+    w = plan_world
+    activity = Activity.objects.create(
+        partnership=w.p1,
+        title="Brev till boende",
+        audience="Boende",
+        message="Ny belysning",
+        channel=Channel.objects.get(name="Brev"),
+        planned_on=timezone.localdate(),
+        owner=w.bostad,
+    )
+    activity.measures.add(w.measure)
+    # axe-core is injected as an inline script, which the pages' CSP rightly refuses.
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    login(page, live_server, "samordnare", "pw-samordnare")
+    found = {}
+    for path in (
+        "/kommunikation/",
+        "/kommunikation/ny/",
+        f"/kommunikation/{activity.pk}/",
+        f"/kommunikation/{activity.pk}/redigera/",
+        f"/planer/atgardsplaner/{w.plan.pk}/",
+    ):
+        assert page.goto(f"{live_server.url}{path}").ok, path
+        if problems := blocking_violations(page):
+            found[path] = problems
+    context.close()
+    assert not found, found
