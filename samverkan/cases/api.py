@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from samverkan.cases import purposes, services
@@ -35,7 +36,7 @@ def _brief(case: PreventiveCase) -> dict:
 
 
 class CaseApiList(APIView):
-    """The caller's cases, without personal data."""
+    """The caller's cases, without personal data, paged (``?limit=``/``?offset=``)."""
 
     permission_required = "cases.access"
 
@@ -45,16 +46,23 @@ class CaseApiList(APIView):
     def get(self, request):
         if not request.user.has_perm(self.permission_required):
             raise PermissionDenied()
-        cases = list(
-            scope(PreventiveCase.objects.all(), request.user).select_related("organisation")
+        cases = (
+            scope(PreventiveCase.objects.all(), request.user)
+            .select_related("organisation")
+            .order_by("pk")
         )
+        # Paged like every other API list (the project's pagination class, read from the
+        # REST framework settings so that cases does not import the api package).
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        # The audit names the cases actually returned, page by page.
         audit.record(
             "case.list",
             request=request,
             purpose=purposes.OVERVIEW,
-            details={"cases": [c.pk for c in cases], "api": True},
+            details={"cases": [c.pk for c in page], "api": True},
         )
-        return Response([_brief(c) for c in cases])
+        return paginator.get_paginated_response([_brief(c) for c in page])
 
 
 class CaseApiDetail(APIView):

@@ -118,7 +118,8 @@ def test_api_with_a_stolen_reporter_token(cw, client):
     officer = Token.objects.create(user=cw.users["officer"])
     auth = {"HTTP_AUTHORIZATION": f"Token {officer.key}"}
     data = client.get(reverse("case-api-list"), **auth).json()
-    assert [c["reference"] for c in data] == [cw.case.reference]
+    assert data["count"] == 1
+    assert [c["reference"] for c in data["results"]] == [cw.case.reference]
     detail = client.get(reverse("case-api-detail", args=[cw.case.pk]), **auth).json()
     assert detail["person_number_masked"].endswith("-****")
     assert cw.pnr not in str(detail)
@@ -140,3 +141,36 @@ def test_organisation_admin_of_another_organisation_gets_an_empty_extract(cw, cl
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     event = AuditEvent.objects.filter(action="case.extract_access_log").get()
     assert event.details["cases"] == []
+
+
+def test_api_list_is_paged_and_the_audit_names_the_page(cw, client):
+    from samverkan.cases import services
+    from samverkan.core.models import AuditEvent
+    from tests.cases.helpers import pnr_for_age
+
+    officer = cw.users["officer"]
+    for age in (20, 21, 22, 23):
+        services.create_case(
+            officer,
+            organisation=cw.polis,
+            case_type="rri",
+            person_name="Berit Bengtsson",
+            person_number=pnr_for_age(age),
+            background="Bakgrund.",
+            partners=[cw.kommun],
+            purpose="Handläggning",
+        )
+    token = Token.objects.create(user=officer)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    first = client.get(reverse("case-api-list"), {"limit": 2}, **auth).json()
+    second = client.get(reverse("case-api-list"), {"limit": 2, "offset": 2}, **auth).json()
+    assert first["count"] == second["count"] == 5
+    assert len(first["results"]) == len(second["results"]) == 2 and first["next"]
+    ids = [c["id"] for c in first["results"] + second["results"]]
+    assert len(set(ids)) == 4
+    audited = [
+        e.details["cases"]
+        for e in AuditEvent.objects.filter(action="case.list", id__gt=before).order_by("id")
+    ]
+    assert audited == [ids[:2], ids[2:]]
