@@ -3,7 +3,7 @@
 Only released material is read, through the same rules as the county overview:
 
 * shared lägesbilder (status *shared*, audience *Delad* or *Offentlig*) of the county's
-  municipalities whose period lies inside the digest's period, their stored totals passed
+  municipalities of the digest's period type and inside its period, their stored totals passed
   through :func:`samverkan.county.overview.safe_count` (counts 1 and 2 shown as ``<3``, even
   when an older snapshot held them as numbers) and a rate per 100,000 only where the count
   itself is shown (:func:`samverkan.county.overview.rate_per_100k`). No sum over
@@ -45,13 +45,17 @@ def _date(value: datetime | None) -> str:
 
 
 def pictures(user, county: Area, period: periods.Period) -> list[dict]:
-    """The latest shared version of each picture of a municipality inside ``period``."""
+    """The latest shared version of each picture of ``period``'s type inside ``period``.
+
+    One period type only: a tertial's count next to its months' counts (or a month's next
+    to its weeks') would give a month hidden as ``<3`` back by subtraction.
+    """
     municipalities = list(
         Area.objects.filter(parent=county, level=Area.Level.MUNICIPALITY).order_by("name")
     )
     reports = (
         _shared_reports(user, municipalities)
-        .filter(period_start__gte=period.start, period_end__lte=period.end)
+        .filter(period_type=period.type, period_start__gte=period.start, period_end__lte=period.end)
         .select_related("area")
         .order_by("area__name", "period_start", "period_type", "-version", "-pk")
     )

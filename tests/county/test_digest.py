@@ -175,16 +175,20 @@ def test_gather_selects_exactly_the_shared_items_of_the_county_and_period(networ
     assert not any(s in str(content) for s in SECRET)
 
 
-def test_a_tertial_digest_gathers_the_pictures_inside_the_tertial(network_world):
+def test_a_tertial_digest_takes_tertial_pictures_only(network_world):
     w = network_world
+    t2 = periods.parse("2026-T2", "tertial")
+    picture(w.m1, w.p1, {"count": 700, "previous": 650, "last_year": 600}, period=t2)
+    picture(w.m1, w.p1, {"count": 800}, period=periods.parse("2026-T3", "tertial"))
     digest = services.create_digest(w.board, w.county, "tertial", "2026-T2")
     content = gather(digest, w.board)
-    # May-August: both of Norrby's shared months and Söderby's August.
-    assert [(p["municipality"], p["period"]) for p in content["pictures"]] == [
-        ("Norrby", "juli 2026"),
-        ("Norrby", "augusti 2026"),
-        ("Söderby", "augusti 2026"),
+    # Norrby's months of May-August stay out: side by side with the tertial, the tertial
+    # minus the months shown would give a month hidden as <3 back.
+    assert [(p["municipality"], p["figures"]["count"]) for p in content["pictures"]] == [
+        ("Norrby", 700)
     ]
+    monthly = gather(make_digest(w), w.board)
+    assert [p["period"] for p in monthly["pictures"]] == ["augusti 2026", "augusti 2026"]
 
 
 def _visible_text(html: str) -> str:
