@@ -27,12 +27,15 @@ def _day(d) -> str:
 
 
 def timeline_svg(plan, measures, today: date | None = None) -> str:
-    """One bar per measure from start to end, coloured by status, a line for today."""
+    """One bar per measure from start to end, coloured by status, a line for today; the
+    registered markers (:func:`samverkan.plans.timeline.markers`) as diamonds below."""
     measures = list(measures)
+    extra = timeline.markers(plan)
     today = today or timezone.localdate()
-    start, end = timeline.span(plan, measures)
+    start, end = timeline.span(plan, measures + extra)
+    rows = len(measures) + len(extra)
     with matplotlib.rc_context(charts.style()):
-        fig = Figure(figsize=(9, 0.35 * max(len(measures), 1) + 0.9))
+        fig = Figure(figsize=(9, 0.35 * max(rows, 1) + 0.9))
         ax = fig.subplots()
         for i, m in enumerate(measures):
             ax.barh(
@@ -42,8 +45,11 @@ def timeline_svg(plan, measures, today: date | None = None) -> str:
                 color=timeline.COLOURS.get(m.status, "#8aa4c8"),
                 height=0.6,
             )
-        ax.set_yticks(range(len(measures)), [m.title[:45] for m in measures])
-        ax.set_ylim(len(measures) - 0.5, -0.5)
+        for i, mk in enumerate(extra, start=len(measures)):
+            ax.plot(mdates.date2num(mk.on), i, marker="D", color=mk.colour, markersize=7)
+        labels = [m.title[:45] for m in measures] + [mk.label[:45] for mk in extra]
+        ax.set_yticks(range(rows), labels)
+        ax.set_ylim(rows - 0.5, -0.5)
         ax.set_xlim(mdates.date2num(start), mdates.date2num(end + timedelta(days=1)))
         ax.xaxis_date()
         ax.xaxis.set_major_locator(mdates.YearLocator())

@@ -124,3 +124,12 @@ def test_xlsx_has_a_communication_sheet_with_escaped_cells(cw, client_for):
     assert by_title["Trygghetsmöte i Norrby"][2] == "'=HYPERLINK(1)"
     assert by_title["Informationsbrev om källarbelysning"][11] == 420
     assert by_title["Trygghetsmöte i Norrby"][7] == "Tryggare källare"
+
+
+def test_docx_timeline_draws_them_too(cw):
+    from samverkan.plans import docx as plan_docx
+
+    _tie(cw)
+    svg = plan_docx.timeline_svg(cw.plan, cw.plan.measures.all(), today=date(2025, 6, 1))
+    assert "Kommunikation: Trygghetsmöte i Norrby" in svg
+    assert "Ohörd nyhet" not in svg
