@@ -18,7 +18,6 @@ from samverkan.communication import workflow
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.plans.models import CitizenPromise, Measure
 
-
 DEFAULT_CHANNELS = ["Webb", "Sociala medier", "Brev", "Möte", "Lokaltidning", "Affisch"]
 
 
