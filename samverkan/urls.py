@@ -17,7 +17,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html", form_class=LoginForm),
         name="login",
     ),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", oidc.SignOutView.as_view(), name="logout"),
     path("konto/sso/", oidc.login_view, name="oidc-login"),
     path("konto/sso/svar/", oidc.callback_view, name="oidc-callback"),
     path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),

@@ -61,6 +61,9 @@ class OIDCProvider:
         self.replay_last_id_token = False
         self.groups_in_userinfo_only = False
         self.token_requests = 0
+        # RP-initiated logout: the requests to /logout, and whether it is advertised at all.
+        self.logouts: list[dict] = []
+        self.supports_logout = True
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -103,7 +106,16 @@ class OIDCProvider:
                 "client_secret_post",
             ],
             "scopes_supported": ["openid", "email", "profile"],
-        }
+        } | ({"end_session_endpoint": self.issuer + "/logout"} if self.supports_logout else {})
+
+    def logout(self, query: dict) -> tuple[int, dict, str]:
+        """End the session named by ``id_token_hint`` (one this provider issued) and go back."""
+        known = query.get("id_token_hint") in self.issued_id_tokens
+        self.logouts.append({**query, "known_token": known})
+        if not known:
+            return 400, {}, "invalid id_token_hint"
+        back = query.get("post_logout_redirect_uri")
+        return (302, {"Location": back}, "") if back else (200, {}, "signed out")
 
     def jwks(self) -> dict:
         return {"keys": [self.key.as_dict(private=False)]}
@@ -216,6 +228,14 @@ class OIDCProvider:
                     self.wfile.write(error.encode())
                 elif url.path == "/userinfo":
                     self._json(*provider.userinfo(auth))
+                elif url.path == "/logout" and provider.supports_logout:
+                    status, headers, text = provider.logout(query)
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(text)))
+                    self.end_headers()
+                    self.wfile.write(text.encode())
                 else:
                     self._json(404, {"error": "not_found"})
 

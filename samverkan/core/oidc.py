@@ -24,11 +24,12 @@ from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -46,6 +47,9 @@ NEXT_KEY = "_samverkan_oidc_next"
 # which may accept a sign-in the provider vouches for (second_factor_by_idp).
 AMR_KEY = "_samverkan_oidc_amr"
 ACR_KEY = "_samverkan_oidc_acr"
+# The raw ID token, sent back to the provider as ``id_token_hint`` when the user signs out
+# (RP-initiated logout), so that signing out here also ends the session at the provider.
+ID_TOKEN_KEY = "_samverkan_oidc_id_token"
 # Sessions signed in through the provider; their users have no password here.
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -398,6 +402,8 @@ def callback_view(request):
         return _failed(request, f"invalid:{type(exc).__name__}")
     try:
         sign_in(request, claims)
+        if token.get("id_token"):
+            request.session[ID_TOKEN_KEY] = token["id_token"]
     except Refused as exc:
         audit.record(
             "sign_in.fail",
@@ -449,3 +455,42 @@ def _failed(request, reason):
         )
         % {"name": settings.OIDC_PROVIDER_NAME},
     )
+
+
+def end_session_url(request, id_token: str) -> str | None:
+    """Where to send the browser so that the provider ends its session too.
+
+    The provider's ``end_session_endpoint`` (OpenID Connect RP-Initiated Logout 1.0) with
+    the ID token as ``id_token_hint`` and the sign-in page as ``post_logout_redirect_uri``;
+    ``None`` when the provider has no such endpoint or cannot be reached, and the user is then
+    signed out here only (the page says so: the provider's own session may still be open).
+    """
+    try:
+        endpoint = client().load_server_metadata().get("end_session_endpoint")
+    except (AuthlibBaseError, OSError, ValueError) as exc:
+        logger.warning("OIDC: kunde inte nå identitetsleverantören vid utloggning: %s", exc)
+        return None
+    if not endpoint:
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "client_id": settings.OIDC_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(
+            resolve_url(settings.LOGOUT_REDIRECT_URL)
+        ),
+    }
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out here and, for a single sign-on session, at the provider as well.
+
+    Without the second step a user who signs out on a shared computer would be signed in
+    again at once by the provider's still-open session.
+    """
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(ID_TOKEN_KEY) if enabled() else None
+        response = super().post(request, *args, **kwargs)
+        target = end_session_url(request, id_token) if id_token else None
+        return redirect(target) if target else response

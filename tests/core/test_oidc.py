@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.urls import reverse
 
 from samverkan.core import oidc
 from samverkan.core.models import AuditEvent, Membership
@@ -318,3 +319,38 @@ def test_second_factor_only_when_the_provider_says_so(client, sso, settings):
         "pwd",
         "mfa",
     ]
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(client, sso):
+    assert sign_in(client).status_code == 302
+    out = client.post(reverse("logout"))
+    assert out.status_code == 302
+    at_provider = urlsplit(out["Location"])
+    assert f"{at_provider.scheme}://{at_provider.netloc}" == sso.issuer
+    assert at_provider.path == "/logout"
+    # The browser follows to the provider, which ends its session and sends it back.
+    back = requests.get(out["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302
+    assert urlsplit(back.headers["Location"]).path == reverse("login")
+    [request] = sso.logouts
+    assert request["known_token"] and request["client_id"] == sso.client_id
+    # Signed out here as well, and the event is written.
+    assert client.get(reverse("home")).status_code == 302
+    assert AuditEvent.objects.filter(action="user.sign_out").count() == 1
+
+
+def test_without_an_end_session_endpoint_signing_out_stays_local(client, sso):
+    sso.supports_logout = False
+    oidc._client.cache_clear()
+    assert sign_in(client).status_code == 302
+    out = client.post(reverse("logout"))
+    assert out.status_code == 302 and urlsplit(out["Location"]).path == reverse("login")
+    assert sso.logouts == []
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_password_session_signs_out_locally(client, sso, world):
+    client.force_login(world.users["coordinator"])
+    out = client.post(reverse("logout"))
+    assert urlsplit(out["Location"]).path == reverse("login")
+    assert sso.logouts == []
