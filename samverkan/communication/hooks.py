@@ -3,7 +3,8 @@
 plans may not import this app (it is below it), so the plan's timeline and exports offer
 registries (:func:`samverkan.plans.timeline.register_source` and the like) that
 :meth:`CommunicationConfig.ready` fills through :func:`register`. An activity belongs to a
-plan when it is tied to one of the plan's measures, or to a citizen promise behind one.
+plan when it is tied to one of the plan's measures, or to a citizen promise behind one,
+and lies in the plan's area.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.communication import workflow
 from samverkan.communication.models import Activity
-from samverkan.core.permissions import scope
+from samverkan.core.permissions import descendant_ids, scope
 
 COLOURS = {
     workflow.PLANNED: "#2b6cb0",
@@ -26,10 +27,20 @@ OVERDUE_COLOUR = "#d9822b"
 
 
 def plan_activities(plan, user=None):
-    """The activities of ``plan``, in date order; limited to what ``user`` may read."""
+    """The activities of ``plan``, in date order; limited to what ``user`` may read.
+
+    Only activities in the plan's area (or an area inside it) count: whoever reads the plan
+    then reaches each of them, so the timeline and the exports, which know no reader, show
+    nothing of an area the reader's membership does not cover.
+    """
+    qs = Activity.objects.filter(
+        Q(measures__plan=plan) | Q(promises__measures__plan=plan),
+        partnership_id=plan.partnership_id,
+    )
+    if plan.area_id is not None:
+        qs = qs.filter(area_id__in=descendant_ids([plan.area_id]))
     qs = (
-        Activity.objects.filter(Q(measures__plan=plan) | Q(promises__measures__plan=plan))
-        .select_related("channel", "owner", "area")
+        qs.select_related("channel", "owner", "area")
         .distinct()
         .order_by("planned_on", "title", "pk")
     )
@@ -67,7 +78,12 @@ def timeline_markers(plan):
 
 
 def html_section(plan, *, user, target):
-    activities = plan_activities(plan, user if target == "page" else None)
+    signed_in = getattr(user, "is_authenticated", False)
+    if target == "page" and not signed_in:
+        return ""
+    # Limited to what the reader may see (a membership limited to areas); a PDF rendered
+    # without a request (no user) shows the plan's activities as its DOCX and XLSX do.
+    activities = plan_activities(plan, user if signed_in else None)
     today = timezone.localdate()
     for a in activities:
         a.overdue = a.is_overdue(today)

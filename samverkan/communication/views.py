@@ -89,7 +89,12 @@ class ActivityCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if plan := first(ActionPlan.objects.all(), "plan"):
             initial.update(partnership=plan.partnership_id, area=plan.area_id)
         if m := first(Measure.objects.select_related("plan"), "atgard"):
-            initial.update(partnership=m.plan.partnership_id, measures=[m.pk], owner=m.owner_id)
+            initial.update(
+                partnership=m.plan.partnership_id,
+                area=m.plan.area_id,
+                measures=[m.pk],
+                owner=m.owner_id,
+            )
         if p := first(CitizenPromise.objects.all(), "lofte"):
             initial.update(partnership=p.partnership_id, promises=[p.pk], area=p.area_id)
         return initial

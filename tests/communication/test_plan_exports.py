@@ -37,6 +37,7 @@ def _tie(cw):
     )
     second = Activity.objects.create(
         partnership=cw.p1,
+        area=cw.m1,
         title="Trygghetsmöte i Norrby",
         audience="Föräldrar",
         message="Vad gör vi åt källarna?",

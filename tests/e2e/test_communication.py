@@ -71,6 +71,7 @@ def test_plan_an_activity_on_a_measure_mark_it_done_and_see_it_in_the_timeline(
     screenshot(page, "communication-plan-timeline")
     page.goto(f"{base}/planer/atgardsplaner/{w.plan.pk}/")
     assert title in page.locator("#kommunikation").inner_text()
+    screenshot(page, "communication-plan-section")
 
 
 def test_list_at_phone_width(phone, live_server, plan_world):
