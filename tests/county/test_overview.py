@@ -142,12 +142,13 @@ def test_page_shows_every_municipality_with_status_and_shared_figures(county, cl
         "Antagen 2026-03-04",
         "Publicerade",
     ]
-    assert norrby[5:] == ["120", "100", "90", "240,0"]
+    # Then incidents per 1,000 (120 / 50,000) and resource hours (none shared: a dash).
+    assert norrby[5:] == ["120", "100", "90", "240,0", "2,4", "–"]
     assert soderby[1:4] == ["Delad, fastställd 2026-09-02", "Ingen antagen", "Inga publicerade"]
     # The count is withheld, so its rate is too (the stored rate is not trusted either).
-    assert soderby[5:] == ["&lt;3", "&lt;3", "&lt;3", "dold"]
+    assert soderby[5:] == ["&lt;3", "&lt;3", "&lt;3", "dold", "–", "–"]
     assert mellanby[1:4] == ["Ingen delad", "Ingen antagen", "Inga publicerade"]
-    assert mellanby[5:] == ["–"] * 4
+    assert mellanby[5:] == ["–"] * 6
     for secret in SECRET:
         assert secret not in body
     for row in (norrby, soderby, mellanby):
@@ -213,10 +214,10 @@ def test_monthly_and_tertial_pictures_are_not_mixed(county, client_for):
     )
     c = client_for(county.users["regional"])
     monthly = c.get(reverse("county-overview")).content.decode()
-    assert cells(row_html(monthly, "9903"))[5:] == ["–"] * 4
+    assert cells(row_html(monthly, "9903"))[5:] == ["–"] * 6
     tertial = c.get(reverse("county-overview"), {"period": "tertial"}).content.decode()
-    assert cells(row_html(tertial, "9903"))[5:] == ["50", "40", "30", "500,0"]
-    assert cells(row_html(tertial, "9901"))[5:] == ["–"] * 4
+    assert cells(row_html(tertial, "9903"))[5:] == ["50", "40", "30", "500,0", "5,0", "–"]
+    assert cells(row_html(tertial, "9901"))[5:] == ["–"] * 6
 
 
 def test_only_the_county_board_and_only_its_own_county(county, client_for, django_user_model):

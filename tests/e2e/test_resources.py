@@ -12,6 +12,7 @@ from samverkan.core.models import Area, Organisation
 from samverkan.incidents.models import Category
 from samverkan.resources.models import ResourceEntry
 from tests.e2e.conftest import login, screenshot
+from tests.e2e.test_accessibility_pages import blocking_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +54,8 @@ def test_enter_hours_and_see_them_in_the_lagesbild(page, live_server, demo_world
 
     page.get_by_role("link", name="Resurser").first.click()
     page.get_by_role("link", name="Registrera resurser").click()
+    page.wait_for_load_state("networkidle")
+    assert blocking_violations(page) == []
     police = Organisation.objects.filter(partnerships__areas=orebro, kind="police").first()
     page.get_by_label("Organisation").select_option(str(police.pk))
     page.get_by_label("Område").select_option(str(vivalla.pk))
@@ -64,6 +67,7 @@ def test_enter_hours_and_see_them_in_the_lagesbild(page, live_server, demo_world
     expect(page.locator("#resource-entries")).to_contain_text("Vivalla")
     expect(page.locator("#resource-entries")).to_contain_text("Kommunpolistimmar")
     assert ResourceEntry.objects.get().area == vivalla
+    assert blocking_violations(page) == []
     screenshot(page, "resources-list")
 
     page.get_by_role("link", name="Lägesbild").first.click()
@@ -84,6 +88,7 @@ def test_enter_hours_and_see_them_in_the_lagesbild(page, live_server, demo_world
     expect(section.locator("svg")).to_be_visible()
     section.scroll_into_view_if_needed()
     screenshot(page, "resources-in-lagesbild")
+    assert blocking_violations(page) == []
 
 
 def test_the_resource_list_fits_a_phone(phone, live_server, demo_world):
