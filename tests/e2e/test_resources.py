@@ -42,6 +42,18 @@ def _districts(orebro):
     return out
 
 
+@pytest.fixture
+def page(browser):
+    # axe is injected as a script tag, which the Content-Security-Policy would refuse.
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
 def test_enter_hours_and_see_them_in_the_lagesbild(page, live_server, demo_world):
     if not Category.objects.filter(code="vandalism").exists():
         importlib.import_module("samverkan.incidents.migrations.0002_default_taxonomy").load(
