@@ -13,7 +13,7 @@ import samverkan
 
 ROOT = Path(samverkan.__file__).parent
 # The apps converted so far; an app joins once its calls use the registry.
-APPS = ("plans", "followup")
+APPS = ("plans", "followup", "communication")
 # Calls whose first argument is the audit action.
 ACTION_CALLS = {"record", "_record", "save_form", "_save_agreement"}
 
