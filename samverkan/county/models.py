@@ -90,3 +90,25 @@ class DigestSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.county}"
+
+
+class DigestDelivery(models.Model):
+    """One digest sent to one subscriber, committed with the sending.
+
+    A worker that fails half-way (the mail server goes away) is retried; the recipients
+    already reached have their row and are not sent the digest a second time.
+    """
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "user"], name="county_digest_delivery")
+        ]
+        verbose_name = _("utskick av nätverksbrev")
+        verbose_name_plural = _("utskick av nätverksbrev")
+
+    def __str__(self) -> str:
+        return f"{self.digest_id} – {self.user}"

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from samverkan.core import audit
 from samverkan.county import network, workflow
 from samverkan.county.digest import gather, period_of
-from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting
+from samverkan.county.models import Digest, DigestDelivery, DigestSubscription, NetworkMeeting
 
 
 class NotAllowed(PermissionError):
@@ -126,35 +126,48 @@ def _message(digest: Digest, user) -> EmailMultiAlternatives:
     return message
 
 
-@transaction.atomic
 def deliver(digest_id: int) -> int:
     """Send a queued digest to its subscribers (run by the worker). Returns the number sent.
 
-    A digest that is not waiting to be sent (sent already by an earlier run of the task)
-    is left alone, so a task run twice sends nothing twice.
+    Each e-mail is sent in a transaction of its own that records the delivery, so a run
+    that fails half-way (the mail server goes away) leaves the recipients reached recorded:
+    the retried task sends only to the others, and nobody gets the digest twice. A digest
+    that is not waiting to be sent (sent already by an earlier run) is left alone.
     """
-    digest = Digest.objects.select_for_update().select_related("county").get(pk=digest_id)
+    digest = Digest.objects.select_related("county").get(pk=digest_id)
     if digest.status != workflow.SENDING:
         return 0
     to = recipients(digest.county)
     for user in to:
-        _message(digest, user).send()
-    workflow.DIGEST.check(digest.status, workflow.SENT)
-    digest.status = workflow.SENT
-    digest.sent_at = timezone.now()
-    digest.recipients = len(to)
-    digest.save(update_fields=["status", "sent_at", "recipients"])
-    audit.record(
-        audit.Action.COUNTY_DIGEST_SEND,
-        actor=None,
-        obj=digest,
-        details={
-            "county": digest.county.code,
-            "period": digest.period_label,
-            "recipients": len(to),
-        },
-    )
-    return len(to)
+        with transaction.atomic():
+            # Under the digest's row lock: two runs of the task never send to one person twice.
+            locked = Digest.objects.select_for_update().get(pk=digest_id)
+            if locked.status != workflow.SENDING:
+                return 0
+            _delivery, created = DigestDelivery.objects.get_or_create(digest=locked, user=user)
+            if created:
+                _message(digest, user).send()
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().select_related("county").get(pk=digest_id)
+        if digest.status != workflow.SENDING:
+            return 0
+        workflow.DIGEST.check(digest.status, workflow.SENT)
+        reached = digest.deliveries.count()
+        digest.status = workflow.SENT
+        digest.sent_at = timezone.now()
+        digest.recipients = reached
+        digest.save(update_fields=["status", "sent_at", "recipients"])
+        audit.record(
+            audit.Action.COUNTY_DIGEST_SEND,
+            actor=None,
+            obj=digest,
+            details={
+                "county": digest.county.code,
+                "period": digest.period_label,
+                "recipients": reached,
+            },
+        )
+    return reached
 
 
 @transaction.atomic

@@ -396,3 +396,39 @@ def test_board_composes_through_the_pages_and_plans_meetings(network_world, clie
         "network_meeting.delete",
         "network_meeting.save",
     ]
+
+
+def test_a_mail_server_failing_half_way_sends_nobody_the_digest_twice(network_world, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    w = network_world
+    for key in ("coordinator", "reporter", "other_coordinator"):
+        services.subscribe(w.users[key], w.county)
+    digest = make_digest(w)
+    services.request_send(w.board, digest)
+    real_send = EmailMultiAlternatives.send
+    sent_to = []
+
+    def flaky(message, *args, **kwargs):
+        if len(sent_to) == 1:
+            raise ConnectionRefusedError("the mail server went away")
+        sent_to.append(message.to[0])
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
+    with pytest.raises(ConnectionRefusedError):
+        services.deliver(digest.pk)
+    digest.refresh_from_db()
+    assert digest.status == workflow.SENDING and len(mail.outbox) == 1
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    assert services.deliver(digest.pk) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "coordinator@example.org",
+        "other_coordinator@example.org",
+        "reporter@example.org",
+    ]
+    digest.refresh_from_db()
+    assert digest.status == workflow.SENT and digest.recipients == 3
+    # A third run of the task sends nothing.
+    assert services.deliver(digest.pk) == 0 and len(mail.outbox) == 3
