@@ -13,6 +13,7 @@ from django.template.defaultfilters import floatformat
 
 from samverkan.core.docx import WordDocument, partnership_organisation
 from samverkan.core.models import Partnership
+from samverkan.resources import docx as resources_docx
 from samverkan.situation.exports import charts
 from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
 from samverkan.situation.exports.html import context
@@ -120,6 +121,8 @@ def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) 
                 numeric={1, 2, 3},
             )
         _assessment(doc, a, "by_child_area")
+
+    resources_docx.add_section(doc, f, lang)
 
     doc.heading(t["weekday_hour"], 1)
     doc.chart(charts.weekday_hour_svg, f, lang, alt=t["weekday_hour"])

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from samverkan.core import periods
 from samverkan.county import overview
+from samverkan.resources.burden import HIGH_BURDEN_LOW_HOURS
 from samverkan.resources.models import Kind
 from samverkan.situation import services, workflow
 from samverkan.situation.exports.html import render_text
@@ -38,6 +39,33 @@ def test_the_lagesbild_page_shows_the_section_frozen_with_the_report(burden_worl
     assert "4010" not in page
     # The exported page (HTML and PDF) has the section too.
     assert "Resurser mot belastning" in render_text(report.snapshot)
+
+
+def test_the_word_document_has_the_section_like_the_pdf(burden_world):
+    import io
+
+    import docx
+
+    from samverkan.situation.exports import export_report
+
+    w = burden_world
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    read = docx.Document(io.BytesIO(export_report(report, "docx")))
+    headings = [p.text for p in read.paragraphs if p.style.name == "Heading 1"]
+    assert "Resurser mot belastning" in headings
+    table = next(
+        t for t in read.tables if t.rows[0].cells[0].text == "Område" and len(t.columns) == 7
+    )
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    section = report.snapshot["resources"]
+    for row in section["rows"]:
+        assert rows[row["name"]][3] == str(row["hours"])
+        if row["flag"] == HIGH_BURDEN_LOW_HOURS:
+            assert rows[row["name"]][6] == "Hög belastning, få timmar"
+    assert any(r["flag"] == HIGH_BURDEN_LOW_HOURS for r in section["rows"])
+    assert rows[section["area"]["name"]][3] == str(section["area"]["hours"])
+    alts = [s._inline.docPr.get("descr") for s in read.inline_shapes]
+    assert "Händelser och resurstimmar per 1 000 invånare" in alts
 
 
 def test_a_picture_frozen_before_the_section_renders_without_it(burden_world):

@@ -27,7 +27,9 @@ def _read(body: bytes):
 
 def _pdf_headings(figures, **kwargs) -> list[str]:
     html = render_text(figures, **kwargs)
-    return [re.sub(r"\s+", " ", h).strip() for h in re.findall(r"<h2>(.*?)</h2>", html, re.DOTALL)]
+    return [
+        re.sub(r"\s+", " ", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.DOTALL)
+    ]
 
 
 def _rows(table) -> list[list[str]]:

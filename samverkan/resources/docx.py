@@ -1,0 +1,117 @@
+"""The lägesbild's section on resources against burden, in the Word document.
+
+The same data and texts as the page and PDF section (``resources/_section.html``, prepared
+by :func:`samverkan.resources.templatetags.resources_tags.resources_section`), so the DOCX
+keeps mirroring the PDF section by section.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from samverkan.resources.charts import burden_svg
+from samverkan.resources.templatetags.resources_tags import resources_section
+
+
+def _v(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _rate(row: dict) -> str:
+    if not row.get("population_known"):
+        return _("folkmängd saknas")
+    value = row.get("incidents_per_1000")
+    return "–" if value is None else str(value)
+
+
+def _dash(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def add_section(doc, figures: dict, language: str) -> None:
+    """Add the section to ``doc`` (a :class:`samverkan.core.docx.WordDocument`), if any."""
+    with translation.override(language):
+        ctx = resources_section(figures)
+        section = ctx["section"]
+        if not section:
+            return
+        doc.heading(_("Resurser mot belastning"), 1)
+        if not section.get("whole_months"):
+            doc.paragraph(
+                _(
+                    "Resurser registreras per månad och perioden omfattar ingen hel månad, "
+                    "så inga resurser visas."
+                )
+            )
+            return
+        months = ctx["months"]
+        doc.paragraph(
+            _(
+                "Registrerade resurser %(first)s – %(last)s bredvid periodens händelser, båda "
+                "per 1 000 invånare (folkmängd enligt områdets uppgift). Timmar är summan av "
+                "kommunpolis, fältassistenter, ordningsvakter och bovärdar."
+            )
+            % {"first": months[0] if months else "", "last": months[-1] if months else ""}
+        )
+        rows = ctx["rows"]
+        if rows:
+            title = _("Händelser och resurstimmar per 1 000 invånare")
+            doc.chart(
+                burden_svg,
+                rows,
+                title,
+                (_("Händelser per 1 000 inv."), _("Timmar per 1 000 inv.")),
+                alt=title,
+            )
+        area = ctx["area"]
+        table_rows = [
+            [
+                r.get("name"),
+                _v(r.get("count")),
+                _rate(r),
+                _v(r.get("hours")),
+                _dash(r.get("hours_per_1000")),
+                _dash(r.get("money_per_inhabitant")),
+                r.get("flag_text") or "",
+            ]
+            for r in rows
+        ]
+        table_rows.append(
+            [
+                area.get("name"),
+                _v(area.get("count")),
+                _rate(area),
+                _v(area.get("hours")),
+                _dash(area.get("hours_per_1000")),
+                _dash(area.get("money_per_inhabitant")),
+                "",
+            ]
+        )
+        doc.table(
+            [
+                _("Område"),
+                _("Händelser"),
+                _("Händelser per 1 000"),
+                _("Timmar"),
+                _("Timmar per 1 000"),
+                _("Kr per invånare"),
+                _("Obalans"),
+            ],
+            table_rows,
+            numeric={1, 2, 3, 4, 5},
+        )
+        if ctx["flagged"]:
+            doc.paragraph(
+                _(
+                    "Obalans: området ligger i den översta tredjedelen efter händelser per "
+                    "1 000 invånare men i den nedersta efter timmar per 1 000 (eller tvärtom)."
+                )
+            )
+        doc.paragraph(
+            _(
+                "En dold händelsesiffra (<3 eller ..) döljer också sin takt, och området "
+                "rangordnas inte. Utan känd folkmängd räknas ingen takt."
+            ),
+            note=True,
+        )
