@@ -24,7 +24,7 @@ DEFAULT_CHANNELS = ["Webb", "Sociala medier", "Brev", "Möte", "Lokaltidning", "
 class Channel(models.Model):
     """A way of reaching people (webb, sociala medier, brev …); the list is editable."""
 
-    name = models.CharField(_("namn"), max_length=80, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     active = models.BooleanField(_("kan väljas"), default=True)
 
