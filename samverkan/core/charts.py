@@ -120,3 +120,24 @@ def png_of(draw, *args, **kwargs) -> tuple[bytes, str] | None:
     finally:
         _png_sink.reset(token)
     return sink[-1] if sink else None
+
+
+def outer_rings(geometry: dict | None) -> list:
+    """The outer ring of every polygon in a GeoJSON geometry or feature, to draw outlines.
+
+    Holes are left out: the maps shade whole areas, and an area's holes are other areas
+    drawn on top of it.
+    """
+    if not geometry:
+        return []
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return [coords[0]] if coords else []
+    if kind == "MultiPolygon":
+        return [poly[0] for poly in coords if poly]
+    if kind == "GeometryCollection":
+        return [r for g in geometry.get("geometries", []) for r in outer_rings(g)]
+    if kind == "Feature":
+        return outer_rings(geometry.get("geometry"))
+    return []

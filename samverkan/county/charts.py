@@ -23,22 +23,6 @@ N_CLASSES = 5
 NO_DATA = "#d9dde1"
 
 
-def _rings(geometry: dict | None) -> list:
-    if not geometry:
-        return []
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [coords[0]] if coords else []
-    if kind == "MultiPolygon":
-        return [poly[0] for poly in coords if poly]
-    if kind == "GeometryCollection":
-        return [r for g in geometry.get("geometries", []) for r in _rings(g)]
-    if kind == "Feature":
-        return _rings(geometry.get("geometry"))
-    return []
-
-
 def _ring_area(ring) -> float:
     return abs(
         sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring)) / 2
@@ -84,7 +68,7 @@ def map_svg(areas: list[dict], title: str) -> str:
         ax = fig.subplots()
         lats = []
         for a in areas:
-            rings = _rings(a["geometry"])
+            rings = charts.outer_rings(a["geometry"])
             if not rings:
                 continue
             withheld = a["shared"] and a["rate"] is None

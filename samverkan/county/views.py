@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.exports import to_xlsx
 from samverkan.core.pdf import template_to_pdf
 from samverkan.county import charts, overview
@@ -129,7 +129,6 @@ class ExportView(CountyMixin, View):
         ov = self.overview()
         if fmt == "xlsx":
             body = to_xlsx(header(), table_rows(ov), title=ov.county.name)
-            content_type = XLSX
         else:
             body = template_to_pdf(
                 "county/overview_pdf.html",
@@ -142,13 +141,12 @@ class ExportView(CountyMixin, View):
                 },
                 request=request,
             )
-            content_type = "application/pdf"
-        audit.record(
-            audit.Action.COUNTY_EXPORT,
-            request=request,
+        return downloads.download(
+            request,
+            body,
+            f"lan-{ov.county.code}",
+            fmt,
+            action=audit.Action.COUNTY_EXPORT,
             obj=ov.county,
-            details={"format": fmt, "county": ov.county.code, "period_type": ov.period_type},
+            details={"county": ov.county.code, "period_type": ov.period_type},
         )
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="lan-{ov.county.code}.{fmt}"'
-        return response

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from samverkan.core import downloads
 from samverkan.core.permissions import scope
 from samverkan.incidents import triage
 from samverkan.incidents.feedback_mail import set_feedback_mail, wants_feedback_mail
@@ -82,11 +82,10 @@ class PhotoView(LoginRequiredMixin, View):
         visible = scope(Incident.objects.all(), request.user).values("pk")
         # One 404 for a missing photo and a report out of scope: nothing learnt of either.
         item = get_object_or_404(ReportPhoto, pk=pk, incident__in=visible)
-        response = HttpResponse(bytes(item.data), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        response["Content-Disposition"] = (
-            f'inline; filename="rapport-{item.incident_id}-{item.pk}.jpg"'
+        response = downloads.file_response(
+            bytes(item.data), f"rapport-{item.incident_id}-{item.pk}", "jpg", inline=True
         )
+        response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

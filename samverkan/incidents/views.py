@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit
+from samverkan.core import downloads
 from samverkan.core.exports import to_csv, to_xlsx
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import org_ids, partnership_area_ids, partnership_ids, scope
@@ -439,21 +439,19 @@ class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         n = qs.count()
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            body, ctype = to_csv(EXPORT_HEADER, export_rows(qs)), "text/csv; charset=utf-8"
+            body = to_csv(EXPORT_HEADER, export_rows(qs))
         elif fmt == "xlsx":
             body = to_xlsx(EXPORT_HEADER, export_rows(qs), title="Händelser")
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         elif fmt == "geojson":
             body = export_geojson(qs)
-            ctype = "application/geo+json"
         else:
             raise Http404
-        audit.record(
-            "incident.export",
-            request=request,
+        return downloads.download(
+            request,
+            body,
+            f"handelser-{stamp}",
+            fmt,
+            action="incident.export",
             purpose=_("Export av händelselista"),
-            details={"format": fmt, "rows": n, "filters": request.GET.dict()},
+            details={"rows": n, "filters": request.GET.dict()},
         )
-        response = HttpResponse(body, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="handelser-{stamp}.{fmt}"'
-        return response

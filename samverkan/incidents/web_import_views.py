@@ -7,14 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from samverkan.core import downloads
 from samverkan.core.models import Organisation
 from samverkan.incidents import web_import
 from samverkan.incidents.importers.base import ImportFileError
@@ -229,8 +229,7 @@ class ImportRejectsView(LoginRequiredMixin, PermissionRequiredMixin, View):
             data = web_import.rejects_csv(request.user, job, request=request)
         except FileNotFoundError:
             raise Http404 from None
-        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
         stem = job.file_name.rsplit(".", 1)[0] or "import"
-        response["Content-Disposition"] = content_disposition_header(True, f"{stem}.avvisade.csv")
+        response = downloads.file_response(data, f"{stem}.avvisade", "csv")
         response["Cache-Control"] = "no-store"
         return response

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from samverkan.core import downloads
 from samverkan.core.exports import to_csv
 from samverkan.resources import permissions, services
 from samverkan.resources.forms import EntryForm
@@ -159,6 +160,4 @@ class ExportView(ResourcesMixin, View):
         services.record_export(
             request.user, [partnership.pk] if partnership else [], len(rows), request=request
         )
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="resurser.csv"'
-        return response
+        return downloads.file_response(body, "resurser", "csv")

@@ -71,3 +71,29 @@ def test_only_the_core_helper_writes_svg():
         if re.search(r"savefig\([^)]*format=\"svg\"", path.read_text(encoding="utf-8"))
     ]
     assert writers == ["core/charts.py"]
+
+
+def test_outer_rings_of_every_geometry_kind_the_maps_draw():
+    square = [[0, 0], [1, 0], [1, 1], [0, 0]]
+    hole = [[0.2, 0.2], [0.3, 0.2], [0.3, 0.3], [0.2, 0.2]]
+    other = [[5, 5], [6, 5], [6, 6], [5, 5]]
+    polygon = {"type": "Polygon", "coordinates": [square, hole]}
+    multi = {"type": "MultiPolygon", "coordinates": [[square, hole], [other]]}
+    assert charts.outer_rings(polygon) == [square]
+    assert charts.outer_rings(multi) == [square, other]
+    collection = {"type": "GeometryCollection", "geometries": [polygon, {"type": "Point"}]}
+    assert charts.outer_rings(collection) == [square]
+    assert charts.outer_rings({"type": "Feature", "geometry": multi}) == [square, other]
+    assert charts.outer_rings(None) == []
+    assert charts.outer_rings({"type": "Polygon", "coordinates": []}) == []
+
+
+def test_only_the_core_helper_reads_polygon_rings():
+    # The county map and the lägesbild map once carried their own copies.
+    root = Path(samverkan.__file__).parent
+    copies = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if re.search(r"^def _?\w*rings\(", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert copies == ["core/charts.py"]

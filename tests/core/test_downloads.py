@@ -2,8 +2,7 @@
 
 Headers (content type, disposition, a file name made from data kept to one safe name), the
 audit event written with the download and never without it, and the PDF rendered without
-a network fetch. A source check keeps the four apps that export documents from writing
-the header by hand again.
+a network fetch. A source check keeps every app from writing the header by hand again.
 """
 
 from __future__ import annotations
@@ -170,16 +169,23 @@ def test_a_failed_render_leaves_no_audit_event(request_of, world):
     assert not AuditEvent.objects.exists()
 
 
-EXPORTING_APPS = ("situation", "plans", "followup", "meetings")
-
-
-def test_the_exporting_apps_write_no_download_header_by_hand():
-    # Each hand-written header was a copy of the same three steps, quoting names from data
-    # without encoding them; core.downloads is the one place now.
+def test_no_module_writes_a_download_header_by_hand():
+    # Each hand-written header was a copy of the same steps, quoting names from data
+    # without encoding them; core.downloads is the one place now, for every app.
     offenders = [
         str(path.relative_to(ROOT))
-        for app in EXPORTING_APPS
-        for path in (ROOT / app).rglob("*.py")
+        for path in ROOT.rglob("*.py")
         if "Content-Disposition" in path.read_text(encoding="utf-8")
+        and path != ROOT / "core" / "downloads.py"
     ]
     assert offenders == []
+
+
+def test_file_response_sets_type_and_name_and_writes_no_audit(world):
+    response = downloads.file_response(b"\xff\xd8", "rapport-1-2", "jpg", inline=True)
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'inline; filename="rapport-1-2.jpg"'
+    assert response.content == b"\xff\xd8"
+    assert not AuditEvent.objects.exists()
+    with pytest.raises(KeyError):
+        downloads.file_response(b"", "x", "exe")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.cases import forms, pdf, purposes, scope, services
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 
 
 class AccessLogView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -57,7 +56,5 @@ class AccessLogView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 "user": request.user,
             }
         )
-        response = HttpResponse(body, content_type="application/pdf")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="registerutdrag-{stamp}.pdf"'
-        return response
+        return downloads.file_response(body, f"registerutdrag-{stamp}", "pdf")

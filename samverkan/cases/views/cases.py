@@ -5,7 +5,6 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from samverkan.cases import exports, forms, purposes, scope, services, workflow
 from samverkan.cases.models import CaseMeasure
 from samverkan.cases.permissions import is_assigned_officer
 from samverkan.cases.views.mixins import CaseObjectMixin, PurposeRequiredMixin
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.exports import to_csv
 from samverkan.core.models import Organisation
 
@@ -240,9 +239,7 @@ class CaseExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         for case in cases:
             services.log_access(case, request.user, purpose, action="case.export")
             rows.append(exports.case_row(case))
-        response = HttpResponse(
-            to_csv(exports.CASES_HEADER, rows), content_type="text/csv; charset=utf-8"
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.csv"'
-        return response
+        return downloads.file_response(
+            to_csv(exports.CASES_HEADER, rows), f"arenden-{stamp}", "csv"
+        )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.cases import exports, forms, purposes, scope, stats
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.exports import to_csv
 
 
@@ -41,10 +40,6 @@ class StatsExportView(StatsView):
     def get(self, request, *args, **kwargs):
         _form, table = self.table()
         rows = [exports.stats_row(r) for r in table["rows"]]
-        response = HttpResponse(
-            to_csv(exports.STATS_HEADER, rows), content_type="text/csv; charset=utf-8"
+        return downloads.file_response(
+            to_csv(exports.STATS_HEADER, rows), f"arendeutfall-{table['months']}man", "csv"
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="arendeutfall-{table["months"]}man.csv"'
-        )
-        return response

@@ -170,20 +170,6 @@ def weekday_hour_svg(figures: dict, language: str = "sv") -> str:
         return charts.to_svg(fig, "weekday x hour")
 
 
-def _rings(geometry: dict):
-    if not geometry:
-        return []
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [coords[0]] if coords else []
-    if kind == "MultiPolygon":
-        return [poly[0] for poly in coords if poly]
-    if kind == "GeometryCollection":
-        return [r for g in geometry.get("geometries", []) for r in _rings(g)]
-    return []
-
-
 @cached_chart
 def map_svg(
     figures: dict,
@@ -207,7 +193,7 @@ def map_svg(
             value = counts.get(code)
             hatched = isinstance(value, str)
             colour = "white" if hatched or not top else cmap(0.15 + 0.8 * (value or 0) / top)
-            for ring in _rings(geom):
+            for ring in charts.outer_rings(geom):
                 ax.add_patch(
                     PolygonPatch(
                         ring,
@@ -219,7 +205,7 @@ def map_svg(
                     )
                 )
                 lats.extend(p[1] for p in ring)
-        for ring in _rings(area_geometry):
+        for ring in charts.outer_rings(area_geometry):
             ax.add_patch(PolygonPatch(ring, closed=True, fill=False, edgecolor="black", lw=1.2))
             lats.extend(p[1] for p in ring)
         cells = (figures.get("hotspots") or {}).get("cells") or []
