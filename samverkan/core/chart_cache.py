@@ -2,7 +2,7 @@
 
 Drawing a chart with matplotlib costs tens to hundreds of milliseconds; a lägesbild page
 drew three on every view, most of its answer time under load (issue 15, item 8). A
-chart function is pure: the same figures, language and links give the same SVG. So the
+chart function is pure: the same arguments and active language give the same SVG. So the
 SVG is kept in the ``charts`` cache (settings ``CACHES``; a file cache shared by all web
 workers of a server) under a hash of the function's arguments and of the drawing code:
 a changed report, another language or another set of links is another key and is drawn
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import matplotlib
 from django.core.cache import InvalidCacheBackendError, caches
+from django.utils import translation
 
 from samverkan.core import charts
 
@@ -52,7 +53,10 @@ def _cache():
 
 
 def _key(name: str, version: str, args, kwargs) -> str:
-    payload = json.dumps([args, kwargs], sort_keys=True, default=str, ensure_ascii=False)
+    # The language is part of the key: a chart's labels may be translated inside it.
+    payload = json.dumps(
+        [translation.get_language(), args, kwargs], sort_keys=True, default=str, ensure_ascii=False
+    )
     digest = hashlib.sha256(payload.encode()).hexdigest()
     return f"chart:{name}:{version}:{digest}"
 

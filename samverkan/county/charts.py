@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.patches import Polygon as PolygonPatch
 
 from samverkan.core import charts
+from samverkan.core.chart_cache import cached_chart
 
 N_CLASSES = 5
 NO_DATA = "#d9dde1"
@@ -58,6 +59,7 @@ def _class_of(rate: float, bins) -> int:
     return len(bins) - 1
 
 
+@cached_chart
 def map_svg(areas: list[dict], title: str) -> str:
     """``areas``: dicts with ``name``, ``geometry``, ``rate`` (None: withheld) and ``shared``."""
     bins = classes(a["rate"] for a in areas if a["shared"])

@@ -15,6 +15,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from samverkan.core import charts
+from samverkan.core.chart_cache import cached_chart
 
 BLUE = "#1f5f99"
 GREY = "#57606a"
@@ -24,6 +25,7 @@ STATUS_COLOURS = {"reached": GREEN, "on_track": BLUE, "off_track": RED, "no_data
 _STYLE = charts.style(**{"font.size": 8})
 
 
+@cached_chart
 def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") -> str:
     """An SVG with one panel per indicator of a snapshot (see ``services.tertial_snapshot``).
 

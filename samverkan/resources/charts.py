@@ -6,12 +6,14 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from samverkan.core import charts
+from samverkan.core.chart_cache import cached_chart
 
 BURDEN = "#1f4e79"
 HOURS = "#2e7d32"
 MISSING = "#9e9e9e"
 
 
+@cached_chart
 def burden_svg(rows: list[dict], title: str, labels: tuple[str, str]) -> str:
     """Incidents per 1,000 (left) and hours per 1,000 (right), one bar pair per area.
 

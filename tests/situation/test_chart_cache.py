@@ -125,3 +125,42 @@ def test_png_for_documents_is_always_drawn(world, draft, drawn):
     assert len(drawn) == 1
     png, title = charts.png_of(situation_charts.trend_svg, draft.snapshot, "sv")
     assert png.startswith(b"\x89PNG") and title == "trend"
+
+
+def test_the_active_language_is_part_of_every_key(drawn):
+    # Charts that translate their own labels (county map, resources) take no language
+    # argument; the key must still tell Swedish from English.
+    from django.utils import translation
+
+    from samverkan.resources.charts import burden_svg
+
+    rows = [{"name": "Centrum", "incidents_per_1000": 2.5, "hours_per_1000": 4.0}]
+    for lang in ("sv", "en", "sv", "en"):
+        with translation.override(lang):
+            burden_svg(rows, "Resurser", ("Händelser", "Timmar"))
+    assert len(drawn) == 2
+
+
+def test_every_chart_drawn_for_a_page_is_kept():
+    # The resources chart of the lägesbild was once drawn on every view (0.26 s of 0.32 s).
+    import ast
+    from pathlib import Path
+
+    import samverkan
+
+    root = Path(samverkan.__file__).parent
+    uncached = []
+    for path in root.rglob("charts.py"):
+        if path.parent.name == "core":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            draws = any(isinstance(n, ast.Attribute) and n.attr == "to_svg" for n in ast.walk(node))
+            kept = any(
+                (isinstance(d, ast.Name) and d.id == "cached_chart") for d in node.decorator_list
+            )
+            if draws and not kept:
+                uncached.append(f"{path.relative_to(root)}:{node.name}")
+    assert uncached == []
