@@ -263,13 +263,13 @@ def main(argv: list[str]) -> None:
             if url:
                 results.append(run_child(n, csv_path, url))
             else:
-                from tools.run_tests import pg_bindir, temporary_postgres
+                from benchmarks._postgres import temporary_server
 
-                bindir = pg_bindir()
-                if bindir is None:
+                server = temporary_server()
+                if server is None:
                     print("PostgreSQL: no server and no binaries; skipped.", flush=True)
                 else:
-                    with temporary_postgres(bindir) as temp_url:
+                    with server as temp_url:
                         results.append(run_child(n, csv_path, temp_url))
     from benchmarks._report import write_section
 

@@ -523,13 +523,13 @@ def postgres():
         yield url
         return
     sys.path.insert(0, str(ROOT))
-    from tools.run_tests import pg_bindir, temporary_postgres
+    from benchmarks._postgres import temporary_server
 
-    bindir = pg_bindir()
-    if bindir is None:
+    server = temporary_server()
+    if server is None:
         yield None
         return
-    with temporary_postgres(bindir) as temp_url:
+    with server as temp_url:
         yield temp_url
 
 

@@ -467,12 +467,10 @@ def postgres_url():
         if url.startswith(("postgres://", "postgresql://")):
             return url, None
     sys.path.insert(0, str(ROOT))
-    from tools.run_tests import pg_bindir, temporary_postgres
+    from benchmarks._postgres import temporary_server
 
-    bindir = pg_bindir()
-    if bindir is None:
-        return None, None
-    return None, temporary_postgres(bindir)
+    server = temporary_server()
+    return None, server
 
 
 def child(n: int, backend: str, out: str) -> None:

@@ -59,7 +59,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def temporary_postgres(bindir: Path):
+def temporary_postgres(bindir: Path, settings: dict[str, str] | None = None):
+    """A throw-away PostgreSQL server (fsync off) for the suite or a benchmark; ``settings``
+    are further ``-c name=value`` server settings (the benchmarks pass a production-sized
+    ``shared_buffers``)."""
     workdir = Path(tempfile.mkdtemp(prefix="samverkan-pg-"))
     data = workdir / "data"
     prefix: list[str] = []
@@ -104,6 +107,7 @@ def temporary_postgres(bindir: Path):
             (
                 f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+                + "".join(f" -c {k}={v}" for k, v in (settings or {}).items())
             ),
             "start",
         ],

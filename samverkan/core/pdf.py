@@ -13,6 +13,10 @@ browsers). :class:`IgnoredCSS`, the ``weasyprint`` logger's filter in ``LOGGING`
 (``samverkan/settings.py``), drops those lines and lets WeasyPrint's other warnings through,
 such as an image it could not load.
 
+A PDF costs a second or more of CPU: it is rendered at a lower CPU priority than the
+request around it (:func:`samverkan.core.priority.lower_priority`), so that on a busy
+server reporters and readers are answered first.
+
 Every PDF is tagged PDF/UA-1 (WeasyPrint's ``pdf_variant``): a structure tree
 (``StructTreeRoot``), ``MarkInfo /Marked true``, the document language from
 ``<html lang>`` and the title from ``<title>`` shown in the window title. Templates
@@ -28,6 +32,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+
+from samverkan.core.priority import lower_priority
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +97,15 @@ def _fetcher():
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render an HTML document (a full page with its CSS inline) as PDF bytes."""
+    """Render an HTML document (a full page with its CSS inline) as PDF bytes.
+
+    The rendering runs at a lower CPU priority than the caller (see the module's text);
+    its exceptions reach the caller unchanged.
+    """
+    return lower_priority(_render, html)
+
+
+def _render(html: str) -> bytes:
     from weasyprint import HTML
 
     # Tagged PDF/UA-1: Swedish public bodies must publish accessible documents (the

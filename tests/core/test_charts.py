@@ -94,6 +94,6 @@ def test_only_the_core_helper_reads_polygon_rings():
     copies = [
         p.relative_to(root).as_posix()
         for p in root.rglob("*.py")
-        if re.search(r"^def _?\w*rings\(", p.read_text(encoding="utf-8"), re.M)
+        if re.search(r"^def _?\w*rings\(", p.read_text(encoding="utf-8"), re.MULTILINE)
     ]
     assert copies == ["core/charts.py"]

@@ -18,6 +18,7 @@ import pytest
 import weasyprint
 
 from samverkan.core import pdf as core_pdf
+from samverkan.core import priority
 
 OUTSIDE = "http://example.invalid/x.png"
 # A 1×1 transparent PNG.
@@ -198,3 +199,34 @@ def test_pdf_language_follows_the_rendering_language():
     report = SimpleNamespace(snapshot={"indicators": [], "goals": []}, tertial="2025:1")
     assert re.search(rb"/Lang\s*\(en", _pdf_text(pdf.tertial_pdf(report, language="en")))
     assert re.search(rb"/Lang\s*\(sv", _pdf_text(pdf.tertial_pdf(report, language="sv")))
+
+
+def test_a_pdf_renders_at_lower_priority_and_the_caller_keeps_its_own(monkeypatch):
+    # On a busy server a lägesbild PDF (a second or more of CPU) made every report post
+    # and list of the machine wait behind it (issue 15, item 8).
+    import os
+    import threading
+
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def render(html):
+        tid = threading.get_native_id()
+        seen["tid"] = tid
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, tid)
+        return b"%PDF-" + html.encode()
+
+    monkeypatch.setattr(core_pdf, "_render", render)
+    assert core_pdf.html_to_pdf("x") == b"%PDF-x"
+    assert seen["tid"] != threading.get_native_id()
+    assert seen["nice"] == min(own + priority.NICENESS, 19) > own
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own
+
+
+def test_a_failure_in_the_pdf_thread_reaches_the_caller(monkeypatch):
+    def render(html):
+        raise core_pdf.FetchRefused("nope")
+
+    monkeypatch.setattr(core_pdf, "_render", render)
+    with pytest.raises(core_pdf.FetchRefused, match="nope"):
+        core_pdf.html_to_pdf("<p>x</p>")
