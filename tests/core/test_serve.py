@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from samverkan.core.management.commands import serve
+
 BIN = Path(sys.executable).parent / "samverkan"
 
 
@@ -98,6 +100,8 @@ def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_on_sigterm(inst
         web = [pid for pid, cmd in kids.items() if "gunicorn" in cmd]
         worker = [pid for pid, cmd in kids.items() if " worker" in cmd]
         assert len(web) == 1 and len(worker) == 1, kids
+        # Idle connections outlive a pause between two requests (load benchmark ReadErrors).
+        assert f"--keep-alive {serve.KEEP_ALIVE}" in kids[web[0]]
         assert len(children_of(web[0])) == 2  # WEB_WORKERS
 
         os.kill(worker[0], signal.SIGKILL)
@@ -125,7 +129,6 @@ def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_on_sigterm(inst
 
 
 def test_serve_defaults(monkeypatch):
-    from samverkan.core.management.commands import serve
 
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("PORT", "8123")

@@ -23,6 +23,12 @@ from django.core.management.base import BaseCommand, CommandError
 MAX_WORKERS = 8
 # Seconds the children get to finish their requests and tasks before they are killed.
 STOP_GRACE = 30
+# Seconds an idle keep-alive connection stays open. Gunicorn's 2 s is shorter than a
+# person's pause between two clicks plus a busy server's delay: the server then closed
+# connections just as a browser or client sent its next request on them, which fails
+# without an answer (httpx ReadError in the load benchmark). Behind a reverse proxy this
+# is the proxy's connection, which it reuses.
+KEEP_ALIVE = 5
 RESTART_PAUSE_MAX = 30
 
 
@@ -100,6 +106,8 @@ class Command(BaseCommand):
             str(timeout),
             "--graceful-timeout",
             str(STOP_GRACE),
+            "--keep-alive",
+            str(KEEP_ALIVE),
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
