@@ -13,12 +13,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from samverkan.core.pdf import template_to_pdf
-
-
-def render_pdf(template: str, context: dict, request=None) -> bytes:
-    return template_to_pdf(template, context, request=request)
-
 
 def public_url(area_code: str, request=None) -> str:
     """Absolute address of an area's public promise page (PUBLIC_BASE_URL when set)."""

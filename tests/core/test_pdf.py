@@ -69,7 +69,7 @@ def _cases():
 def _plans_poster():
     from samverkan.plans import pdf
 
-    return pdf.render_pdf(
+    return core_pdf.template_to_pdf(
         "plans/pdf/poster.html",
         {
             "promise": SimpleNamespace(title="Tryggare källare", text="", area=None, year=2025),
