@@ -164,12 +164,21 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
         # A connection broken by a database outage is replaced at the next request
         # instead of failing every request until a restart (docs/operations.md, Faults).
         conn_health_checks=True,
     )
 }
+# PostgreSQL starts a server process for every new connection: opening one per request
+# cost the two cores more than many requests themselves under load (issue 15, item 8), so
+# a web thread keeps its connection a minute (checked before reuse). Opening SQLite costs
+# nothing.
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    env(
+        "DATABASE_CONN_MAX_AGE",
+        "60" if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") else "0",
+    )
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one connection writes. Transactions begin IMMEDIATE:
     # they take the write lock first, so concurrent writers queue on the busy timeout.

@@ -1,4 +1,5 @@
-"""PostgreSQL connections switch JIT compilation off (issue 15, item 8; docs/operations.md)."""
+"""Database connection settings: PostgreSQL without JIT and with kept connections (issue 15,
+item 8; docs/operations.md, docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,28 @@ def test_postgresql_connections_run_without_jit(url, expected):
 
 def test_sqlite_options_untouched(tmp_path):
     assert "options" not in _options(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+
+AGE_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+)
+
+
+def _conn_max_age(url: str, **extra) -> int:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "samverkan.settings"}
+    env.pop("DATABASE_CONN_MAX_AGE", None)
+    env.update(extra)
+    out = subprocess.run(
+        [sys.executable, "-c", AGE_PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_connections_are_kept_between_requests(tmp_path):
+    # A new PostgreSQL connection is a new server process: under the load benchmark one
+    # per request cost more CPU than the requests (docs/configuration.md).
+    assert _conn_max_age("postgres://u:p@127.0.0.1/samverkan") == 60
+    assert _conn_max_age("postgresql://u:p@127.0.0.1/samverkan") == 60
+    assert _conn_max_age(f"sqlite:///{tmp_path / 'db.sqlite3'}") == 0
+    assert _conn_max_age("postgres://u:p@127.0.0.1/x", DATABASE_CONN_MAX_AGE="0") == 0
