@@ -26,6 +26,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _nice(pid: int) -> int:
+    """The nice value of a process (field 19 of /proc/PID/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[16])
+
+
 def children_of(pid: int) -> dict[int, str]:
     """Direct child processes of ``pid`` with their command lines (Linux /proc)."""
     found = {}
@@ -103,6 +109,9 @@ def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_on_sigterm(inst
         # Idle connections outlive a pause between two requests (load benchmark ReadErrors).
         assert f"--keep-alive {serve.KEEP_ALIVE}" in kids[web[0]]
         assert len(children_of(web[0])) == 2  # WEB_WORKERS
+        # Background work yields the CPU to the web server's requests.
+        assert _nice(web[0]) == _nice(proc.pid)
+        assert _nice(worker[0]) == min(_nice(proc.pid) + serve.WORKER_NICENESS, 19)
 
         os.kill(worker[0], signal.SIGKILL)
         restarted = wait_for(

@@ -9,6 +9,7 @@ SIGTERM or SIGINT stops both children gracefully, as a service manager expects.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,10 @@ STOP_GRACE = 30
 # without an answer (httpx ReadError in the load benchmark). Behind a reverse proxy this
 # is the proxy's connection, which it reuses.
 KEEP_ALIVE = 5
+# The background worker runs this many nice steps below the web server: its work (imports,
+# recounts, scheduled lägesbilder, e-mail) can wait; a reporter's post should not wait for
+# it (docs/operations.md, "CPU priority of heavy work").
+WORKER_NICENESS = 10
 RESTART_PAUSE_MAX = 30
 
 
@@ -115,6 +120,9 @@ class Command(BaseCommand):
         ]
         # `worker`, not `db_worker`: it waits out database outages and writes the heartbeat.
         worker_cmd = [sys.executable, "-m", "samverkan.cli", "worker"]
+        if nice := shutil.which("nice"):
+            # coreutils' nice execs the worker: the whole process, all its threads, runs lower.
+            worker_cmd = [nice, "-n", str(WORKER_NICENESS), *worker_cmd]
         if not any(Path(settings.STATIC_ROOT).glob("*")):
             # WhiteNoise serves only collected files: without them every page loses its
             # styles and scripts, which looks like a broken server rather than a missed step.
