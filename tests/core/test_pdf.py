@@ -231,3 +231,59 @@ def test_a_failure_in_the_pdf_thread_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(core_pdf, "_render", render)
     with pytest.raises(core_pdf.FetchRefused, match="nope"):
         core_pdf.html_to_pdf("<p>x</p>")
+
+
+def _chart(title: str, *, fluid: bool = True) -> str:
+    from matplotlib.figure import Figure
+
+    from samverkan.core import charts
+
+    fig = Figure(figsize=(4, 2))
+    ax = fig.add_subplot()
+    ax.bar(["Vecka 1", "Vecka 2"], [3, 5])
+    ax.set_ylabel("Antalhändelser")
+    return charts.to_svg(fig, title, fluid=fluid)
+
+
+def test_charts_go_into_the_pdf_as_svg_images_with_their_name_as_alt():
+    # Inline, every element of a chart went through the HTML style cascade: a third of the
+    # lägesbild PDF's time (issue 15, item 8).
+    fluid, fixed = _chart("Trend & <utveckling>"), _chart("Fast storlek", fluid=False)
+    html = f"<html><body><p>Före</p>{fluid}<div>{fixed}</div><p>Efter</p></body></html>"
+    out = core_pdf.charts_as_images(html)
+    assert "<svg" not in out
+    assert out.startswith("<html><body><p>Före</p><img ") and out.endswith(
+        "<p>Efter</p></body></html>"
+    )
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)"([^>]*)>', out)
+    assert [alt for alt, _, _ in images] == ["Trend &amp; &lt;utveckling&gt;", "Fast storlek"]
+    first = base64.b64decode(images[0][1]).decode()
+    # The fluid chart fills the width and keeps matplotlib's size as its intrinsic size.
+    assert images[0][2] == ' style="width: 100%"' and 'width="100%"' not in first
+    assert re.search(r'<svg role="img"[^>]*width="[\d.]+pt" height="[\d.]+pt"', first)
+    assert "Antalhändelser" in first and first.endswith("</svg>")
+    second = base64.b64decode(images[1][1]).decode()
+    assert images[1][2] == "" and second == fixed.strip()
+
+
+def test_a_chart_in_a_pdf_is_drawn_as_vector_graphics_with_its_alt_text(tmp_path):
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    body = core_pdf.html_to_pdf(
+        f'<html lang="sv"><head><title>t</title></head><body>{_chart("Diagram")}</body></html>'
+    )
+    text = _pdf_text(body)
+    # Vector: no raster image in the document; the figure is tagged with its name.
+    assert b"/Subtype /Image" not in text
+    assert b"/Alt (Diagram)" in text
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(body)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True)
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    # The bars are drawn (matplotlib's first colour, #1f77b4).
+    pixels = np.asarray(page).astype(int)
+    blue = (abs(pixels[..., 0] - 0x1F) < 20) & (abs(pixels[..., 2] - 0xB4) < 20)
+    assert blue.sum() > 100
