@@ -39,20 +39,41 @@ def _extent(country: str) -> tuple[float, float, float, float]:
     return min(x0, fixed[0]), min(y0, fixed[1]), max(x1, fixed[2]), max(y1, fixed[3])
 
 
+# (key the areas had, [(country, extent), ...]) of the last look-up in this process.
+_extents: tuple | None = None
+
+
+def deployment_extents() -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each deployment country with its extent, read again only when the areas change.
+
+    Every report post checks its point against these (in the API's validation and again in
+    the service); the key is the one the per-process area index uses, one small query.
+    """
+    # Imported lazily: the importers use this module's time rule.
+    from samverkan.incidents.area_links import area_version
+
+    global _extents
+    key = (area_version(), settings.COUNTRY)
+    found = _extents
+    if found is None or found[0] != key:
+        found = (key, [(c, _extent(c)) for c in deployment_countries()])
+        _extents = found
+    return found[1]
+
+
 def point_problem(lon: float | None, lat: float | None) -> str | None:
     """Why ``(lon, lat)`` cannot be an incident's place, or None when it can."""
-    # Imported lazily: the importers use this module's time rule.
     from samverkan.incidents.importers.tabular import COUNTRY_NAME
 
     if lon is None or lat is None:
         return None
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return "Koordinaterna är inga ändliga tal."
-    countries = deployment_countries()
-    for country in countries:
-        x0, y0, x1, y1 = _extent(country)
+    extents = deployment_extents()
+    for _country, (x0, y0, x1, y1) in extents:
         if x0 <= lon <= x1 and y0 <= lat <= y1:
             return None
+    countries = [country for country, _ in extents]
     names = " eller ".join(COUNTRY_NAME.get(c, c) for c in countries)
     return f"Platsen ({lon:.6g}, {lat:.6g}) ligger utanför {names}."
 

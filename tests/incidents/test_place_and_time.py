@@ -195,3 +195,32 @@ def test_polisen_import_rejects_events_before_1900(world, tmp_path):
     rows, summary = read_polisen(path)
     assert [r.external_id for r in rows] == ["700001"]
     assert [(r.line, r.reason) for r in summary.rejects] == [(2, "Tiden ligger före år 1900.")]
+
+
+def test_the_country_extents_are_read_once_and_again_when_areas_change(
+    world, django_assert_num_queries
+):
+    # Every report post checks its point twice (API validation and service): the extents
+    # are kept per process under the areas' key, one small query per check.
+    from samverkan.incidents.validation import point_problem
+
+    bergen = (5.32, 60.39)
+    assert "utanför Sverige" in point_problem(*bergen)
+    with django_assert_num_queries(1):
+        assert point_problem(15.5, 59.5) is None
+    with django_assert_num_queries(1):
+        assert point_problem(*bergen)
+    # A Norwegian county is loaded (in this process or another): Norway is now a
+    # deployment country and the same point is accepted at the next check.
+    Area.objects.create(
+        code="46",
+        name="Vestland",
+        level="county",
+        country="NO",
+        geometry=square(4.5, 59.5, 7.5, 62.0),
+        min_lon=4.5,
+        max_lon=7.5,
+        min_lat=59.5,
+        max_lat=62.0,
+    )
+    assert point_problem(*bergen) is None
