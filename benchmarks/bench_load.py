@@ -393,10 +393,9 @@ class Load:
                     if built is not None:
                         detail = built.headers["location"]
                         await self.timed("lägesbild (new)", lambda u=detail: c.get(u))
-                        if os.environ.get("NOPDF") != "1":
-                            await self.timed(
-                                "lägesbild PDF", lambda u=detail: c.get(u + "hamta/?format=pdf")
-                            )
+                        await self.timed(
+                            "lägesbild PDF", lambda u=detail: c.get(u + "hamta/?format=pdf")
+                        )
                 await self.pause()
 
     async def run(self) -> float:
