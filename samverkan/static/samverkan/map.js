@@ -25,21 +25,6 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   }
 
-  /* The background: tiles (MAP_TILE_URL) or a WMS (MAP_WMS_URL), else none, and the
-     outlines and their names alone tell the reader where they are. */
-  function basemap(el, map) {
-    var opts = { attribution: el.dataset.attribution || "" };
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, opts).addTo(map);
-    } else if (el.dataset.wms && el.dataset.wmsLayers) {
-      opts.layers = el.dataset.wmsLayers;
-      opts.format = "image/png";
-      L.tileLayer.wms(el.dataset.wms, opts).addTo(map);
-    } else {
-      el.classList.add("map-no-tiles");
-    }
-  }
-
   function isArea(feature) {
     var t = feature.geometry && feature.geometry.type;
     return t === "Polygon" || t === "MultiPolygon";
@@ -87,7 +72,7 @@
 
   function draw(el) {
     var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
-    basemap(el, map);
+    SamverkanMapBase.basemap(el, map);
     map.setView([62, 15], 4);
     el._leafletMap = map;
     var around = outlines(el, map);
@@ -134,14 +119,7 @@
         el.dataset.loaded = String(layer.getLayers().length);
         el.dispatchEvent(new CustomEvent("map:loaded", { detail: { map: map, layer: layer } }));
       })
-      .catch(function (err) {
-        el.dataset.loaded = "error";
-        var msg = document.createElement("p");
-        msg.className = "map-error";
-        msg.setAttribute("role", "alert");
-        msg.textContent = "Kartan kunde inte läsas in (" + err.message + ").";
-        el.appendChild(msg);
-      });
+      .catch(function (err) { SamverkanMapBase.failed(el, err); });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".map[data-geojson], .map[data-geojson-script]").forEach(draw);

@@ -29,21 +29,6 @@
     return "";
   }
 
-  /* The background: tiles (MAP_TILE_URL) or a WMS (MAP_WMS_URL), else none, and the
-     outlines and their names alone tell the reader where they are. */
-  function basemap(el, map) {
-    var opts = { attribution: el.dataset.attribution || "" };
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, opts).addTo(map);
-    } else if (el.dataset.wms && el.dataset.wmsLayers) {
-      opts.layers = el.dataset.wmsLayers;
-      opts.format = "image/png";
-      L.tileLayer.wms(el.dataset.wms, opts).addTo(map);
-    } else {
-      el.classList.add("map-no-tiles");
-    }
-  }
-
   /* Where a click on a child area leads (the incident list behind its count): a
      json_script element of an internal picture, absent elsewhere. */
   function areaLinks(el) {
@@ -55,7 +40,7 @@
   function draw(el) {
     var links = areaLinks(el);
     var map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
-    basemap(el, map);
+    SamverkanMapBase.basemap(el, map);
     map.setView([62, 15], 4);
     el._leafletMap = map;
     fetch(el.dataset.geojson, { credentials: "same-origin" })
@@ -122,14 +107,7 @@
         SamverkanLabels.declutter(map, labelled);
         el.dataset.loaded = String(drawn);
       })
-      .catch(function (err) {
-        el.dataset.loaded = "error";
-        var msg = document.createElement("p");
-        msg.className = "map-error";
-        msg.setAttribute("role", "alert");
-        msg.textContent = "Kartan kunde inte läsas in (" + err.message + ").";
-        el.appendChild(msg);
-      });
+      .catch(function (err) { SamverkanMapBase.failed(el, err); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
