@@ -51,8 +51,9 @@ class ReportForm(forms.Form):
             "Skriv inte namn, personnummer, telefonnummer eller e-postadresser. Innan rapporten "
             "sparas ersätts svenska personnummer och samordningsnummer, norska fødselsnummer, "
             "telefonnummer och e-postadresser med [personnummer], [telefon] och [e-post], och "
-            "namn som börjar med ett vanligt svenskt eller norskt förnamn med [namn]. Andra "
-            "namn, till exempel ett efternamn ensamt, kan bli kvar."
+            "namn som börjar med ett vanligt svenskt eller norskt förnamn, och vanliga "
+            "efternamn som står ensamma, med [namn]. Andra namn, till exempel ovanliga namn "
+            "eller namn skrivna med versaler, kan bli kvar."
         ),
     )
     confirm_names = forms.BooleanField(

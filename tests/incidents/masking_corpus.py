@@ -545,6 +545,12 @@ NAMES_SV = [
     ("Ynglingen Dragan Petrović greps för skadegörelse.", [(NAME, "Dragan Petrović")]),
     ("Såg Per springa mot parkeringen.", [(NAME, "Per")]),
     ("Astrid Olofssons cykel stals vid stationen.", [(NAME, "Astrid Olofssons")]),
+    # A surname alone: a patronymic, a listed surname, a South Slavic one.
+    ("Andersson i 3 tr har sett ungdomarna röka i trapphuset.", [(NAME, "Andersson")]),
+    ("Grannen Lindqvist ringde om den krossade rutan.", [(NAME, "Lindqvist")]),
+    ("Bråket gällde Petterssons moped på gården.", [(NAME, "Petterssons")]),
+    ("Gärningsmannen kallades Jovanović av de andra.", [(NAME, "Jovanović")]),
+    ("Enligt Nyström och Bergqvist var dörren öppen.", [(NAME, "Nyström"), (NAME, "Bergqvist")]),
 ]
 NAMES_NO = [
     ("Ole Hansen ringte om knuste vinduer i bakgården.", [(NAME, "Ole Hansen")]),
@@ -566,6 +572,9 @@ NAMES_NO = [
     ("Tore og Vegard fra natteravnene var på stedet.", [(NAME, "Tore"), (NAME, "Vegard")]),
     ("Bjarne Kvam sier at lyset har vært ødelagt i ukevis.", [(NAME, "Bjarne Kvam")]),
     ("Hilde-Marie Strøm så bilen kjøre fra stedet.", [(NAME, "Hilde-Marie Strøm")]),
+    ("Hansen i 2. etasje klaget på bråk i oppgangen.", [(NAME, "Hansen")]),
+    ("Vaktmester Pedersen har låst porten til kjelleren.", [(NAME, "Pedersen")]),
+    ("Naboen Haugen hørte glass knuse.", [(NAME, "Haugen")]),
 ]
 
 NAMES = NAMES_SV + NAMES_NO
@@ -624,6 +633,12 @@ NOT_NAMES = [
     ("Skador vid Sven Rinmans gata och Hornsbergs strand.", []),
     ("Kvarteret Hans Mattsons gränd har fått ny belysning.", []),
     ("Lampor trasiga i Erik Dahlbergsallén sedan i höstas.", []),
+    # Surnames in places, organisations and nouns: left alone.
+    ("Klotter på Anderssons väg och vid Sjöbergs plats.", []),
+    ("Lindberg AB har bytt låset i port 4.", []),
+    ("Haugen bak skolen var full av søppel.", []),
+    ("Bussen var sen och Avisen skrev om det.", []),
+    ("Brann i container ved Solheim skole.", []),
 ]
 
 CORPUS: list[tuple[str, list[tuple[str, str]]]] = (

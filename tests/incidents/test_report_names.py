@@ -56,9 +56,10 @@ def test_form_without_names_saves_at_once(world, cat, client):
     client.force_login(world.users["reporter"])
     response = client.get(reverse("incident-report"))
     page = response.content.decode()
-    # The form says exactly what is masked, and that other names may remain.
+    # The form says exactly what is masked (lone common surnames too), and that other names
+    # may remain.
     assert "[personnummer]" in page and "[telefon]" in page and "[e-post]" in page
-    assert "[namn]" in page and "efternamn ensamt" in page
+    assert "[namn]" in page and "efternamn som står ensamma" in page and "ovanliga namn" in page
     assert 'name="confirm_names"' not in page
     text = "Klotter på Olof Palmes gata, porten stod öppen."
     response = client.post(reverse("incident-report"), _form(cat, description=text))

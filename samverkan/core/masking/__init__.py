@@ -14,13 +14,17 @@ recognised by their national numbering plans and typical written groupings inste
 Names have no check digit either. A name is a first name from a list of the common first
 names in Sweden and Norway (``data/first_names.txt``), optionally followed by further
 capitalised words (middle names, surnames): "Kalle Svensson", "Per-Olof Ek", "Ebba von
-Sydow", "Kalles". Place and organisation names built from a person's name are left alone
-when a place or organisation word follows ("Olof Palmes gata", "Karl Johans gate", "Maria
-Magdalena kyrka", "Eva Lundgren AB"). A first name that is also an ordinary word ("Per",
-"Hans", "Stig") is masked on its own only where its capital letter says it is a name, not
-at the start of a sentence. A surname alone, a rare first name and names in capitals are
-not recognised: precision and recall are measured on the labelled corpus of the tests and
-reported in docs/anvandarguide.md.
+Sydow", "Kalles". A surname alone is a name too when its ending says so (the Swedish
+patronymics "Andersson", "Petterssons"; South Slavic "Petrović") or it is a common surname
+of ``data/surnames.txt`` ("Lindqvist", "Hansen"), with the capitalised words right before
+it that the first-name list does not know ("Dragan Petrović"). Place and organisation names
+built from a person's name are left alone when a place or organisation word follows
+("Olof Palmes gata", "Karl Johans gate", "Anderssons väg", "Maria Magdalena kyrka", "Eva
+Lundgren AB"). A first name or surname that is also an ordinary word ("Per", "Hans",
+"Stig", "Haugen") is masked on its own only where its capital letter says it is a name, not
+at the start of a sentence. A rare first name and names in capitals are not recognised:
+precision and recall are measured on the labelled corpus of the tests and reported in
+docs/anvandarguide.md.
 
 The package is pure Python (no Django) so that it can run in bulk imports and notebooks. It is
 split by concept: :mod:`.rules` (the kinds, tokens and identity-number validity),

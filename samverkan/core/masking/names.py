@@ -1,10 +1,12 @@
 """Names of people in free text: a common first name, optionally followed by further
-capitalised words, unless a place or organisation word follows.
+capitalised words, or a surname on its own (a Swedish patronymic such as "Andersson", a
+South Slavic one such as "Petrović", or a common surname of the list), in both cases
+unless a place or organisation word follows.
 
 References
 ----------
 Statistiska centralbyrån (SCB), "Namn och namnsdagar"; Statistisk sentralbyrå (SSB),
-"Navn" (the most common first names, from which the name list is compiled).
+"Navn" (the most common first and last names, from which the name lists are compiled).
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ from pathlib import Path
 from samverkan.core.masking.rules import _PRIORITY, NAMN
 
 _NAMES_FILE = Path(__file__).parent.parent / "data" / "first_names.txt"
+_SURNAMES_FILE = Path(__file__).parent.parent / "data" / "surnames.txt"
+# Endings that make a capitalised word a surname by themselves: Swedish patronymics (no
+# ordinary word ends so) and South Slavic ones, with and without the diacritic.
+_SURNAME_ENDINGS = ("sson", "ić", "vic")
 
-_UPPER = "A-ZÅÄÖÆØÉÜ"
-_LOWER = "a-zåäöæøéèüáß"
+_UPPER = "A-ZÅÄÖÆØÉÜČĆŠŽĐ"
+_LOWER = "a-zåäöæøéèüáßčćšžđ"
 # A capitalised word, hyphenated parts capitalised too ("Per-Olof", "Svensson-Berg"); a
 # word glued to a hyphen and a lower-case part ("Palme-skolan") is a compound, not a name.
 _CAP_WORD = re.compile(
@@ -180,12 +186,10 @@ _STREET_SUFFIXES = (
 _SENTENCE_END = ".!?\n\r\u2022"
 
 
-@cache
-def first_names() -> tuple[frozenset[str], frozenset[str]]:
-    """The first-name list: ``(all names, names that are also ordinary words)``."""
+def _name_list(path: Path) -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     ambiguous: set[str] = set()
-    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
@@ -194,6 +198,28 @@ def first_names() -> tuple[frozenset[str], frozenset[str]]:
         if entry.endswith("*"):
             ambiguous.add(name)
     return frozenset(names), frozenset(ambiguous)
+
+
+@cache
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The first-name list: ``(all names, names that are also ordinary words)``."""
+    return _name_list(_NAMES_FILE)
+
+
+@cache
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """The surname list: ``(all surnames, surnames that are also ordinary words)``."""
+    return _name_list(_SURNAMES_FILE)
+
+
+def _surname(word: str, listed: frozenset[str]) -> str | None:
+    """The surname ``word`` is (genitive "Anderssons" too, either part of "Svensson-Berg"),
+    or None."""
+    for part in word.split("-"):
+        for base in (part, part[:-1]) if part.endswith("s") else (part,):
+            if base in listed or (len(base) > 4 and base.endswith(_SURNAME_ENDINGS)):
+                return base
+    return None
 
 
 def _first_name(word: str, names: frozenset[str]) -> bool:
@@ -229,9 +255,17 @@ def _place_or_organisation_follows(text: str, end: int, genitive: bool) -> bool:
 def _find_names(text: str) -> list[tuple[int, int, int, str]]:
     """Spans of likely person names: a first name and the capitalised words after it."""
     names, ambiguous = first_names()
-    # Cheap pre-check: most texts hold no listed first name at all.
+    listed, ambiguous_surnames = surnames()
+    # Cheap pre-check: most texts hold no listed name and no surname ending at all.
     quick = _QUICK_WORD.findall(text)
-    if names.isdisjoint(quick) and names.isdisjoint(w[:-1] for w in quick if w[-1] == "s"):
+    genitives = [w[:-1] for w in quick if w[-1] == "s"]
+    if (
+        names.isdisjoint(quick)
+        and names.isdisjoint(genitives)
+        and listed.isdisjoint(quick)
+        and listed.isdisjoint(genitives)
+        and not any(w.endswith(_SURNAME_ENDINGS) for w in quick + genitives)
+    ):
         return []
     words = list(_CAP_WORD.finditer(text))
     out: list[tuple[int, int, int, str]] = []
@@ -258,4 +292,34 @@ def _find_names(text: str) -> list[tuple[int, int, int, str]]:
         if last == i and first.group() in ambiguous and _at_sentence_start(text, start):
             continue
         out.append((_PRIORITY[NAMN], start, end, NAMN))
+    return out + _lone_surnames(text, words, out, listed, ambiguous_surnames)
+
+
+def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int, int, str]]:
+    """Surnames outside the names already found ("Svensson i lgh 1203"), with the
+    capitalised words right before them that the first-name list does not know ("Dragan
+    Petrović"), but not the first word of a sentence ("Ynglingen Dragan Petrović")."""
+    taken = [(start, end) for _, start, end, _ in found]
+
+    def free(m: re.Match) -> bool:
+        return not any(start < m.end() and m.start() < end for start, end in taken)
+
+    out: list[tuple[int, int, int, str]] = []
+    for k, word in enumerate(words):
+        base = _surname(word.group(), listed)
+        if base is None or not free(word):
+            continue
+        at_start = _at_sentence_start(text, word.start())
+        if base in ambiguous and at_start:
+            continue
+        if _place_or_organisation_follows(text, word.end(), word.group().endswith("s")):
+            continue
+        first = k
+        while first > 0 and k - first < 2:
+            before = words[first - 1]
+            gap = _NAME_GAP.fullmatch(text, before.end(), words[first].start())
+            if gap is None or not free(before) or _at_sentence_start(text, before.start()):
+                break
+            first -= 1
+        out.append((_PRIORITY[NAMN], words[first].start(), word.end(), NAMN))
     return out
