@@ -52,8 +52,8 @@ class ReportForm(forms.Form):
             "sparas ersätts svenska personnummer och samordningsnummer, norska fødselsnummer, "
             "telefonnummer och e-postadresser med [personnummer], [telefon] och [e-post], och "
             "namn som börjar med ett vanligt svenskt eller norskt förnamn, och vanliga "
-            "efternamn som står ensamma, med [namn]. Andra namn, till exempel ovanliga namn "
-            "eller namn skrivna med versaler, kan bli kvar."
+            "efternamn som står ensamma, med [namn], även skrivna med versaler. Andra namn, "
+            "till exempel ovanliga namn eller namn skrivna med små bokstäver, kan bli kvar."
         ),
     )
     confirm_names = forms.BooleanField(

@@ -551,6 +551,9 @@ NAMES_SV = [
     ("Bråket gällde Petterssons moped på gården.", [(NAME, "Petterssons")]),
     ("Gärningsmannen kallades Jovanović av de andra.", [(NAME, "Jovanović")]),
     ("Enligt Nyström och Bergqvist var dörren öppen.", [(NAME, "Nyström"), (NAME, "Bergqvist")]),
+    # In capitals.
+    ("INBROTT I FÖRRÅD 4. ANNA SÅG TVÅ PERSONER SPRINGA.", [(NAME, "ANNA")]),
+    ("SVENSSON I LGH 1203 KLAGAR PÅ OVÄSEN IGEN.", [(NAME, "SVENSSON")]),
 ]
 NAMES_NO = [
     ("Ole Hansen ringte om knuste vinduer i bakgården.", [(NAME, "Ole Hansen")]),
@@ -575,6 +578,7 @@ NAMES_NO = [
     ("Hansen i 2. etasje klaget på bråk i oppgangen.", [(NAME, "Hansen")]),
     ("Vaktmester Pedersen har låst porten til kjelleren.", [(NAME, "Pedersen")]),
     ("Naboen Haugen hørte glass knuse.", [(NAME, "Haugen")]),
+    ("Melder: OLE HANSEN, nabo i 3. etasje.", [(NAME, "OLE HANSEN")]),
 ]
 
 NAMES = NAMES_SV + NAMES_NO
@@ -639,6 +643,9 @@ NOT_NAMES = [
     ("Haugen bak skolen var full av søppel.", []),
     ("Bussen var sen och Avisen skrev om det.", []),
     ("Brann i container ved Solheim skole.", []),
+    ("KLOTTER PÅ OLOF PALMES GATA VID HÅLLPLATSEN.", []),
+    ("Larm från HSB:s förråd, ICA och NCC informerade.", []),
+    ("SLÅSSKAMP VED KARL JOHANS GATE I NATT.", []),
 ]
 
 CORPUS: list[tuple[str, list[tuple[str, str]]]] = (

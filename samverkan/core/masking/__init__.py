@@ -22,9 +22,11 @@ built from a person's name are left alone when a place or organisation word foll
 ("Olof Palmes gata", "Karl Johans gate", "Anderssons väg", "Maria Magdalena kyrka", "Eva
 Lundgren AB"). A first name or surname that is also an ordinary word ("Per", "Hans",
 "Stig", "Haugen") is masked on its own only where its capital letter says it is a name, not
-at the start of a sentence. A rare first name and names in capitals are not recognised:
-precision and recall are measured on the labelled corpus of the tests and reported in
-docs/anvandarguide.md.
+at the start of a sentence. Names in capitals ("KALLE SVENSSON") follow the same lists,
+except that the words after a first name must be surnames themselves and the first names
+and surnames that are also words are left out. A rare first name and names in lower case
+are not recognised: precision and recall are measured on the labelled corpus of the tests
+and reported in docs/anvandarguide.md.
 
 The package is pure Python (no Django) so that it can run in bulk imports and notebooks. It is
 split by concept: :mod:`.rules` (the kinds, tokens and identity-number validity),

@@ -33,6 +33,10 @@ _CAP_WORD = re.compile(
     rf"[{_UPPER}](?<![\w-].)[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*(?![\w-])(?!\.[{_LOWER}])"
 )
 _QUICK_WORD = re.compile(rf"[{_UPPER}][{_LOWER}]+")
+# A word in capitals ("KALLE SVENSSON", "PER-OLOF"); three letters at least, since shorter
+# ones are mostly abbreviations.
+_CAPS_WORD = re.compile(rf"(?<![\w-])[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{2,}})*(?![\w-])")
+_CAPS_QUICK = re.compile(rf"[{_UPPER}]{{3}}")
 # Between the parts of one name: a single space, or a nobiliary particle.
 _NAME_GAP = re.compile(r"[ \u00a0](?:(?:af|av|von|van|der|de|la|di|da|el|al|bin|ibn)[ \u00a0])?")
 # Words after a name that make it the name of a place or an organisation. After a genitive
@@ -253,7 +257,13 @@ def _place_or_organisation_follows(text: str, end: int, genitive: bool) -> bool:
 
 
 def _find_names(text: str) -> list[tuple[int, int, int, str]]:
-    """Spans of likely person names: a first name and the capitalised words after it."""
+    """Spans of likely person names: a first name and the capitalised words after it, a
+    surname alone, and the same written in capitals."""
+    found = _written_names(text)
+    return found + _names_in_capitals(text, found)
+
+
+def _written_names(text: str) -> list[tuple[int, int, int, str]]:
     names, ambiguous = first_names()
     listed, ambiguous_surnames = surnames()
     # Cheap pre-check: most texts hold no listed name and no surname ending at all.
@@ -302,7 +312,7 @@ def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int
     taken = [(start, end) for _, start, end, _ in found]
 
     def free(m: re.Match) -> bool:
-        return not any(start < m.end() and m.start() < end for start, end in taken)
+        return not _overlaps(m, taken)
 
     out: list[tuple[int, int, int, str]] = []
     for k, word in enumerate(words):
@@ -323,3 +333,57 @@ def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int
             first -= 1
         out.append((_PRIORITY[NAMN], words[first].start(), word.end(), NAMN))
     return out
+
+
+def _names_in_capitals(text: str, found) -> list[tuple[int, int, int, str]]:
+    """Names written in capitals ("Uppgiftslämnare: KALLE SVENSSON"): a first name that is
+    not also a word, with the capitalised surnames after it, or a surname alone.
+
+    The words after a first name must themselves be surnames (by ending or list): in a
+    text written all in capitals the next word is as likely an ordinary one ("ANNA SÅG").
+    """
+    if not _CAPS_QUICK.search(text):
+        return []
+    names, ambiguous = first_names()
+    listed, ambiguous_surnames = surnames()
+    taken = [(start, end) for _, start, end, _ in found]
+    words = [w for w in _CAPS_WORD.finditer(text) if not _overlaps(w, taken)]
+    out: list[tuple[int, int, int, str]] = []
+    k = 0
+    while k < len(words):
+        word = words[k]
+        title = "-".join(part.capitalize() for part in word.group().split("-"))
+        surname = _surname(title, listed)
+        if not (
+            (_first_name(title, names) and title.split("-")[0] not in ambiguous)
+            or (surname is not None and surname not in ambiguous_surnames)
+        ):
+            k += 1
+            continue
+        last = k
+        while last + 1 < len(words) and last - k < 3:
+            nxt = words[last + 1]
+            gap = _NAME_GAP.fullmatch(text, words[last].end(), nxt.start())
+            nxt_title = nxt.group().capitalize()
+            if gap is None or _surname(nxt_title, listed) is None:
+                break
+            last += 1
+        end = words[last].end()
+        # A street, school or firm named after the person ("OLOF PALMES GATA"): a place or
+        # organisation word after any of the capitalised words that follow.
+        probe, named_place = k, False
+        while not named_place and probe < len(words) and probe - k < 4:
+            after = words[probe].end()
+            named_place = _place_or_organisation_follows(text, after, text[after - 1] in "sS")
+            nxt = words[probe + 1] if probe + 1 < len(words) else None
+            if nxt is None or _NAME_GAP.fullmatch(text, after, nxt.start()) is None:
+                break
+            probe += 1
+        k = last + 1
+        if not named_place:
+            out.append((_PRIORITY[NAMN], word.start(), end, NAMN))
+    return out
+
+
+def _overlaps(m: re.Match, spans) -> bool:
+    return any(start < m.end() and m.start() < end for start, end in spans)
