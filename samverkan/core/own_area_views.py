@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
@@ -79,7 +79,7 @@ class OwnAreaCreateView(LoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         self.partnerships = own_areas.coordinator_partnerships(request.user)
         if not self.partnerships:
-            raise PermissionDenied(_g("Bara samordnare kan rita egna områden."))
+            raise PermissionDenied(gettext("Bara samordnare kan rita egna områden."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
@@ -90,7 +90,7 @@ class OwnAreaCreateView(LoginRequiredMixin, TemplateView):
         chosen = form.partnerships.get(_int(form["partnership"].value())) or self.partnerships[0]
         ctx.update(
             form=form,
-            heading=_g("Rita nytt område"),
+            heading=gettext("Rita nytt område"),
             editing=None,
             next=self._next(),
             **_map_context(own_areas.municipalities_of(chosen)),
@@ -122,7 +122,7 @@ class OwnAreaCreateView(LoginRequiredMixin, TemplateView):
                 form.add_error(None, str(exc))
             else:
                 messages.success(
-                    request, _g("Området %(name)s är sparat.") % {"name": result.area.name}
+                    request, gettext("Området %(name)s är sparat.") % {"name": result.area.name}
                 )
                 _say(request, result)
                 return redirect(
@@ -173,7 +173,7 @@ class OwnAreaEditView(LoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         self.area = _own_area(request.user, kwargs["pk"])
         if not own_areas.may_edit(request.user, self.area):
-            raise PermissionDenied(_g("Bara samverkans samordnare kan ändra området."))
+            raise PermissionDenied(gettext("Bara samverkans samordnare kan ändra området."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
@@ -185,7 +185,7 @@ class OwnAreaEditView(LoginRequiredMixin, TemplateView):
         )
         ctx.update(
             form=form,
-            heading=_g("Ändra %(name)s") % {"name": self.area.name},
+            heading=gettext("Ändra %(name)s") % {"name": self.area.name},
             editing=self.area,
             editing_feature={
                 "type": "FeatureCollection",
@@ -210,7 +210,7 @@ class OwnAreaEditView(LoginRequiredMixin, TemplateView):
             except own_areas.OwnAreaError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _g("Ändringen är sparad."))
+                messages.success(request, gettext("Ändringen är sparad."))
                 _say(request, result)
                 return redirect("own-area-detail", pk=self.area.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -227,7 +227,7 @@ class OwnAreaDeleteView(LoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         self.area = _own_area(request.user, kwargs["pk"])
         if not own_areas.may_edit(request.user, self.area):
-            raise PermissionDenied(_g("Bara samverkans samordnare kan ta bort området."))
+            raise PermissionDenied(gettext("Bara samverkans samordnare kan ta bort området."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -241,7 +241,9 @@ class OwnAreaDeleteView(LoginRequiredMixin, TemplateView):
         except own_areas.OwnAreaError as exc:
             messages.error(request, str(exc))
             return redirect("own-area-delete", pk=self.area.pk)
-        messages.success(request, _g("Området %(name)s är borttaget.") % {"name": self.area.name})
+        messages.success(
+            request, gettext("Området %(name)s är borttaget.") % {"name": self.area.name}
+        )
         return redirect("own-area-list")
 
 
@@ -250,17 +252,17 @@ def progress_text(job: AreaLinkJob | None) -> str:
     if job is None:
         return ""
     if job.status == AreaLinkJob.Status.DONE:
-        return _g("Klart: %(n)d händelser i området.") % {"n": job.linked}
+        return gettext("Klart: %(n)d händelser i området.") % {"n": job.linked}
     if job.status == AreaLinkJob.Status.RUNNING:
-        return _g("Kopplar händelser till området: %(done)d av %(total)d prövade.") % {
+        return gettext("Kopplar händelser till området: %(done)d av %(total)d prövade.") % {
             "done": job.done,
             "total": job.total,
         }
     if job.status == AreaLinkJob.Status.QUEUED:
-        return _g("Väntar på att bakgrundsarbetaren ska koppla händelserna till området.")
+        return gettext("Väntar på att bakgrundsarbetaren ska koppla händelserna till området.")
     if job.status == AreaLinkJob.Status.SUPERSEDED:
-        return _g("En senare ändring av området kopplar om händelserna.")
-    return _g("Kopplingen misslyckades: %(message)s") % {"message": job.message}
+        return gettext("En senare ändring av området kopplar om händelserna.")
+    return gettext("Kopplingen misslyckades: %(message)s") % {"message": job.message}
 
 
 class OwnAreaProgressView(LoginRequiredMixin, View):

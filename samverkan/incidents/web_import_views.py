@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
@@ -186,7 +186,7 @@ class ImportCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 request.user, job, columns, save_as=request.POST.get("save_as", ""), request=request
             )
             if saved is not None:
-                messages.success(request, _g("Mappningen sparades som ”%s”.") % saved.name)
+                messages.success(request, gettext("Mappningen sparades som ”%s”.") % saved.name)
             summary = web_import.dry_run(request.user, job, request=request)
         except ValueError as exc:
             messages.error(request, str(exc))

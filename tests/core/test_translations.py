@@ -1,7 +1,11 @@
 """The Norwegian and English catalogs are complete: no untranslated or fuzzy entries, and
-every literal {% translate %} string in the templates is in them."""
+every translatable string of the code and the templates is in them."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,35 @@ def test_template_strings_are_in_the_catalog(lang):
             if msgid not in entries and msgid.replace("%", "%%") not in entries:
                 missing.add(f"{template.relative_to(ROOT)}: {msgid}")
     assert not missing, f"Kör make messages: {sorted(missing)[:10]}"
+
+
+def test_every_translatable_string_of_the_code_is_translated(tmp_path):
+    """``make messages`` over a copy of the source leaves nothing untranslated.
+
+    The template check above sees only literal ``{% translate %}`` strings. Form labels,
+    help texts and messages written in Python had fallen out of the catalogs (327 of
+    2,068 strings), so English and Norwegian users read them in Swedish.
+    """
+    if shutil.which("xgettext") is None:
+        pytest.fail("xgettext saknas: installera paketet gettext (apt-get install gettext).")
+    copy = tmp_path / "samverkan"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo", "*-data")
+    )
+    env = {**os.environ, "SAMVERKAN_DATA": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "django", "makemessages", "-l", "en", "-l", "nb"),
+            *("--ignore", "demo_data/*", "--settings", "samverkan.settings"),
+            *("--pythonpath", str(tmp_path)),
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for lang in ("en", "nb"):
+        entries = read_po(copy / "locale" / lang / "LC_MESSAGES" / "django.po")
+        missing = [m for m, e in entries.items() if not all(e["msgstr"]) or e["fuzzy"]]
+        assert not missing, f"Kör make messages och översätt ({lang}): {missing[:10]}"
