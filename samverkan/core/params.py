@@ -1,12 +1,19 @@
-"""Query parameters read the same way everywhere: a bad value is a 400 with a message.
+"""Query parameters and command options read the same way everywhere: a bad value is an
+answer that names it, never a traceback.
 
 Django turns :class:`~django.core.exceptions.BadRequest` into a 400 response; without
 this helper, ``int("x")`` in a view is a 500 and ``int("99999999999999999999999")`` reaches
-the database, which refuses integers beyond 64 bits with another 500.
+the database, which refuses integers beyond 64 bits with another 500. A command option
+declared with :func:`whole_number` or :func:`decimal_number` as its ``type`` is refused by
+the option parser with the same kind of message (a ``CommandError`` when the command is
+called from code), instead of an ``OverflowError`` from the database or a run that
+cannot end (``near_repeat --permutations 999999999999``).
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import re
 
 from django.core.exceptions import BadRequest
@@ -45,3 +52,39 @@ def parse_int_param(
             f"Parametern {name} ska vara ett heltal mellan {min_value} och {max_value}."
         )
     return value
+
+
+def whole_number(min_value: int = 0, max_value: int = INT64_MAX):
+    """An ``argparse`` type: a whole number in ``[min_value, max_value]``."""
+
+    def heltal(text: str) -> int:
+        text = text.strip()
+        if not _INTEGER.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"ska vara ett heltal, inte {text[:30]!r}")
+        value = int(text)
+        if not min_value <= value <= max_value:
+            raise argparse.ArgumentTypeError(
+                f"ska vara ett heltal mellan {min_value} och {max_value}"
+            )
+        return value
+
+    return heltal
+
+
+def decimal_number(min_value: float, max_value: float):
+    """An ``argparse`` type: a finite number in ``[min_value, max_value]``."""
+
+    def tal(text: str) -> float:
+        text = text.strip().replace(",", ".")
+        try:
+            # Bounded before float(): a long string is never a sensible value.
+            value = float(text) if len(text) <= 40 else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"ska vara ett tal, inte {text[:30]!r}")
+        if not min_value <= value <= max_value:
+            raise argparse.ArgumentTypeError(f"ska vara ett tal mellan {min_value} och {max_value}")
+        return value
+
+    return tal

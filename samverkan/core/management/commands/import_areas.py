@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.core.area_import import AreaImportError, import_areas
 from samverkan.core.models import Area
+from samverkan.core.params import whole_number
 
 
 class Command(BaseCommand):
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--country", default="SE", help="landskod, SE eller NO (standard SE)")
         parser.add_argument(
-            "--code-width", type=int, help="fyll numeriska koder med inledande nollor"
+            "--code-width",
+            type=whole_number(1, 20),
+            help="fyll numeriska koder med inledande nollor",
         )
 
     def handle(self, *args, **opts):

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from samverkan.core.params import whole_number
+
 # Gunicorn's advice is 2 x cores + 1 workers; beyond about 8 processes the one database
 # becomes the bottleneck and each process only costs memory.
 MAX_WORKERS = 8
@@ -69,19 +71,19 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--workers",
-            type=int,
+            type=whole_number(1, 64),
             default=None,
             help="Antal webbprocesser (standard: $WEB_WORKERS, annars 2 x kärnor + 1, högst 8).",
         )
         parser.add_argument(
             "--threads",
-            type=int,
+            type=whole_number(1, 64),
             default=None,
             help="Trådar per webbprocess (standard: $WEB_THREADS, annars 4).",
         )
         parser.add_argument(
             "--timeout",
-            type=int,
+            type=whole_number(1, 86_400),
             default=None,
             help="Sekunder innan en hängande begäran avbryts (standard: $WEB_TIMEOUT, annars 120).",
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.core.models import Partnership
+from samverkan.core.params import whole_number
 from samverkan.followup import importers, services
 from samverkan.followup.models import Indicator
 
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--area", action="append", help="kommunkod; standard: samverkans egna områden"
         )
-        parser.add_argument("--indicator", type=int, help="lägg värdena i denna indikator")
+        parser.add_argument(
+            "--indicator", type=whole_number(1), help="lägg värdena i denna indikator"
+        )
         parser.add_argument("--country", default="SE", help="land för survey-områden (SE/NO)")
 
     def handle(self, *args, **opts):

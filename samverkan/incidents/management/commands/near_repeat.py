@@ -19,6 +19,7 @@ from samverkan.analysis.nearrepeat_cli import (
     run_file,
 )
 from samverkan.core.models import Area
+from samverkan.core.params import decimal_number, whole_number
 from samverkan.incidents.models import Category
 from samverkan.incidents.points import load_points
 
@@ -75,26 +76,31 @@ class Command(BaseCommand):
         parser.add_argument("--category", help="kategorikod (underkategorier ingår)")
         parser.add_argument("--from", dest="start", help="från och med datum, ÅÅÅÅ-MM-DD")
         parser.add_argument("--to", dest="end", help="till (ej med) datum, ÅÅÅÅ-MM-DD")
-        parser.add_argument("--dist-band", type=float, default=100, help="meter (standard 100)")
-        parser.add_argument("--dist-bands", type=int, default=3, help="antal avståndsband")
-        parser.add_argument("--time-band", type=int, default=2, help="dagar (standard 2)")
-        parser.add_argument("--time-bands", type=int, default=2, help="antal tidsband")
+        parser.add_argument(
+            "--dist-band", type=decimal_number(1, 100_000), default=100, help="meter (standard 100)"
+        )
+        parser.add_argument(
+            "--dist-bands", type=whole_number(1, 50), default=3, help="antal avståndsband"
+        )
+        parser.add_argument(
+            "--time-band", type=whole_number(1, 3650), default=2, help="dagar (standard 2)"
+        )
+        parser.add_argument(
+            "--time-bands", type=whole_number(1, 50), default=2, help="antal tidsband"
+        )
         parser.add_argument(
             "--manhattan", action="store_true", help="manhattanavstånd i stället för fågelvägen"
         )
-        parser.add_argument("--permutations", type=int, default=999, help="standard 999")
-        parser.add_argument("--seed", type=int, default=1, help="slumpfrö (standard 1)")
+        parser.add_argument(
+            "--permutations", type=whole_number(0, 99_999), default=999, help="standard 999"
+        )
+        parser.add_argument(
+            "--seed", type=whole_number(0, 2**32 - 1), default=1, help="slumpfrö (standard 1)"
+        )
         parser.add_argument("--format", choices=["json", "html"], default="json")
         parser.add_argument("-o", "--output", help="utfil (standard: standard ut)")
 
     def handle(self, *args, **opts):
-        if (
-            opts["dist_band"] <= 0
-            or min(opts["dist_bands"], opts["time_band"], opts["time_bands"]) < 1
-        ):
-            raise CommandError("Bandbredder och antal band måste vara positiva.")
-        if opts["permutations"] < 0:
-            raise CommandError("--permutations får inte vara negativt.")
         if opts["file"] and opts["area"]:
             raise CommandError("Ange antingen en fil eller --area, inte båda.")
         if opts["file"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from samverkan.core.params import whole_number
 from samverkan.plans.reminders import days_before, send_due_reminders, send_reminders_task
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
-            type=int,
+            type=whole_number(0, 1_000_000),
             default=None,
             help="Antal dagar före uppföljningsdatumet (standard: REMINDER_DAYS_BEFORE).",
         )
@@ -27,9 +28,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, enqueue=False, **options):
-        if days is not None and days < 0:
-            self.stderr.write("--days kan inte vara negativt.")
-            raise SystemExit(2)
         if enqueue:
             result = send_reminders_task.enqueue(days=days)
             self.stdout.write(f"Påminnelsejobbet ligger i kön (id {result.id}).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from samverkan.core.params import decimal_number
 from samverkan.worker import runner
 
 
@@ -24,7 +25,7 @@ class Command(DBWorkerCommand):
         parser.set_defaults(reload=False)
         parser.add_argument(
             "--heartbeat",
-            type=float,
+            type=decimal_number(0.1, 3600),
             default=runner.HEARTBEAT_SECONDS,
             help="Sekunder mellan livstecknen (standard: %(default)s).",
         )
