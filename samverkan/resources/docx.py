@@ -55,7 +55,9 @@ def add_section(doc, figures: dict, language: str) -> None:
             % {"first": months[0] if months else "", "last": months[-1] if months else ""}
         )
         rows = ctx["rows"]
-        if rows:
+        if ctx["no_rates"]:
+            doc.paragraph(str(ctx["no_rates_text"]))
+        elif ctx["chart"]:
             title = _("Händelser och resurstimmar per 1 000 invånare")
             doc.chart(
                 burden_svg,

@@ -103,3 +103,16 @@ def test_every_translatable_string_of_the_code_is_translated(tmp_path):
         entries = read_po(copy / "locale" / lang / "LC_MESSAGES" / "django.po")
         missing = [m for m, e in entries.items() if not all(e["msgstr"]) or e["fuzzy"]]
         assert not missing, f"Kör make messages och översätt ({lang}): {missing[:10]}"
+
+
+def test_translation_functions_keep_names_that_makemessages_knows():
+    # xgettext finds strings only in calls named _, gettext, gettext_lazy, ngettext, ...:
+    # "gettext as _g" once hid a view's messages from the catalogs.
+    aliased = []
+    pattern = re.compile(r"import\s+\(?[^)\n]*\b(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(\w+)")
+    for path in ROOT.rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for alias in pattern.findall(line):
+                if alias != "_":
+                    aliased.append(f"{path.relative_to(ROOT)}:{n} ({alias})")
+    assert not aliased, aliased

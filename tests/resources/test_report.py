@@ -133,3 +133,34 @@ def test_a_hidden_count_gives_the_county_no_incident_rate(burden_world):
     row = next(r for r in overview.build(w.users["regional"], w.county).rows if r.report)
     assert row.incidents_per_1000 is None
     assert row.hours_per_1000 == 25.0
+
+
+def test_without_any_known_population_the_section_says_so_instead_of_an_empty_chart(
+    burden_world, client_for
+):
+    # The demo's districts have no population: the chart had nothing to draw and looked
+    # broken. Now the section explains, on the page, in the PDF's HTML and in the DOCX.
+    import io
+
+    import docx
+
+    from samverkan.core.models import Area
+    from samverkan.situation.exports import export_report
+
+    w = burden_world
+    Area.objects.filter(pk__in=[a.pk for a in w.d.values()]).update(population=None)
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    client = client_for(w.users["coordinator"])
+    page = client.get(reverse("situation-detail", args=[report.pk])).content.decode()
+    section = page.split('id="resources-against-burden"')[1].split("</section>")[0]
+    assert "<svg" not in section
+    assert 'id="resources-no-rates"' in section and "känd folkmängd" in section
+    # The rows and their hours are still listed.
+    assert "folkmängd saknas" in section and "D1" in page
+    exported = render_text(report.snapshot).split('id="resources-against-burden"')[1]
+    assert "känd folkmängd" in exported.split("</section>")[0]
+    read = docx.Document(io.BytesIO(export_report(report, "docx")))
+    assert any("känd folkmängd" in p.text for p in read.paragraphs)
+    # In English the note is translated.
+    english = render_text(report.snapshot, language="en").split('id="resources-against-burden"')
+    assert "känd folkmängd" not in english[1].split("</section>")[0]

@@ -11,7 +11,7 @@ import mimetypes
 from datetime import datetime
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -268,8 +268,11 @@ def context(figures: dict, *, assessments=None, language: str = "sv", meta=None)
 
 
 def render_text(figures: dict, *, assessments=None, language: str = "sv", meta=None) -> str:
-    ctx = context(figures, assessments=assessments, language=language, meta=meta)
-    return render_to_string("situation/report.html", ctx)
+    # The language of the document, not of whoever asks: the sections drawn by other apps'
+    # template tags (resources) translate with the active language.
+    with translation.override(language if language in TEXTS else "sv"):
+        ctx = context(figures, assessments=assessments, language=language, meta=meta)
+        return render_to_string("situation/report.html", ctx)
 
 
 def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) -> bytes:
