@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
 from samverkan.core import audit, memberships
+from samverkan.core.audit_actions import Action
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
 
 
@@ -155,3 +156,46 @@ class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
     admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)
+
+
+def _audit_token(request, tokens, action: str) -> None:
+    # The token's primary key is its secret: the event names its user, never the key.
+    for token in tokens:
+        audit.record(
+            action,
+            actor=request.user,
+            obj=token.user,
+            request=request,
+            details={"via": "admin", "username": token.user.get_username()},
+        )
+
+
+def _audited_token_admin():
+    # DRF registers API tokens in the admin, where creating or deleting one left no trace
+    # although a token signs its holder in to the API.
+    from rest_framework.authtoken.admin import TokenAdmin
+    from rest_framework.authtoken.models import TokenProxy
+
+    class AuditedTokenAdmin(TokenAdmin):
+        @transaction.atomic
+        def save_model(self, request, obj, form, change):
+            super().save_model(request, obj, form, change)
+            if not change:
+                _audit_token(request, [obj], Action.API_TOKEN_CREATE)
+
+        @transaction.atomic
+        def delete_model(self, request, obj):
+            _audit_token(request, [obj], Action.API_TOKEN_DELETE)
+            super().delete_model(request, obj)
+
+        @transaction.atomic
+        def delete_queryset(self, request, queryset):
+            _audit_token(request, list(queryset.select_related("user")), Action.API_TOKEN_DELETE)
+            super().delete_queryset(request, queryset)
+
+    if admin.site.is_registered(TokenProxy):
+        admin.site.unregister(TokenProxy)
+    admin.site.register(TokenProxy, AuditedTokenAdmin)
+
+
+_audited_token_admin()

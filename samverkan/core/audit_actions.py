@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     PASSKEY_REMOVE = "passkey.remove", _("Nyckel (passkey) borttagen")
     PASSKEY_RENAME = "passkey.rename", _("Nyckel (passkey) omdöpt")
     PASSKEY_USE = "passkey.use", _("Nyckel (passkey) använd")
+    API_TOKEN_CREATE = "api_token.create", _("API-nyckel skapad")
+    API_TOKEN_DELETE = "api_token.delete", _("API-nyckel borttagen")
     ORGANISATION_SET_TWO_FACTOR_POLICY = (
         "organisation.set_two_factor_policy",
         _("Krav på tvåstegsverifiering ändrat"),

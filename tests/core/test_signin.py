@@ -335,3 +335,24 @@ def test_lifting_a_lockout_in_the_admin_leaves_the_same_audit_event(anna, world,
     assert unlock.actor == admin and unlock.object_id == str(anna.pk)
     assert unlock.details == {"removed_attempts": 1, "via": "admin", "username": anna.username}
     assert attempt(client, anna.username, "pw-samordnare").status_code == 302
+
+
+def test_api_tokens_made_or_removed_in_the_admin_are_audited(world, client):
+    # A token signs its holder in to the API; the admin made and removed them silently.
+    from samverkan.core.models import AuditEvent
+
+    admin_user, holder = world.users["sysadmin"], world.users["reporter"]
+    client.force_login(admin_user)
+    add = reverse("admin:authtoken_tokenproxy_add")
+    assert client.post(add, {"user": holder.pk}).status_code == 302
+    token = Token.objects.get(user=holder)
+    [made] = events("api_token.create")
+    assert made.actor == admin_user and made.object_id == str(holder.pk)
+    assert made.details == {"via": "admin", "username": holder.username}
+    # The key is the token's secret: it is nowhere in the audit log.
+    assert not [e for e in AuditEvent.objects.all() if token.key in str(e.__dict__)]
+    delete = reverse("admin:authtoken_tokenproxy_delete", args=[holder.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Token.objects.filter(user=holder).exists()
+    [removed] = events("api_token.delete")
+    assert removed.actor == admin_user and removed.object_id == str(holder.pk)
