@@ -42,15 +42,34 @@ def parse_int_param(
     raw = params.get(name)
     if raw is None or str(raw).strip() == "":
         return default
-    text = str(raw).strip()
-    # Bounded before int(): a 100,000-digit string is slow to convert and never valid.
-    if not _INTEGER.fullmatch(text):
-        raise BadParameter(f"Parametern {name} ska vara ett heltal.")
-    value = int(text)
-    if not min_value <= value <= max_value:
+    try:
+        return _whole(str(raw), min_value, max_value)
+    except _NotWhole:
+        raise BadParameter(f"Parametern {name} ska vara ett heltal.") from None
+    except _OutOfRange:
         raise BadParameter(
             f"Parametern {name} ska vara ett heltal mellan {min_value} och {max_value}."
-        )
+        ) from None
+
+
+class _NotWhole(ValueError):
+    pass
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _whole(text: str, min_value: int, max_value: int) -> int:
+    """``text`` as a whole number in ``[min_value, max_value]`` (the one rule of both
+    query parameters and command options)."""
+    text = text.strip()
+    # Bounded before int(): a 100,000-digit string is slow to convert and never valid.
+    if not _INTEGER.fullmatch(text):
+        raise _NotWhole(text)
+    value = int(text)
+    if not min_value <= value <= max_value:
+        raise _OutOfRange(text)
     return value
 
 
@@ -58,15 +77,16 @@ def whole_number(min_value: int = 0, max_value: int = INT64_MAX):
     """An ``argparse`` type: a whole number in ``[min_value, max_value]``."""
 
     def heltal(text: str) -> int:
-        text = text.strip()
-        if not _INTEGER.fullmatch(text):
-            raise argparse.ArgumentTypeError(f"ska vara ett heltal, inte {text[:30]!r}")
-        value = int(text)
-        if not min_value <= value <= max_value:
+        try:
+            return _whole(text, min_value, max_value)
+        except _NotWhole:
+            raise argparse.ArgumentTypeError(
+                f"ska vara ett heltal, inte {text.strip()[:30]!r}"
+            ) from None
+        except _OutOfRange:
             raise argparse.ArgumentTypeError(
                 f"ska vara ett heltal mellan {min_value} och {max_value}"
-            )
-        return value
+            ) from None
 
     return heltal
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from samverkan.core.models import Area
+from samverkan.incidents.area_links import area_version
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 FUTURE_LIMIT = timedelta(days=1)
@@ -49,9 +50,6 @@ def deployment_extents() -> list[tuple[str, tuple[float, float, float, float]]]:
     Every report post checks its point against these (in the API's validation and again in
     the service); the key is the one the per-process area index uses, one small query.
     """
-    # Imported lazily: the importers use this module's time rule.
-    from samverkan.incidents.area_links import area_version
-
     global _extents
     key = (area_version(), settings.COUNTRY)
     found = _extents
@@ -63,6 +61,7 @@ def deployment_extents() -> list[tuple[str, tuple[float, float, float, float]]]:
 
 def point_problem(lon: float | None, lat: float | None) -> str | None:
     """Why ``(lon, lat)`` cannot be an incident's place, or None when it can."""
+    # Imported lazily: the importers use this module's time rule.
     from samverkan.incidents.importers.tabular import COUNTRY_NAME
 
     if lon is None or lat is None:
