@@ -190,7 +190,8 @@ class Installation:
         root: Path,
         database_url: str,
         mix: tuple[int, int, int],
-        workers: int,
+        workers: int | None,
+        threads: int | None,
         world: str = "demo",
     ):
         self.root = root
@@ -220,7 +221,8 @@ class Installation:
                 "samverkan.cli",
                 "serve",
                 f"--bind={HOST}:{self.port}",
-                f"--workers={workers}",
+                *([f"--workers={workers}"] if workers else []),
+                *([f"--threads={threads}"] if threads else []),
             ],
             env=self.env,
             cwd=ROOT,
@@ -424,7 +426,9 @@ def run_backend(name: str, url: str | None, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"samverkan-load-{name}-") as tmp:
         url = url or f"sqlite:///{tmp}/samverkan.sqlite3"
         t0 = time.monotonic()
-        inst = Installation(Path(tmp), url, mix, args.workers, "small" if args.small else "demo")
+        inst = Installation(
+            Path(tmp), url, mix, args.workers, args.threads, "small" if args.small else "demo"
+        )
         print(f"[{name}] installation klar på {time.monotonic() - t0:.0f} s", flush=True)
         try:
             load = Load(inst, args.duration, args.think)
@@ -484,12 +488,22 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _web_processes(args) -> str:
+    from samverkan.core.management.commands import serve
+
+    workers = args.workers or serve.default_workers()
+    threads = args.threads or serve.THREADS
+    if threads == 1:
+        return f"{workers} web processes of one request at a time"
+    return f"{workers} web processes x {threads} threads"
+
+
 def markdown(results: list[dict], args) -> str:
     parts = [
         "## Load: logged-in users on gunicorn (`bench_load`)\n",
         (
             f"{args.users} users for {args.duration:.0f} s against `samverkan serve` "
-            f"({args.workers} web workers x 4 threads, the background worker) on 127.0.0.1 with "
+            f"({_web_processes(args)}, the background worker) on 127.0.0.1 with "
             f"the demo loaded; think time {0.5 * args.think:.1f}–{1.5 * args.think:.1f} s between "
             "a user's requests. Reporters post to `/api/incidents/`; readers cycle through the "
             "incident list, its map, the lägesbild list, a lägesbild and its map; builders "
@@ -538,7 +552,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=180.0)
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--think", type=float, default=1.0)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="web processes (default: serve's own)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per web process (default: serve's)"
+    )
     parser.add_argument("--backend", choices=["all", "postgres", "sqlite"], default="all")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument(

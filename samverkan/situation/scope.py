@@ -7,6 +7,8 @@ build form, the schedules and the map agree on what a user may reach.
 
 from __future__ import annotations
 
+from django.db.models.fields.json import KT
+
 from samverkan.core.models import Area, Partnership
 from samverkan.core.permissions import (
     in_grant,
@@ -66,9 +68,19 @@ def report_list(user, area_id: int | None = None, partnership_id: int | None = N
 
     Returns ``reports`` (at most :data:`REPORT_LIST_LIMIT`) and the ``areas`` and
     ``partnerships`` to filter by: those of every visible report, not only the listed ones.
+    A listed report carries ``period_name`` and ``total_count`` from its frozen figures
+    instead of the figures themselves: they are tens of kilobytes per report, and reading
+    and parsing them for hundreds of reports made the list slower with every build (issue
+    15).
     """
-    visible = scope(SituationReport.objects.all(), user).select_related("area", "partnership")
-    qs = visible
+    visible = scope(SituationReport.objects.all(), user)
+    qs = (
+        visible.select_related("area", "partnership")
+        .defer("snapshot", "assessments")
+        .annotate(
+            period_name=KT("snapshot__period__name"), total_count=KT("snapshot__totals__count")
+        )
+    )
     if area_id is not None:
         qs = qs.filter(area_id=area_id)
     if partnership_id is not None:

@@ -145,7 +145,25 @@ def test_serve_defaults(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert serve.default_workers() == serve.MAX_WORKERS
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    assert serve.default_workers() == 3
+    assert serve.default_workers() == 6
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert serve.default_workers() == 8
+    # One request per process: a document drawn in a process never holds the interpreter
+    # lock that another request in that process waits for.
+    assert serve.THREADS == 1
+
+
+def test_web_timeout_is_above_sqlite_busy_timeout():
+    """A report waiting for SQLite's write lock is answered before gunicorn stops its
+    process, and nginx waits longer than gunicorn (docs/operations.md)."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "samverkan" / "settings.py").read_text()
+    busy = float(re.search(r'env\("SQLITE_BUSY_TIMEOUT", "(\d+)"\)', source).group(1))
+    assert serve.TIMEOUT > busy
+    proxy = (root / "deploy" / "nginx-samverkan.conf").read_text()
+    assert int(re.search(r"proxy_read_timeout (\d+)s;", proxy).group(1)) > serve.TIMEOUT
 
 
 def test_serve_ends_with_an_error_when_the_web_server_cannot_start(tmp_path):

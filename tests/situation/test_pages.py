@@ -286,3 +286,27 @@ def test_list_filters_by_area_and_partnership(world, incidents, client_for):
 def test_menu_shows_lagesbild(world, client_for):
     page = client_for(world.users["reporter"]).get(reverse("home")).content.decode()
     assert reverse("situation-list") in page
+
+
+def test_list_shows_period_and_count_without_reading_the_frozen_figures(world, draft, client_for):
+    from samverkan.situation import scope
+
+    client = client_for(world.users["coordinator"])
+    response = client.get(reverse("situation-list"))
+    (listed,) = [r for r in response.context["reports"] if r.pk == draft.pk]
+    # The figures (tens of kilobytes per report) stay in the database; the row shows the
+    # two values the list needs, read from them by the database.
+    assert {"snapshot", "assessments"} <= listed.get_deferred_fields()
+    assert listed.period_name == draft.snapshot["period"]["name"]
+    assert str(listed.total_count) == str(draft.snapshot["totals"]["count"]) == "7"
+    row = response.content.decode().split(reverse("situation-detail", args=[draft.pk]))[1]
+    row = row.split("</tr>")[0]
+    assert draft.snapshot["period"]["name"] in row and '<td class="num">7</td>' in row
+    # A suppressed total (text, not a number) is shown as frozen.
+    SituationReport.objects.filter(pk=draft.pk).update(
+        snapshot={**draft.snapshot, "totals": {**draft.snapshot["totals"], "count": "<5"}}
+    )
+    (listed,) = [
+        r for r in scope.report_list(world.users["coordinator"])["reports"] if r.pk == draft.pk
+    ]
+    assert listed.total_count == "<5"

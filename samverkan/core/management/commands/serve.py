@@ -21,16 +21,26 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.core.params import whole_number
 
-# Gunicorn's advice is 2 x cores + 1 workers; beyond about 8 processes the one database
-# becomes the bottleneck and each process only costs memory.
-MAX_WORKERS = 8
+# One request per web process (gunicorn's sync worker): a PDF or a chart drawn afresh holds
+# its process's interpreter lock for seconds, at a lower CPU priority, and every request
+# thread beside it in a threaded process waited for that lock (issue 15, docs/operations.md
+# "Web processes"). Gunicorn's advice of 2 x cores + 1 processes, plus a few that a
+# document may hold while the short requests go on; beyond 16 the one database becomes
+# the bottleneck and each process only costs memory (about 300 MB once it has drawn).
+THREADS = 1
+SPARE_WORKERS = 3
+MAX_WORKERS = 16
+# Seconds before gunicorn stops a request; above SQLite's busy timeout (120 s), so that a
+# report waiting for an import's write lock gets its answer instead of a killed process.
+TIMEOUT = 150
 # Seconds the children get to finish their requests and tasks before they are killed.
 STOP_GRACE = 30
 # Seconds an idle keep-alive connection stays open. Gunicorn's 2 s is shorter than a
 # person's pause between two clicks plus a busy server's delay: the server then closed
 # connections just as a browser or client sent its next request on them, which fails
 # without an answer (httpx ReadError in the load benchmark). Behind a reverse proxy this
-# is the proxy's connection, which it reuses.
+# is the proxy's connection, which it reuses. Only threaded processes (WEB_THREADS > 1)
+# keep connections open; the default sync worker answers one request per connection.
 KEEP_ALIVE = 5
 # The background worker runs this many nice steps below the web server: its work (imports,
 # recounts, scheduled lägesbilder, e-mail) can wait; a reporter's post should not wait for
@@ -40,7 +50,7 @@ RESTART_PAUSE_MAX = 30
 
 
 def default_workers() -> int:
-    return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
+    return min(2 * (os.cpu_count() or 1) + 1 + SPARE_WORKERS, MAX_WORKERS)
 
 
 def default_bind() -> str:
@@ -73,19 +83,19 @@ class Command(BaseCommand):
             "--workers",
             type=whole_number(1, 64),
             default=None,
-            help="Antal webbprocesser (standard: $WEB_WORKERS, annars 2 x kärnor + 1, högst 8).",
+            help="Antal webbprocesser (standard: $WEB_WORKERS, annars 2 x kärnor + 4, högst 16).",
         )
         parser.add_argument(
             "--threads",
             type=whole_number(1, 64),
             default=None,
-            help="Trådar per webbprocess (standard: $WEB_THREADS, annars 4).",
+            help="Trådar per webbprocess (standard: $WEB_THREADS, annars 1: en begäran i taget).",
         )
         parser.add_argument(
             "--timeout",
             type=whole_number(1, 86_400),
             default=None,
-            help="Sekunder innan en hängande begäran avbryts (standard: $WEB_TIMEOUT, annars 120).",
+            help="Sekunder innan en hängande begäran avbryts (standard: $WEB_TIMEOUT, annars 150).",
         )
         parser.add_argument(
             "--no-worker",
@@ -96,8 +106,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         bind = options["bind"] or default_bind()
         workers = options["workers"] or env_int("WEB_WORKERS", default_workers())
-        threads = options["threads"] or env_int("WEB_THREADS", 4)
-        timeout = options["timeout"] or env_int("WEB_TIMEOUT", 120)
+        threads = options["threads"] or env_int("WEB_THREADS", THREADS)
+        timeout = options["timeout"] or env_int("WEB_TIMEOUT", TIMEOUT)
         web_cmd = [
             sys.executable,
             "-m",
