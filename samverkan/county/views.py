@@ -63,6 +63,10 @@ def map_of(ov: overview.Overview) -> str:
     return charts.map_svg(areas, title)
 
 
+def _blank(value):
+    return "" if value is None else value
+
+
 def table_rows(ov: overview.Overview) -> list[list]:
     """One row per municipality, as the exports write it (numbers stay numbers)."""
     yes, no = _("Ja"), _("Nej")
@@ -78,8 +82,12 @@ def table_rows(ov: overview.Overview) -> list[list]:
                 _date(r.plan_adopted_on),
                 yes if r.promises_published else no,
                 r.period_label,
-                *[r.figures.get(f, "") if r.report else "" for f in overview.FIGURES],
+                # A figure the shared picture lacks is an empty cell (the PDF said "None").
+                *[_blank(r.figures.get(f)) if r.report else "" for f in overview.FIGURES],
                 r.rate if r.rate is not None else ("" if r.report is None else _("dold")),
+                # As the page shows them: from the shared picture's frozen figures.
+                _blank(r.incidents_per_1000),
+                _blank(r.hours_per_1000),
                 r.municipality.population or "",
             ]
         )
@@ -100,6 +108,8 @@ def header() -> list[str]:
         _("Föregående period"),
         _("Samma period förra året"),
         _("Per 100 000 invånare"),
+        _("Händelser per 1 000"),
+        _("Resurstimmar per 1 000"),
         _("Folkmängd"),
     ]
 

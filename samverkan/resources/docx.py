@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samverkan.resources import table
 from samverkan.resources.charts import burden_svg
 from samverkan.resources.templatetags.resources_tags import resources_section
 
@@ -18,10 +19,9 @@ def _v(value) -> str:
     return "" if value is None else str(value)
 
 
-def _rate(row: dict) -> str:
-    if not row.get("population_known"):
+def _rate(population_known: bool, value) -> str:
+    if not population_known:
         return _("folkmängd saknas")
-    value = row.get("incidents_per_1000")
     return "–" if value is None else str(value)
 
 
@@ -66,43 +66,20 @@ def add_section(doc, figures: dict, language: str) -> None:
                 (_("Händelser per 1 000 inv."), _("Timmar per 1 000 inv.")),
                 alt=title,
             )
-        area = ctx["area"]
         table_rows = [
             [
-                r.get("name"),
-                _v(r.get("count")),
-                _rate(r),
-                _v(r.get("hours")),
-                _dash(r.get("hours_per_1000")),
-                _dash(r.get("money_per_inhabitant")),
-                r.get("flag_text") or "",
+                cells[0],
+                _v(cells[1]),
+                _rate(row["population_known"], cells[2]),
+                _v(cells[3]),
+                _dash(cells[4]),
+                _dash(cells[5]),
+                cells[6],
             ]
-            for r in rows
+            for row in table.rows(figures)
+            for cells in [row["cells"]]
         ]
-        table_rows.append(
-            [
-                area.get("name"),
-                _v(area.get("count")),
-                _rate(area),
-                _v(area.get("hours")),
-                _dash(area.get("hours_per_1000")),
-                _dash(area.get("money_per_inhabitant")),
-                "",
-            ]
-        )
-        doc.table(
-            [
-                _("Område"),
-                _("Händelser"),
-                _("Händelser per 1 000"),
-                _("Timmar"),
-                _("Timmar per 1 000"),
-                _("Kr per invånare"),
-                _("Obalans"),
-            ],
-            table_rows,
-            numeric={1, 2, 3, 4, 5},
-        )
+        doc.table(table.header(), table_rows, numeric={1, 2, 3, 4, 5})
         if ctx["flagged"]:
             doc.paragraph(
                 _(

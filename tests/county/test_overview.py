@@ -180,7 +180,11 @@ def test_xlsx_holds_shared_figures_only_and_is_formula_escaped(county, client_fo
     assert rows["9902"][8:12] == ("<3", "<3", "<3", "dold")
     assert rows["9903"][0] == '\'=HYPERLINK("x")'
     values = [v for r in rows.values() for v in r]
-    assert not [v for v in values if isinstance(v, int | float) and 0 < v < 3]
+    # No count below 3 (rates per 1 000 may be small: they are not counts).
+    counts = [v for r in rows.values() for v in r[8:11]]
+    assert not [v for v in counts if isinstance(v, int | float) and 0 < v < 3]
+    # A hidden count hides its rates too.
+    assert rows["9902"][11:13] == ("dold", None)
     assert not [v for v in values if str(v) in SECRET]
     event = AuditEvent.objects.get(action="county.export")
     assert event.details["format"] == "xlsx" and event.details["county"] == "99"

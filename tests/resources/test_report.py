@@ -68,6 +68,47 @@ def test_the_word_document_has_the_section_like_the_pdf(burden_world):
     assert "Händelser och resurstimmar per 1 000 invånare" in alts
 
 
+def test_the_excel_workbook_has_the_section_like_the_word_document(burden_world):
+    """Every export carries the figures the page shows: the workbook has the resources
+    sheet with the DOCX table's rows, as numbers, in the report's language."""
+    import io
+
+    import docx
+    from openpyxl import load_workbook
+
+    from samverkan.core.models import Area
+    from samverkan.situation.exports import export_report
+
+    w = burden_world
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    book = load_workbook(io.BytesIO(export_report(report, "xlsx")))
+    assert "Resurser mot belastning" in book.sheetnames
+    sheet = [list(r) for r in book["Resurser mot belastning"].iter_rows(values_only=True)]
+    word = docx.Document(io.BytesIO(export_report(report, "docx")))
+    table = next(
+        t for t in word.tables if t.rows[0].cells[0].text == "Område" and len(t.columns) == 7
+    )
+    assert sheet[0] == [c.text for c in table.rows[0].cells]
+    assert [r[0] for r in sheet[1:]] == [r.cells[0].text for r in table.rows[1:]]
+    section = report.snapshot["resources"]
+    by_name = {r[0]: r for r in sheet[1:]}
+    for row in section["rows"] + [section["area"]]:
+        assert by_name[row["name"]][3] == row["hours"]  # a number, not text
+        assert by_name[row["name"]][1] == row["count"]
+    flagged = next(r for r in section["rows"] if r["flag"] == HIGH_BURDEN_LOW_HOURS)
+    assert by_name[flagged["name"]][6] == "Hög belastning, få timmar"
+    # In English the sheet and its columns are translated.
+    english = load_workbook(io.BytesIO(export_report(report, "xlsx", language="en")))
+    assert "Resurser mot belastning" not in english.sheetnames
+    assert len(english.sheetnames) == len(book.sheetnames)
+    # An area name that a spreadsheet would read as a formula stays text.
+    Area.objects.filter(pk=w.d["D1"].pk).update(name="=HYPERLINK(1)")
+    report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
+    book = load_workbook(io.BytesIO(export_report(report, "xlsx")))
+    names = [r[0] for r in book["Resurser mot belastning"].iter_rows(values_only=True)]
+    assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
+
+
 def test_a_picture_frozen_before_the_section_renders_without_it(burden_world):
     w = burden_world
     report = services.create_report(w.m1, T1, w.p1, w.users["coordinator"])
@@ -113,6 +154,32 @@ def test_the_county_overview_takes_hours_from_the_shared_picture_only(burden_wor
     assert "Resurstimmar per 1 000" in text
     norrby = text.split('data-code="9901"')[1].split("</tr>")[0]
     assert re.search(r">25[.,]0<", norrby), norrby
+    # The county's exports carry the same two columns as its page.
+    import io
+    import subprocess
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    client = client_for(w.users["regional"])
+    book = client.get(reverse("county-export"), {"format": "xlsx", "period": "tertial"})
+    sheet = list(load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
+    columns = list(sheet[0])
+    by_code = {r[1]: dict(zip(columns, r, strict=True)) for r in sheet[1:]}
+    assert by_code["9901"]["Resurstimmar per 1 000"] == 25.0
+    assert by_code["9901"]["Händelser per 1 000"] == rows["9901"].incidents_per_1000
+    assert by_code["9902"]["Händelser per 1 000"] == 8.0
+    assert by_code["9902"]["Resurstimmar per 1 000"] is None  # an empty cell, never a 0
+    pdf = client.get(reverse("county-export"), {"format": "pdf", "period": "tertial"})
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf.content)
+        f.flush()
+        text = subprocess.run(
+            ["pdftotext", "-layout", f.name, "-"], check=True, capture_output=True, text=True
+        ).stdout
+    assert "Resurstim" in text  # the header may break by syllable
+    norrby = next(line for line in text.splitlines() if "9901" in line)
+    assert re.search(r"\b25[.,]0\b", norrby), norrby
     # Hours entered later do not reach the county until a new picture is shared.
     entry(w, w.m1, date(2025, 2, 1), Kind.GUARDS, 1000)
     again = {r.municipality.code: r for r in overview.build(w.users["regional"], w.county).rows}

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samverkan.resources import table as resources_table
 from samverkan.situation.exports.html import TEXTS
 from samverkan.situation.summary import summarise
 
@@ -39,7 +42,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list]) -> Non
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([safe(v) for v in row])
-    for i, _ in enumerate(header, start=1):
+    for i in range(1, len(header) + 1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 18
 
 
@@ -191,6 +194,23 @@ def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) 
             for s in f.get("suppressed") or []
         ],
     )
+    _resources_sheet(wb, f, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _resources_sheet(wb: Workbook, figures: dict, language: str) -> None:
+    """The resources section (another app's), as the page, the PDF and the DOCX show it."""
+    if not resources_table.section(figures):
+        return
+    with translation.override(language):
+        rows = [r["cells"] for r in resources_table.rows(figures)] or [
+            [
+                _(
+                    "Resurser registreras per månad och perioden omfattar ingen hel månad, "
+                    "så inga resurser visas."
+                )
+            ]
+        ]
+        _sheet(wb, _("Resurser mot belastning"), resources_table.header(), rows)
