@@ -551,6 +551,18 @@ NAMES_SV = [
     ("Bråket gällde Petterssons moped på gården.", [(NAME, "Petterssons")]),
     ("Gärningsmannen kallades Jovanović av de andra.", [(NAME, "Jovanović")]),
     ("Enligt Nyström och Bergqvist var dörren öppen.", [(NAME, "Nyström"), (NAME, "Bergqvist")]),
+    # In lower case, as typed on a phone: a first name with a surname, a surname alone;
+    # a first name alone is as likely a word and stays.
+    ("grannen lars johansson såg dem vid soprummet", [(NAME, "lars johansson")]),
+    ("andersson i 3 tr har sett ungdomarna igen", [(NAME, "andersson")]),
+    ("pratat med lindqvist om belysningen på gården", [(NAME, "lindqvist")]),
+    ("killen hette typ jovanović enligt de andra", [(NAME, "jovanović")]),
+    ("vittne: maria nyström, boende", [(NAME, "maria nyström")]),
+    ("anna såg två personer vid porten", []),
+    ("tina snön från taket innan någon halkar", []),
+    ("personen sprang mot parkeringen, ingen skada på bilen", []),
+    ("skadan på svenssons väg är anmäld till kommunen", []),
+    ("kameran vid lindbergs skola är trasig igen", []),
     # In capitals.
     ("INBROTT I FÖRRÅD 4. ANNA SÅG TVÅ PERSONER SPRINGA.", [(NAME, "ANNA")]),
     ("SVENSSON I LGH 1203 KLAGAR PÅ OVÄSEN IGEN.", [(NAME, "SVENSSON")]),

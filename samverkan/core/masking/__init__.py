@@ -24,9 +24,11 @@ Lundgren AB"). A first name or surname that is also an ordinary word ("Per", "Ha
 "Stig", "Haugen") is masked on its own only where its capital letter says it is a name, not
 at the start of a sentence. Names in capitals ("KALLE SVENSSON") follow the same lists,
 except that the words after a first name must be surnames themselves and the first names
-and surnames that are also words are left out. A rare first name and names in lower case
-are not recognised: precision and recall are measured on the labelled corpus of the tests
-and reported in docs/anvandarguide.md.
+and surnames that are also words are left out. Names in lower case ("kalle svensson") are
+masked as a first name followed by a surname, or a surname alone that is not also a word;
+a lower-case first name alone is not (it is as likely a word). A rare first name is not
+recognised: precision and recall are measured on the labelled corpus of the tests and
+reported in docs/anvandarguide.md.
 
 The package is pure Python (no Django) so that it can run in bulk imports and notebooks. It is
 split by concept: :mod:`.rules` (the kinds, tokens and identity-number validity),

@@ -37,6 +37,12 @@ _QUICK_WORD = re.compile(rf"[{_UPPER}][{_LOWER}]+")
 # ones are mostly abbreviations.
 _CAPS_WORD = re.compile(rf"(?<![\w-])[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{2,}})*(?![\w-])")
 _CAPS_QUICK = re.compile(rf"[{_UPPER}]{{3}}")
+_LOWER_QUICK = re.compile(rf"(?<![{_LOWER}])[{_LOWER}]{{4,}}")
+# A word in lower case ("kalle svensson", typed in a hurry on a phone), not part of an
+# e-mail address, a web address or a compound with a hyphen.
+_LOWER_WORD = re.compile(
+    rf"(?<![\w.@/-])[{_LOWER}]{{2,}}(?:-[{_LOWER}]{{2,}})*(?![\w@/-])(?!\.[{_LOWER}])"
+)
 # Between the parts of one name: a single space, or a nobiliary particle.
 _NAME_GAP = re.compile(r"[ \u00a0](?:(?:af|av|von|van|der|de|la|di|da|el|al|bin|ibn)[ \u00a0])?")
 # Words after a name that make it the name of a place or an organisation. After a genitive
@@ -260,7 +266,8 @@ def _find_names(text: str) -> list[tuple[int, int, int, str]]:
     """Spans of likely person names: a first name and the capitalised words after it, a
     surname alone, and the same written in capitals."""
     found = _written_names(text)
-    return found + _names_in_capitals(text, found)
+    found += _names_in_capitals(text, found)
+    return found + _names_in_lower_case(text, found)
 
 
 def _written_names(text: str) -> list[tuple[int, int, int, str]]:
@@ -382,6 +389,65 @@ def _names_in_capitals(text: str, found) -> list[tuple[int, int, int, str]]:
         k = last + 1
         if not named_place:
             out.append((_PRIORITY[NAMN], word.start(), end, NAMN))
+    return out
+
+
+@cache
+def _lower_surnames() -> frozenset[str]:
+    listed, ambiguous = surnames()
+    return frozenset(name.lower() for name in listed - ambiguous)
+
+
+def _names_in_lower_case(text: str, found) -> list[tuple[int, int, int, str]]:
+    """Names typed without capitals ("kalle svensson i 3 tr"): a first name that is not
+    also a word followed by a surname, or a surname alone that no Swedish or Norwegian
+    word resembles (an -sson or -ić ending, a listed surname that is not also a word).
+
+    A first name alone in lower case stays: without its capital it is as likely a word
+    ("tina" is to thaw, "maj" a month).
+    """
+    # Cheap pre-check: most texts hold no surname ending and no listed surname.
+    if not any(e in text for e in _SURNAME_ENDINGS) and _lower_surnames().isdisjoint(
+        _LOWER_QUICK.findall(text)
+    ):
+        return []
+    listed, ambiguous_surnames = surnames()
+    names, ambiguous = first_names()
+    taken = [(start, end) for _, start, end, _ in found]
+    words = [w for w in _LOWER_WORD.finditer(text) if not _overlaps(w, taken)]
+
+    def title(m: re.Match) -> str:
+        return "-".join(part.capitalize() for part in m.group().split("-"))
+
+    def surname(m: re.Match) -> bool:
+        base = _surname(title(m), listed)
+        return base is not None and base not in ambiguous_surnames
+
+    out: list[tuple[int, int, int, str]] = []
+    k = 0
+    while k < len(words):
+        word = words[k]
+        first = title(word)
+        last = k
+        if _first_name(first, names) and first.split("-")[0] not in ambiguous:
+            while last + 1 < len(words) and last - k < 2:
+                nxt = words[last + 1]
+                if _NAME_GAP.fullmatch(text, words[last].end(), nxt.start()) is None:
+                    break
+                if not surname(nxt):
+                    break
+                last += 1
+            if last == k:  # a first name alone
+                k += 1
+                continue
+        elif not surname(word):
+            k += 1
+            continue
+        end = words[last].end()
+        k = last + 1
+        if _place_or_organisation_follows(text, end, text[end - 1] == "s"):
+            continue
+        out.append((_PRIORITY[NAMN], word.start(), end, NAMN))
     return out
 
 
