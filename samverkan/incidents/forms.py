@@ -9,7 +9,7 @@ from samverkan.core.masking import likely_names, mask_text
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.incidents.models import Category, PlaceType, Status, Tag
 from samverkan.incidents.report_scope import area_problem, report_areas
-from samverkan.incidents.triage_forms import SORT_CHOICES, PhotosField
+from samverkan.incidents.triage_forms import PHOTO_HELP, SORT_CHOICES, PhotosField
 from samverkan.incidents.validation import point_problem, time_problem
 
 
@@ -68,14 +68,7 @@ class ReportForm(forms.Form):
         empty_value=None,
         widget=forms.RadioSelect,
     )
-    photos = PhotosField(
-        label=_("Foton (högst 3)"),
-        required=False,
-        help_text=_(
-            "JPEG, PNG eller HEIC. Position och andra uppgifter i bildfilen tas bort innan "
-            "fotot sparas. Fotografera inte ansikten eller registreringsskyltar."
-        ),
-    )
+    photos = PhotosField(label=_("Foton (högst 3)"), required=False, help_text=PHOTO_HELP)
 
     def __init__(self, *args, areas=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,6 +131,14 @@ def is_own_report(user, incident) -> bool:
     return incident is not None and incident.reporter_id == user.pk
 
 
+@rules.predicate
+def is_open_report(user, incident) -> bool:
+    """Not yet closed or marked as a duplicate: the report may still get photos."""
+    from samverkan.incidents import workflow
+
+    return incident is not None and incident.status in (workflow.NEW, workflow.REVIEWED)
+
+
 is_coordinator = has_role(Role.COORDINATOR)
 can_report = has_role(Role.REPORTER, Role.COORDINATOR)
 
@@ -139,3 +147,5 @@ rules.add_perm("incidents.view_incident", is_system_admin | can_see_incident)
 rules.add_perm("incidents.change_incident", is_system_admin | (is_coordinator & can_see_incident))
 rules.add_perm("incidents.triage", is_system_admin | is_coordinator)
 rules.add_perm("incidents.export", is_system_admin | is_coordinator)
+# The reporter who filed it, while it is open and they may still report.
+rules.add_perm("incidents.add_photo", can_report & is_own_report & is_open_report)

@@ -102,3 +102,26 @@ def add_photo(incident, data: bytes, user, *, request=None) -> ReportPhoto:
         details={"photo": photo.pk, "bytes": len(jpeg)},
     )
     return photo
+
+
+@transaction.atomic
+def add_photos(incident, photos, user, *, request=None) -> list[ReportPhoto]:
+    """Attach photos to a report already filed (the reporter forgot one, or took it later).
+
+    All or none: when the report would get more than ``MAX_PHOTOS`` nothing is stored.
+    The incident row is locked first, so two tabs posting at once cannot pass the limit
+    together. Who may do it is the rule ``incidents.add_photo``; each photo is its own
+    ``incident.add_photo`` audit event, as at filing.
+    """
+    from samverkan.incidents.models import Incident
+
+    if not photos:
+        raise PhotoError(_("Välj minst ett foto."))
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    room = MAX_PHOTOS - locked.photos.count()
+    if len(photos) > room:
+        raise PhotoError(
+            _("En rapport kan ha högst %(n)s foton. Den har plats för %(room)s till.")
+            % {"n": MAX_PHOTOS, "room": max(room, 0)}
+        )
+    return [add_photo(locked, data, user, request=request) for data in photos]

@@ -34,6 +34,18 @@ class PhotosField(forms.FileField):
         return out
 
 
+PHOTO_HELP = _(
+    "JPEG, PNG eller HEIC. Position och andra uppgifter i bildfilen tas bort innan "
+    "fotot sparas. Fotografera inte ansikten eller registreringsskyltar."
+)
+
+
+class AddPhotosForm(forms.Form):
+    """Photos for a report already filed."""
+
+    photos = PhotosField(label=_("Välj foton"), required=False, help_text=PHOTO_HELP)
+
+
 # Sorting of lists: the key shown in the address and the ordering it means.
 SORTS = {
     "-date": ("-occurred_from", "-id"),

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
+from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import downloads
 from samverkan.core.permissions import scope
 from samverkan.incidents import triage
 from samverkan.incidents.feedback_mail import set_feedback_mail, wants_feedback_mail
 from samverkan.incidents.models import Incident
-from samverkan.incidents.triage_forms import AssignForm, CategoryForm, FeedbackMailForm, TagsForm
+from samverkan.incidents.photos import PhotoError, add_photos
+from samverkan.incidents.triage_forms import (
+    AddPhotosForm,
+    AssignForm,
+    CategoryForm,
+    FeedbackMailForm,
+    TagsForm,
+)
 from samverkan.incidents.triage_models import ReportPhoto
 
 
@@ -88,6 +98,50 @@ class PhotoView(LoginRequiredMixin, View):
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class AddPhotosView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST from the reporter's own report: photos added after filing."""
+
+    permission_required = "incidents.add_photo"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.incident = get_object_or_404(Incident, pk=self.kwargs["pk"])
+        return self.incident
+
+    def handle_no_permission(self):
+        # Someone who may not see the report must not learn that it exists; one who sees
+        # it (a coordinator, the reporter of a closed report) is refused.
+        if self.request.user.is_authenticated and not self.request.user.has_perm(
+            "incidents.view_incident", self.incident
+        ):
+            raise Http404
+        return super().handle_no_permission()
+
+    def post(self, request, pk):
+        form = AddPhotosForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for error in form.errors.get("photos", []):
+                messages.error(request, error)
+        else:
+            try:
+                added = add_photos(
+                    self.incident, form.cleaned_data["photos"], request.user, request=request
+                )
+            except PhotoError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Fotot är tillagt i rapporten.",
+                        "%(n)s foton är tillagda i rapporten.",
+                        len(added),
+                    )
+                    % {"n": len(added)},
+                )
+        return redirect(reverse("incident-detail", args=[self.incident.pk]) + "#photos")
 
 
 class FeedbackMailView(LoginRequiredMixin, View):

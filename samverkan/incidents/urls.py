@@ -31,6 +31,7 @@ urlpatterns = [
         name="incident-import-rejects",
     ),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
+    path("<int:pk>/foton/", triage_views.AddPhotosView.as_view(), name="incident-add-photos"),
     path(
         "<int:pk>/<str:action>/",
         views.IncidentActionView.as_view(),

@@ -35,8 +35,9 @@ from samverkan.incidents.exports import (
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
 from samverkan.incidents.models import Incident, IncidentArea, Status
 from samverkan.incidents.permissions import partnership_filter
+from samverkan.incidents.photos import MAX_PHOTOS
 from samverkan.incidents.reports import report_row
-from samverkan.incidents.triage_forms import SortForm, sorted_by
+from samverkan.incidents.triage_forms import AddPhotosForm, SortForm, sorted_by
 from samverkan.incidents.triage_views import TRIAGE_ACTIONS, triage_context
 
 # Every list is paged: 40 reports on one page made a 16,000-pixel phone page.
@@ -110,7 +111,14 @@ class MyReportsView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sort_form=self.sort_form, **kwargs)
+        ctx = super().get_context_data(sort_form=self.sort_form, **kwargs)
+        user = self.request.user
+        ctx["photo_room"] = {
+            i.pk
+            for i in ctx["object_list"]
+            if len(i.photos.all()) < MAX_PHOTOS and user.has_perm("incidents.add_photo", i)
+        }
+        return ctx
 
 
 def outline_url(area: Area | None) -> str:
@@ -328,6 +336,9 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             else None,
             photos=list(self.incident.photos.only("pk", "width", "height")),
         )
+        room = MAX_PHOTOS - len(ctx["photos"])
+        if room > 0 and user.has_perm("incidents.add_photo", self.incident):
+            ctx.update(photo_form=AddPhotosForm(), photo_room=room)
         if can_change:
             ctx.update(triage_context(self.incident, user))
         if self.incident.is_point:

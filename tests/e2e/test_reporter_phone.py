@@ -1,5 +1,6 @@
 """The reporter's phone flow at 390 px: a report with a photo, a paged list, the
-coordinator's new category and feedback (with the feedback mail), no sideways scroll."""
+coordinator's new category and feedback (with the feedback mail), a photo added to the
+filed report, no sideways scroll."""
 
 import io
 from datetime import UTC, datetime, timedelta
@@ -78,7 +79,7 @@ def test_reporter_phone_flow(phone, page, live_server, demo_world, tmp_path):
     # The list: 20 per page, three pages, the new report first, nothing wider than the phone.
     assert phone.locator("article.report-card").count() == 20
     assert "Sida 1 av 3" in phone.content()
-    assert phone.locator("article.report-card").first.get_by_role("link").inner_text() == "Klotter"
+    assert phone.locator("article.report-card h2 a").first.inner_text() == "Klotter"
     no_sideways_scroll(phone)
     screenshot(phone, "reporter-phone-list")
     phone.get_by_role("link", name="Nästa").click()
@@ -115,12 +116,12 @@ def test_reporter_phone_flow(phone, page, live_server, demo_world, tmp_path):
 
     phone.goto(f"{live_server.url}/handelser/mina/")
     first = phone.locator("article.report-card").first
-    assert first.get_by_role("link").inner_text() == new.label_sv
+    assert first.locator("h2 a").inner_text() == new.label_sv
     assert "Staketet målas om på fredag." in first.inner_text()
     no_sideways_scroll(phone)
     screenshot(phone, "reporter-phone-feedback")
 
-    first.get_by_role("link").click()
+    first.locator("h2 a").click()
     phone.wait_for_url(f"**/handelser/{incident.pk}/")
     image = phone.get_by_role("img", name="Foto 1 till rapporten")
     image.scroll_into_view_if_needed()
@@ -131,3 +132,19 @@ def test_reporter_phone_flow(phone, page, live_server, demo_world, tmp_path):
     assert new.label_sv in phone.locator("h1").inner_text()
     no_sideways_scroll(phone)
     screenshot(phone, "reporter-phone-detail")
+
+    # A photo taken later goes into the same report, cleaned like the first.
+    assert "Du kan lägga till 2 foton till." in phone.content()
+    phone.get_by_label("Välj foton").set_input_files(str(photo_with_gps(tmp_path / "later.jpg")))
+    phone.get_by_role("button", name="Lägg till foton").click()
+    phone.wait_for_url(f"**/handelser/{incident.pk}/#photos")
+    assert "Fotot är tillagt i rapporten." in phone.content()
+    assert "Du kan lägga till 1 foto till." in phone.content()
+    phone.wait_for_function(
+        "() => [...document.querySelectorAll('.report-photos img')]"
+        ".filter(i => i.complete && i.naturalWidth > 0).length === 2"
+    )
+    later = incident.photos.order_by("pk").last()
+    assert len(Image.open(io.BytesIO(bytes(later.data))).getexif()) == 0
+    no_sideways_scroll(phone)
+    screenshot(phone, "reporter-phone-add-photo")

@@ -26,6 +26,12 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.photo.pk},
         {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404},
     ),
+    # Photos added to a filed report: its reporter only (GET is not allowed); a
+    # coordinator who sees it is refused, someone who does not learns nothing.
+    "incident-add-photos": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 302, REPORTER: 405, COORD: 403, OTHER: 404},
+    ),
     "incident-feedback-mail": (None, {ANON: 302, REPORTER: 405, COORD: 405, OTHER: 405}),
     # Imports from the web: the Norrby partnership's coordinators only.
     "incident-import": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),

@@ -192,3 +192,92 @@ def test_photos_are_served_only_to_those_who_see_the_report(world, cat, client):
     assert client.get(reverse("incident-photo", args=[photo.pk + 1])).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+# --- Photos added after filing ---------------------------------------------------------------
+
+
+def add(client, incident, files):
+    return client.post(reverse("incident-add-photos", args=[incident.pk]), {"photos": files})
+
+
+def filed(world, cat, client, n_photos=0):
+    client.force_login(world.users["reporter"])
+    report(client, cat, [upload(f"{n}.jpg", jpeg_with_gps()) for n in range(n_photos)])
+    return Incident.objects.get()
+
+
+def test_the_reporter_adds_photos_to_a_filed_report(world, cat, client):
+    incident = filed(world, cat, client)
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert reverse("incident-add-photos", args=[incident.pk]) in page
+    assert "Du kan lägga till 3 foton till." in page
+    mine = client.get(reverse("incident-mine")).content.decode()
+    assert f"{reverse('incident-detail', args=[incident.pk])}#photos" in mine
+    before = AuditEvent.objects.filter(action="incident.add_photo").count()
+    response = add(client, incident, [upload("a.jpg", jpeg_with_gps()), upload("b.png", png())])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incident-detail", args=[incident.pk]) + "#photos"
+    photos = list(incident.photos.all())
+    assert len(photos) == 2
+    for p in photos:
+        assert_clean_jpeg(bytes(p.data))
+    events = AuditEvent.objects.filter(action="incident.add_photo")
+    assert events.count() == before + 2
+    assert {e.actor_id for e in events} == {world.users["reporter"].pk}
+    page = client.get(response["Location"]).content.decode()
+    assert "2 foton är tillagda i rapporten." in page
+    assert "Du kan lägga till 1 foto till." in page
+
+
+def test_a_report_gets_at_most_three_photos_all_or_none(world, cat, client):
+    incident = filed(world, cat, client, n_photos=2)
+    response = add(client, incident, [upload(f"{n}.jpg", jpeg_with_gps()) for n in range(2)])
+    assert incident.photos.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Den har plats för 1 till." in page
+    add(client, incident, [upload("c.jpg", jpeg_with_gps())])
+    assert incident.photos.count() == 3
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert reverse("incident-add-photos", args=[incident.pk]) not in page  # full
+    response = add(client, incident, [upload("d.jpg", jpeg_with_gps())])
+    assert "Den har plats för 0 till." in client.get(response["Location"]).content.decode()
+    assert incident.photos.count() == 3
+
+
+def test_a_file_that_is_not_a_photo_or_no_file_stores_nothing(world, cat, client):
+    incident = filed(world, cat, client)
+    response = add(client, incident, [upload("x.jpg", b"%PDF-1.4 not an image")])
+    page = client.get(response["Location"]).content.decode()
+    assert "kunde inte läsas som ett foto" in page
+    response = add(client, incident, [])
+    assert "Välj minst ett foto." in client.get(response["Location"]).content.decode()
+    assert not incident.photos.exists()
+    assert not AuditEvent.objects.filter(action="incident.add_photo").exists()
+
+
+def test_only_the_reporter_of_an_open_report_adds_photos(world, cat, client):
+    from samverkan.incidents import services
+
+    incident = filed(world, cat, client)
+    # Only POST.
+    assert client.get(reverse("incident-add-photos", args=[incident.pk])).status_code == 405
+    # Someone who cannot see the report learns nothing: 404.
+    for who in ("other_coordinator", "regional"):
+        client.force_login(world.users[who])
+        assert add(client, incident, [upload("a.jpg", jpeg_with_gps())]).status_code == 404
+    # A coordinator sees it but did not file it: refused, and offered no form.
+    client.force_login(world.users["coordinator"])
+    assert add(client, incident, [upload("a.jpg", jpeg_with_gps())]).status_code == 403
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert reverse("incident-add-photos", args=[incident.pk]) not in page
+    # A closed report takes no more photos, from its reporter either.
+    services.set_status(incident, "closed", world.users["coordinator"])
+    client.force_login(world.users["reporter"])
+    assert add(client, incident, [upload("a.jpg", jpeg_with_gps())]).status_code == 403
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert reverse("incident-add-photos", args=[incident.pk]) not in page
+    # Signing in first.
+    client.logout()
+    assert add(client, incident, [upload("a.jpg", jpeg_with_gps())]).status_code == 302
+    assert not incident.photos.exists()
