@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import login, screenshot
 from tests.matrix import COORD, EXTENSIONS, MATRIX, REPORTER
@@ -223,20 +224,29 @@ def poke_maps(page) -> list[str]:
             ".map(e => e.textContent)"
         )
         feature.dispatch_event("click")
-        # A click that follows a link navigates a moment later, not at once.
+        # A click that follows a link navigates a moment later, not at once; on a busy
+        # machine later than any fixed wait, so a navigation may also cut the reading short.
         page.wait_for_timeout(300)
         page.wait_for_load_state("load")
-        if page.url != start:
+        texts = None
+        if page.url == start:
+            try:
+                texts = page.evaluate(
+                    "() => [...document.querySelectorAll("
+                    "'.leaflet-tooltip, .leaflet-popup-content')].map(e => e.textContent)"
+                )
+            except PlaywrightError as exc:
+                if "Execution context was destroyed" not in str(exc):
+                    raise
+                page.wait_for_load_state("load")
+        if texts is None:
             # A district on an internal lägesbild links to its incidents: that page is
             # visited on its own, so come back and go on with the next feature.
             page.goto(start)
             page.wait_for_load_state("load")
             loaded()
             continue
-        shown += page.evaluate(
-            "() => [...document.querySelectorAll('.leaflet-tooltip, .leaflet-popup-content')]"
-            ".map(e => e.textContent)"
-        )
+        shown += texts
         feature.dispatch_event("mouseout")
     return shown
 
