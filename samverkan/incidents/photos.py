@@ -13,6 +13,7 @@ import io
 import warnings
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -118,6 +119,9 @@ def add_photos(incident, photos, user, *, request=None) -> list[ReportPhoto]:
     if not photos:
         raise PhotoError(_("Välj minst ett foto."))
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    # Checked again under the lock: the report may have been closed since the page asked.
+    if not user.has_perm("incidents.add_photo", locked):
+        raise PermissionDenied
     room = MAX_PHOTOS - locked.photos.count()
     if len(photos) > room:
         raise PhotoError(

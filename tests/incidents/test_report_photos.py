@@ -281,3 +281,19 @@ def test_only_the_reporter_of_an_open_report_adds_photos(world, cat, client):
     client.logout()
     assert add(client, incident, [upload("a.jpg", jpeg_with_gps())]).status_code == 302
     assert not incident.photos.exists()
+
+
+def test_the_service_checks_the_rule_under_its_lock(world, cat, client):
+    """A report closed between the page and the post takes no photo, whoever calls."""
+    from django.core.exceptions import PermissionDenied
+
+    from samverkan.incidents import services
+    from samverkan.incidents.photos import add_photos
+
+    incident = filed(world, cat, client)
+    services.set_status(incident, "closed", world.users["coordinator"])
+    with pytest.raises(PermissionDenied):
+        add_photos(incident, [jpeg_with_gps()], world.users["reporter"])
+    with pytest.raises(PermissionDenied):
+        add_photos(incident, [jpeg_with_gps()], world.users["coordinator"])
+    assert not incident.photos.exists()
