@@ -19,6 +19,20 @@ def _v(value) -> str:
     return "" if value is None else str(value)
 
 
+def _as_text(row: dict) -> list[str]:
+    """A row of :func:`samverkan.resources.table.rows` as the document writes it."""
+    name, count, rate, hours, hours_per_1000, money, flag = row["cells"]
+    return [
+        name,
+        _v(count),
+        _rate(row["population_known"], rate),
+        _v(hours),
+        _dash(hours_per_1000),
+        _dash(money),
+        flag,
+    ]
+
+
 def _rate(population_known: bool, value) -> str:
     if not population_known:
         return _("folkmängd saknas")
@@ -38,12 +52,7 @@ def add_section(doc, figures: dict, language: str) -> None:
             return
         doc.heading(_("Resurser mot belastning"), 1)
         if not section.get("whole_months"):
-            doc.paragraph(
-                _(
-                    "Resurser registreras per månad och perioden omfattar ingen hel månad, "
-                    "så inga resurser visas."
-                )
-            )
+            doc.paragraph(str(table.NO_WHOLE_MONTH))
             return
         months = ctx["months"]
         doc.paragraph(
@@ -66,19 +75,7 @@ def add_section(doc, figures: dict, language: str) -> None:
                 (_("Händelser per 1 000 inv."), _("Timmar per 1 000 inv.")),
                 alt=title,
             )
-        table_rows = [
-            [
-                cells[0],
-                _v(cells[1]),
-                _rate(row["population_known"], cells[2]),
-                _v(cells[3]),
-                _dash(cells[4]),
-                _dash(cells[5]),
-                cells[6],
-            ]
-            for row in table.rows(figures)
-            for cells in [row["cells"]]
-        ]
+        table_rows = [_as_text(row) for row in table.rows(figures)]
         doc.table(table.header(), table_rows, numeric={1, 2, 3, 4, 5})
         if ctx["flagged"]:
             doc.paragraph(

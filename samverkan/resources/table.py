@@ -9,8 +9,14 @@ stays its text (``<3``), and a rate that cannot be computed is ``None``.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.resources.templatetags.resources_tags import flag_text
+
+# What the section says for a period without a whole month, in every export.
+NO_WHOLE_MONTH = gettext_lazy(
+    "Resurser registreras per månad och perioden omfattar ingen hel månad, så inga resurser visas."
+)
 
 
 def header() -> list[str]:

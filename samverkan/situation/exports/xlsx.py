@@ -206,11 +206,6 @@ def _resources_sheet(wb: Workbook, figures: dict, language: str) -> None:
         return
     with translation.override(language):
         rows = [r["cells"] for r in resources_table.rows(figures)] or [
-            [
-                _(
-                    "Resurser registreras per månad och perioden omfattar ingen hel månad, "
-                    "så inga resurser visas."
-                )
-            ]
+            [str(resources_table.NO_WHOLE_MONTH)]
         ]
         _sheet(wb, _("Resurser mot belastning"), resources_table.header(), rows)
