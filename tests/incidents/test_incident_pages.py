@@ -262,6 +262,19 @@ def test_geojson_never_draws_centroid_incidents(world, cat, client):
     assert len(data["features"]) == 1
 
 
+def test_map_names_the_local_minute_in_winter_and_summer(world, cat, client):
+    # Stored in UTC, named in Swedish local time: +1 h in March before the change, +2 h in
+    # July; seconds and fractions are cut, not rounded.
+    winter = make(world, cat, occurred_from=datetime(2025, 3, 5, 23, 30, 59, 900000, tzinfo=UTC))
+    summer = make(world, cat, occurred_from=datetime(2025, 7, 1, 22, 5, tzinfo=UTC), lon=15.6)
+    client.force_login(world.users["coordinator"])
+    data = client.get(reverse("incident-geojson")).json()
+    names = {f["properties"]["url"]: f["properties"]["name"] for f in data["features"]}
+    label = cat.label
+    assert names[reverse("incident-detail", args=[winter.pk])] == f"{label} 2025-03-06 00:30"
+    assert names[reverse("incident-detail", args=[summer.pk])] == f"{label} 2025-07-02 00:05"
+
+
 def test_api_create_list_and_scope(world, cat, client):
     client.force_login(world.users["reporter"])
     response = client.post(
