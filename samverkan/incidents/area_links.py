@@ -39,8 +39,8 @@ from samverkan.incidents.models import (
 
 _BATCH = 2000
 
-# country (or None for all) -> (key it was built under, index)
-_indexes: dict[str | None, tuple[tuple, AreaIndex]] = {}
+# country (or None for all) -> (key it was built under, (index, parent of every area))
+_indexes: dict[str | None, tuple[tuple, tuple[AreaIndex, dict[int, int | None]]]] = {}
 _build_lock = threading.Lock()
 
 
@@ -65,6 +65,13 @@ def area_version() -> tuple:
 
 def area_index(country: str | None = None) -> AreaIndex:
     """The prepared index of all areas (of ``country``), built once per process and change."""
+    return area_tree(country)[0]
+
+
+def area_tree(country: str | None = None) -> tuple[AreaIndex, dict[int, int | None]]:
+    """:func:`area_index` with every area's parent id, both kept until the areas change:
+    a one-off report needs both, and reading all areas' parents cost it a query each time.
+    """
     key = area_version()
     found = _indexes.get(country)
     if found is not None and found[0] == key:
@@ -76,9 +83,9 @@ def area_index(country: str | None = None) -> AreaIndex:
         qs = Area.objects.all()
         if country:
             qs = qs.filter(country=country)
-        index = AreaIndex.from_queryset(qs)
-        _indexes[country] = (key, index)
-        return index
+        tree = (AreaIndex.from_queryset(qs), dict(Area.objects.values_list("id", "parent_id")))
+        _indexes[country] = (key, tree)
+        return tree
 
 
 def invalidate_area_index() -> None:

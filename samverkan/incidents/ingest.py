@@ -37,8 +37,7 @@ from h3.api import basic_int as h3_int
 
 from samverkan.core.geo import project
 from samverkan.core.masking import mask_text
-from samverkan.core.models import Area
-from samverkan.incidents.area_links import area_index
+from samverkan.incidents.area_links import area_tree
 from samverkan.incidents.models import Incident, IncidentArea, Precision
 
 H3_RESOLUTION = 9  # about 0.1 km² a cell: street-block scale for hotspot maps
@@ -47,6 +46,7 @@ ROWS_PER_STATEMENT = 500  # rows in one multi-row INSERT (SQLite)
 SQLITE_CACHE_KIB = -262144  # negative: a cap in KiB (256 MiB), allocated only as pages are used
 MASK_CACHE_SIZE = 100_000  # distinct texts remembered per import (texts repeat in registers)
 STAGE = "ingest_stage"  # the temporary staging table (PostgreSQL)
+ANALYZE_FROM = 1000  # staged rows from which the staging table gets statistics
 
 
 @dataclass(slots=True)
@@ -139,8 +139,7 @@ class AreaResolver:
     """Area lookups for a batch: containing areas of points and ancestors of named areas."""
 
     def __init__(self, country: str | None = None):
-        self.index = area_index(country)
-        self.parent = dict(Area.objects.values_list("id", "parent_id"))
+        self.index, self.parent = area_tree(country)
         self._cache: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def with_ancestors(self, area_ids: Iterable[int]) -> set[int]:
@@ -492,8 +491,10 @@ class _PostgreSQL:
 
         # The unique indexes find the keys already stored, row by row (ON CONFLICT checks
         # them before it writes), whatever the statistics: the staging table has fresh ones,
-        # the incident table may be ten times larger than its last ANALYZE says.
-        cursor.execute(f"ANALYZE {STAGE}")
+        # the incident table may be ten times larger than its last ANALYZE says. A few rows
+        # (a report filed on its own) are read alike by any plan: no statistics for them.
+        if self.staged >= ANALYZE_FROM:
+            cursor.execute(f"ANALYZE {STAGE}")
         cursor.execute(
             f"""
             WITH inserted AS (

@@ -87,3 +87,27 @@ def test_invalidate_renews_the_stamp_even_without_its_row(world, builds):
     AreaIndexVersion.objects.all().delete()  # as a flushed database would be
     area_links.invalidate_area_index()
     assert AreaIndexVersion.objects.get(pk=1).version != 0
+
+
+def test_parents_are_kept_with_the_index_and_renewed_with_it(world, builds):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    district = Area.objects.create(
+        code="990101", name="Centrum", level="district", parent=world.m1,
+        geometry=square(15.4, 59.4, 15.6, 59.6),
+        min_lon=15.4, min_lat=59.4, max_lon=15.6, max_lat=59.6,
+    )  # fmt: skip
+    assert _report(world, 1) == {district.pk, world.m1.pk, world.county.pk}
+    with CaptureQueriesContext(connection) as ctx:
+        assert _report(world, 2) == {district.pk, world.m1.pk, world.county.pk}
+    # The second report reads no area's parent: index and parents came from the process.
+    read = [q["sql"] for q in ctx.captured_queries if '"core_area"."parent_id"' in q["sql"]]
+    assert not read, read
+    # Another process hangs the district under the other municipality (a bulk write, no
+    # signal here) and renews the stamp: the next report links the new parent as well as
+    # the municipality its point lies in.
+    Area.objects.filter(pk=district.pk).update(parent=world.m2)
+    AreaIndexVersion.objects.filter(pk=1).update(version=123456789)
+    linked = _report(world, 3)
+    assert linked == {district.pk, world.m1.pk, world.m2.pk, world.county.pk}
