@@ -23,8 +23,8 @@ from samverkan.situation.build import INTERNAL
 from samverkan.situation.models import ReportSchedule, SituationReport
 from samverkan.situation.permissions import READER_ROLES, regional_areas
 
-# The list shows the newest reports; older ones are reached by filtering.
-REPORT_LIST_LIMIT = 300
+# Reports per page of the list: builds add up, and each listed row costs the page.
+REPORTS_PER_PAGE = 50
 
 
 def coordinator_partnerships(user):
@@ -66,8 +66,9 @@ def sees_incidents(user, report: SituationReport) -> bool:
 def report_list(user, area_id: int | None = None, partnership_id: int | None = None) -> dict:
     """The reports ``user`` sees, newest first, optionally of one area or partnership.
 
-    Returns ``reports`` (at most :data:`REPORT_LIST_LIMIT`) and the ``areas`` and
-    ``partnerships`` to filter by: those of every visible report, not only the listed ones.
+    Returns ``reports`` (a query, paged by the view: :data:`REPORTS_PER_PAGE`) and the
+    ``areas`` and ``partnerships`` to filter by: those of every visible report, not only
+    the listed ones.
     A listed report carries ``period_name`` and ``total_count`` from its frozen figures
     instead of the figures themselves: they are tens of kilobytes per report, and reading
     and parsing them for hundreds of reports made the list slower with every build (issue
@@ -76,7 +77,9 @@ def report_list(user, area_id: int | None = None, partnership_id: int | None = N
     visible = scope(SituationReport.objects.all(), user)
     qs = (
         visible.select_related("area", "partnership")
-        .defer("snapshot", "assessments")
+        # Nor the area's border: a municipality's can be megabytes of GeoJSON, parsed per
+        # listed report although the list shows only the name.
+        .defer("snapshot", "assessments", "area__geometry")
         .annotate(
             period_name=KT("snapshot__period__name"), total_count=KT("snapshot__totals__count")
         )
@@ -86,8 +89,12 @@ def report_list(user, area_id: int | None = None, partnership_id: int | None = N
     if partnership_id is not None:
         qs = qs.filter(partnership_id=partnership_id)
     return {
-        "reports": list(qs.order_by("-period_start", "area__name", "-version")[:REPORT_LIST_LIMIT]),
-        "areas": Area.objects.filter(pk__in=visible.values("area_id")).order_by("level", "name"),
+        # The id last: reports of one area, period and version (several partnerships) keep
+        # one order, so that no report is shown on two pages or on none.
+        "reports": qs.order_by("-period_start", "area__name", "-version", "-pk"),
+        "areas": Area.objects.filter(pk__in=visible.values("area_id"))
+        .defer("geometry")
+        .order_by("level", "name"),
         "partnerships": Partnership.objects.filter(
             pk__in=visible.values("partnership_id")
         ).order_by("name"),

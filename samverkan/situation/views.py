@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -105,8 +106,14 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             area_id=parse_int_param(self.request.GET, "area"),
             partnership_id=parse_int_param(self.request.GET, "partnership"),
         )
+        paginator = Paginator(listing.pop("reports"), scope.REPORTS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
         ctx.update(
             **listing,
+            reports=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
             selected_area=self.request.GET.get("area") or "",
             selected_partnership=self.request.GET.get("partnership") or "",
             can_add=user.has_perm("situation.add"),

@@ -310,3 +310,40 @@ def test_list_shows_period_and_count_without_reading_the_frozen_figures(world, d
         r for r in scope.report_list(world.users["coordinator"])["reports"] if r.pk == draft.pk
     ]
     assert listed.total_count == "<5"
+
+
+def test_list_pages_fifty_reports_at_a_time_and_keeps_the_filter(world, draft, client_for):
+    from samverkan.situation import scope
+
+    # More versions of the draft than a page holds (copies: building each would be slow).
+    for version in range(2, scope.REPORTS_PER_PAGE + 7):
+        SituationReport.objects.create(
+            series=draft.series,
+            version=version,
+            area=draft.area,
+            partnership=draft.partnership,
+            period_type=draft.period_type,
+            period_start=draft.period_start,
+            period_end=draft.period_end,
+            period_label=draft.period_label,
+            audience=draft.audience,
+            snapshot=draft.snapshot,
+            created_by=draft.created_by,
+        )
+    client = client_for(world.users["coordinator"])
+    url = reverse("situation-list") + f"?area={draft.area_id}"
+    first = client.get(url)
+    listed = [r.pk for r in first.context["reports"]]
+    assert len(listed) == scope.REPORTS_PER_PAGE
+    # The area filter and the area's name without its border (not read for the list).
+    assert "geometry" in first.context["reports"][0].area.get_deferred_fields()
+    page = first.content.decode()
+    assert "Sida 1 av 2" in page and f"area={draft.area_id}&amp;page=2" in page
+    second = client.get(url + "&page=2")
+    rest = [r.pk for r in second.context["reports"]]
+    assert len(rest) == 6 and not set(rest) & set(listed)
+    assert {*listed, *rest} == set(
+        SituationReport.objects.filter(area=draft.area).values_list("pk", flat=True)
+    )
+    # Newest version first.
+    assert first.context["reports"][0].version == scope.REPORTS_PER_PAGE + 6
