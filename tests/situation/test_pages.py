@@ -310,6 +310,13 @@ def test_list_shows_period_and_count_without_reading_the_frozen_figures(world, d
         r for r in scope.report_list(world.users["coordinator"])["reports"] if r.pk == draft.pk
     ]
     assert listed.total_count == "<5"
+    # No incident at all is a count too: 0, not an empty cell (SQLite reads it as a number).
+    SituationReport.objects.filter(pk=draft.pk).update(
+        snapshot={**draft.snapshot, "totals": {**draft.snapshot["totals"], "count": 0}}
+    )
+    row = client.get(reverse("situation-list")).content.decode()
+    row = row.split(reverse("situation-detail", args=[draft.pk]))[1].split("</tr>")[0]
+    assert '<td class="num">0</td>' in row
 
 
 def test_list_pages_fifty_reports_at_a_time_and_keeps_the_filter(world, draft, client_for):
