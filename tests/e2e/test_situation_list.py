@@ -11,8 +11,8 @@ from samverkan.core import periods
 from samverkan.core.models import Area, Partnership
 from samverkan.demo import loader as demo
 from samverkan.situation import scope, services
-from samverkan.situation.models import SituationReport
 from tests.e2e.conftest import login, screenshot
+from tests.situation.conftest import more_versions
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +24,7 @@ def many_reports(demo_world):
     report = services.create_report(
         orebro, periods.parse("2025-03"), partnership, demo._users()["samordnare"]
     )
-    # Further versions as copies: building each would only slow the test down.
-    fields = {
-        f.name: getattr(report, f.name)
-        for f in SituationReport._meta.concrete_fields
-        if f.name not in ("id", "version")
-    }
-    for version in range(2, scope.REPORTS_PER_PAGE + 5):
-        SituationReport.objects.create(**fields, version=version)
+    more_versions(report, scope.REPORTS_PER_PAGE + 4)
     return orebro
 
 

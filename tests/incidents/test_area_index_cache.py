@@ -41,17 +41,22 @@ def _report(world, minute, lon=15.5, lat=59.5):
     return set(IncidentArea.objects.filter(incident=incident).values_list("area_id", flat=True))
 
 
+def _district(world):
+    """A district of the first municipality around the reports' point."""
+    return Area.objects.create(
+        code="990101", name="Centrum", level="district", parent=world.m1,
+        geometry=square(15.4, 59.4, 15.6, 59.6),
+        min_lon=15.4, min_lat=59.4, max_lon=15.6, max_lat=59.6,
+    )  # fmt: skip
+
+
 def test_reports_share_one_index_until_areas_change(world, builds):
     assert _report(world, 1) == {world.m1.pk, world.county.pk}
     assert _report(world, 2) == {world.m1.pk, world.county.pk}
     assert builds["n"] == 1
 
     # An area saved in this process: the next report sees it at once.
-    district = Area.objects.create(
-        code="990101", name="Centrum", level="district", parent=world.m1,
-        geometry=square(15.4, 59.4, 15.6, 59.6),
-        min_lon=15.4, min_lat=59.4, max_lon=15.6, max_lat=59.6,
-    )  # fmt: skip
+    district = _district(world)
     assert _report(world, 3) == {district.pk, world.m1.pk, world.county.pk}
     assert builds["n"] == 2
 
@@ -93,11 +98,7 @@ def test_parents_are_kept_with_the_index_and_renewed_with_it(world, builds):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    district = Area.objects.create(
-        code="990101", name="Centrum", level="district", parent=world.m1,
-        geometry=square(15.4, 59.4, 15.6, 59.6),
-        min_lon=15.4, min_lat=59.4, max_lon=15.6, max_lat=59.6,
-    )  # fmt: skip
+    district = _district(world)
     assert _report(world, 1) == {district.pk, world.m1.pk, world.county.pk}
     with CaptureQueriesContext(connection) as ctx:
         assert _report(world, 2) == {district.pk, world.m1.pk, world.county.pk}

@@ -10,9 +10,21 @@ import pytest
 
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Category
+from samverkan.situation.models import SituationReport
 
 STHLM = ZoneInfo("Europe/Stockholm")
 _ids = count(1)
+
+
+def more_versions(report, up_to: int) -> None:
+    """Versions 2 to ``up_to`` of ``report`` as copies of it (building each is slow)."""
+    fields = {
+        f.name: getattr(report, f.name)
+        for f in SituationReport._meta.concrete_fields
+        if f.name not in ("id", "version")
+    }
+    for version in range(2, up_to + 1):
+        SituationReport.objects.create(**fields, version=version)
 
 
 def local(*args) -> datetime:

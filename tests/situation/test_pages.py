@@ -14,7 +14,7 @@ from samverkan.core.models import AuditEvent
 from samverkan.incidents.models import Incident
 from samverkan.situation import services
 from samverkan.situation.models import SituationReport
-from tests.situation.conftest import local
+from tests.situation.conftest import local, more_versions
 
 MARCH = periods.parse("2025-03")
 
@@ -322,21 +322,8 @@ def test_list_shows_period_and_count_without_reading_the_frozen_figures(world, d
 def test_list_pages_fifty_reports_at_a_time_and_keeps_the_filter(world, draft, client_for):
     from samverkan.situation import scope
 
-    # More versions of the draft than a page holds (copies: building each would be slow).
-    for version in range(2, scope.REPORTS_PER_PAGE + 7):
-        SituationReport.objects.create(
-            series=draft.series,
-            version=version,
-            area=draft.area,
-            partnership=draft.partnership,
-            period_type=draft.period_type,
-            period_start=draft.period_start,
-            period_end=draft.period_end,
-            period_label=draft.period_label,
-            audience=draft.audience,
-            snapshot=draft.snapshot,
-            created_by=draft.created_by,
-        )
+    # More versions of the draft than a page holds.
+    more_versions(draft, scope.REPORTS_PER_PAGE + 6)
     client = client_for(world.users["coordinator"])
     url = reverse("situation-list") + f"?area={draft.area_id}"
     first = client.get(url)
