@@ -147,27 +147,36 @@ class Heartbeat(threading.Thread):
         self.started_at = timezone.now()
         self.halt = threading.Event()
         self.failing = False
+        self.beats = 0
+
+    def start(self) -> None:
+        # The first beat in the caller's thread, before any task runs: the worker is seen
+        # at once, and the thread's first write never meets a task's first transaction
+        # (an in-memory SQLite test database refuses the second writer outright).
+        self._beat(own_connection=False)
+        super().start()
 
     def run(self) -> None:
-        beats = 0
-        while True:
-            try:
-                beat(self.worker_id, self.started_at)
-                beats += 1
-                if beats % RECLAIM_EVERY_BEATS == 0:
-                    reclaim_abandoned_tasks(self.worker_id, own_idle=False)
-                if self.failing:
-                    logger.warning("Bakgrundsarbetarens livstecken skrivs igen.")
-                self.failing = False
-            except Exception as exc:  # noqa: BLE001 - the thread must outlive every fault
-                if not self.failing:
-                    logger.warning("Bakgrundsarbetarens livstecken kan inte skrivas: %s", exc)
-                self.failing = True
-            finally:
+        while not self.halt.wait(self.interval):
+            self._beat(own_connection=True)
+
+    def _beat(self, *, own_connection: bool) -> None:
+        try:
+            beat(self.worker_id, self.started_at)
+            self.beats += 1
+            if self.beats % RECLAIM_EVERY_BEATS == 0:
+                reclaim_abandoned_tasks(self.worker_id, own_idle=False)
+            if self.failing:
+                logger.warning("Bakgrundsarbetarens livstecken skrivs igen.")
+            self.failing = False
+        except Exception as exc:  # noqa: BLE001 - the thread must outlive every fault
+            if not self.failing:
+                logger.warning("Bakgrundsarbetarens livstecken kan inte skrivas: %s", exc)
+            self.failing = True
+        finally:
+            if own_connection:
                 # This thread's own connection: a broken one must not be reused.
                 connections.close_all()
-            if self.halt.wait(self.interval):
-                return
 
     def stop(self) -> None:
         self.halt.set()
