@@ -331,3 +331,17 @@ def test_no_change_without_audit_event(pw, client_for):
     assert AuditEvent.objects.count() == before + 1
     assert event.action == "problem.update" and "title" in event.details["fields"]
     assert "Inbrott i förråd" not in str(event.details)
+
+
+def test_problem_figures_show_a_zero_z_and_mark_missing_figures(pw, client_for):
+    """A z of exactly 0 is a figure, not a missing one; a missing figure shows a dash."""
+    pw.problem.figures = {"count": 4, "previous": 4, "last_year": 3, "z": 0.0}
+    pw.problem.save()
+    client = client_for(pw.users["coordinator"])
+    url = reverse("problem-detail", args=[pw.problem.pk])
+    row = client.get(url).content.decode().split('<th scope="col">z</th>')[1].split("</tr>")[1]
+    assert "<td>0,0</td>" in row and "–" not in row
+    pw.problem.figures = {"count": 4, "previous": 4, "last_year": 3}
+    pw.problem.save()
+    row = client.get(url).content.decode().split('<th scope="col">z</th>')[1].split("</tr>")[1]
+    assert "<td>–</td>" in row
