@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import rules
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from samverkan.core.models import Area, AuditEvent, Membership, Organisation, Partnership
 from samverkan.core.roles import Role
@@ -36,7 +36,8 @@ def memberships(user) -> list[Membership]:
         cached = list(
             Membership.objects.filter(user=user)
             .select_related("organisation")
-            .prefetch_related("areas")
+            # Only the areas' ids and names are read; a real border is megabytes.
+            .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
         )
         user._samverkan_memberships = cached
     return cached

@@ -68,8 +68,11 @@ class BoardMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = "county.compose_digest"
 
     def counties(self):
-        return Area.objects.filter(pk__in=network.board_county_ids(self.request.user)).order_by(
-            "name"
+        # A county's border is the largest of all; the form and the checks need none.
+        return (
+            Area.objects.filter(pk__in=network.board_county_ids(self.request.user))
+            .defer("geometry")
+            .order_by("name")
         )
 
     def digest(self, pk) -> Digest:

@@ -30,7 +30,8 @@ FIGURES = ("count", "previous", "last_year")
 
 def counties_for(user):
     """The counties the user's regional membership reaches, by name."""
-    return regional_areas(user).filter(level=Area.Level.COUNTY).order_by("name")
+    # Without their borders (the largest of all): a border is read only where it is drawn.
+    return regional_areas(user).filter(level=Area.Level.COUNTY).defer("geometry").order_by("name")
 
 
 def safe_count(value):

@@ -35,7 +35,12 @@ def report_area_ids(user) -> set[int]:
 
 def report_areas(user) -> QuerySet[Area]:
     """The areas the reporter form offers ``user``, as a queryset."""
-    return Area.objects.filter(pk__in=report_area_ids(user)).order_by("level", "name")
+    # Choices: the borders stay unread (a real one is megabytes).
+    return (
+        Area.objects.filter(pk__in=report_area_ids(user))
+        .defer("geometry")
+        .order_by("level", "name")
+    )
 
 
 def report_area(user, code: str) -> Area:

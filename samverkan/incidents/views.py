@@ -48,7 +48,8 @@ def partnership_areas(user):
     """Areas of the user's partnerships and all areas below them (the core rule: another
     partnership's own areas stay out)."""
     ids = partnership_area_ids(partnership_ids(user))
-    return Area.objects.filter(pk__in=ids).order_by("level", "name")
+    # Without the borders: these are filter choices, and a real border is megabytes.
+    return Area.objects.filter(pk__in=ids).defer("geometry").order_by("level", "name")
 
 
 class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

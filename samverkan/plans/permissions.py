@@ -81,8 +81,11 @@ def partnership_areas(partnership_ids_: set[int] | list[int]):
     """Areas of the partnerships and every area below them, by the core rule
     (:func:`samverkan.core.permissions.partnership_area_ids`: another partnership's own
     areas stay out)."""
-    return Area.objects.filter(pk__in=partnership_area_ids(partnership_ids_)).order_by(
-        "level", "name"
+    # Without the borders: these are choices and ids, and a real border is megabytes.
+    return (
+        Area.objects.filter(pk__in=partnership_area_ids(partnership_ids_))
+        .defer("geometry")
+        .order_by("level", "name")
     )
 
 
@@ -111,7 +114,11 @@ def reachable_areas(user, partnership_ids_, roles=EDITOR_ROLES):
             if grants[pid] is not None:
                 ids &= grants[pid]
         allowed |= ids
-    return scope(Area.objects.filter(pk__in=allowed), user).order_by(LEVEL_ORDER, "name")
+    return (
+        scope(Area.objects.filter(pk__in=allowed), user)
+        .defer("geometry")
+        .order_by(LEVEL_ORDER, "name")
+    )
 
 
 def partnership_organisations(partnership_ids_):

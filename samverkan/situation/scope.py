@@ -51,7 +51,8 @@ def build_areas(user, partnerships):
         limit = None if admin else grants.get(p.pk)
         ids |= reach if limit is None else reach & limit
     qs = Area.objects.filter(pk__in=ids) | regional_areas(user)
-    return qs.distinct().order_by("level", "name")
+    # Choices: the borders stay unread (a real one is megabytes).
+    return qs.distinct().defer("geometry").order_by("level", "name")
 
 
 def sees_incidents(user, report: SituationReport) -> bool:
