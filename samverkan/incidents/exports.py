@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.incidents.models import Category, Precision
+from samverkan.incidents.models import POINT_PRECISIONS, Category
 
 EXPORT_HEADER = [
     "id",
@@ -46,7 +46,7 @@ def export_rows(qs):
         return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
     for i in qs.iterator(chunk_size=2000):
-        point = i.precision in (Precision.POINT, Precision.ADDRESS)
+        point = i.precision in POINT_PRECISIONS
         yield [
             i.pk,
             i.source,
@@ -86,7 +86,7 @@ def map_points(qs, limit: int = MAP_LIMIT) -> dict:
 
     Centroid-placed incidents are never drawn.
     """
-    qs = qs.filter(precision__in=[Precision.POINT, Precision.ADDRESS], lon__isnull=False)
+    qs = qs.filter(precision__in=list(POINT_PRECISIONS), lon__isnull=False)
     # Plain rows, the category labels and the detail URL resolved once: building model
     # instances and reversing a URL per point cost ten times the query for 5,000 points.
     labels = {c.pk: c.label for c in Category.objects.all()}

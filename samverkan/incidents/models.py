@@ -228,7 +228,7 @@ class Incident(models.Model):
             models.Index(
                 fields=["occurred_from"],
                 name="incident_point_time",
-                condition=models.Q(precision__in=["point", "address"]),
+                condition=models.Q(precision__in=list(POINT_PRECISIONS)),
             ),
         ]
         # A register is a source of one organisation: ids and content hashes are unique
