@@ -54,12 +54,15 @@ def partnership_filter(partnerships) -> Q:
     # A set of incident ids from the area links, not an EXISTS per incident: the database
     # reads the few links of the partnership's areas by their index instead of probing the
     # links of every public-source incident in the country (issue 15, item 8).
-    in_areas = Q(pk__in=IncidentArea.objects.filter(area_id__in=areas).values("incident_id"))
+    # Only the links of public-source incidents (the link keeps the incident's organisation,
+    # as the lägesbild's counts rely on): in a municipality they are a tenth of its links,
+    # and the database builds its set of ids once per query.
+    public_links = IncidentArea.objects.filter(area_id__in=areas, organisation__isnull=True)
     shared = Q(
         organisation_id__in=member_orgs,
         visibility__in=[Visibility.PARTNERSHIP, Visibility.PUBLIC],
     )
-    public_source = Q(organisation__isnull=True) & in_areas
+    public_source = Q(organisation__isnull=True) & Q(pk__in=public_links.values("incident_id"))
     return shared | public_source
 
 

@@ -274,8 +274,9 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
                 if self.filter_form.is_bound and self.filter_form.is_valid()
                 else None
             )
+            # The form's area choices are the user's partnership areas, already worked out.
             or outline_url(
-                partnership_areas(self.request.user).filter(level="municipality").first()
+                self.filter_form.fields["area"].queryset.filter(level="municipality").first()
             ),
         )
         return ctx
