@@ -81,6 +81,12 @@ def descendant_ids(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def area_choices(area_ids: Iterable[int]) -> QuerySet[Area]:
+    """The areas ``area_ids`` as choices: by level and name, their borders left unread (a
+    full-resolution border is megabytes, and a choice shows only the name)."""
+    return Area.objects.filter(pk__in=area_ids).defer("geometry").order_by("level", "name")
+
+
 def partnership_area_ids(partnership_ids_: Iterable[int]) -> set[int]:
     """The areas of the partnerships and every area below them, as each partnership sees them.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from samverkan.core.models import Area
-from samverkan.core.permissions import partnership_area_ids, partnership_grants
+from samverkan.core.permissions import area_choices, partnership_area_ids, partnership_grants
 from samverkan.core.roles import Role
 from samverkan.incidents.models import Visibility
 
@@ -35,12 +35,7 @@ def report_area_ids(user) -> set[int]:
 
 def report_areas(user) -> QuerySet[Area]:
     """The areas the reporter form offers ``user``, as a queryset."""
-    # Choices: the borders stay unread (a real one is megabytes).
-    return (
-        Area.objects.filter(pk__in=report_area_ids(user))
-        .defer("geometry")
-        .order_by("level", "name")
-    )
+    return area_choices(report_area_ids(user))
 
 
 def report_area(user, code: str) -> Area:

@@ -21,7 +21,13 @@ from rules.contrib.views import PermissionRequiredMixin
 from samverkan.core import downloads
 from samverkan.core.exports import to_csv, to_xlsx
 from samverkan.core.models import Area, Organisation, Partnership
-from samverkan.core.permissions import org_ids, partnership_area_ids, partnership_ids, scope
+from samverkan.core.permissions import (
+    area_choices,
+    org_ids,
+    partnership_area_ids,
+    partnership_ids,
+    scope,
+)
 from samverkan.incidents import services, triage, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
@@ -47,9 +53,7 @@ PAGE_SIZE = 20
 def partnership_areas(user):
     """Areas of the user's partnerships and all areas below them (the core rule: another
     partnership's own areas stay out)."""
-    ids = partnership_area_ids(partnership_ids(user))
-    # Without the borders: these are filter choices, and a real border is megabytes.
-    return Area.objects.filter(pk__in=ids).defer("geometry").order_by("level", "name")
+    return area_choices(partnership_area_ids(partnership_ids(user)))
 
 
 class ReportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

@@ -20,6 +20,7 @@ from django.db.models import Case, Q, Value, When
 
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import (
+    area_choices,
     grant_filter,
     has_role,
     in_grant,
@@ -81,12 +82,7 @@ def partnership_areas(partnership_ids_: set[int] | list[int]):
     """Areas of the partnerships and every area below them, by the core rule
     (:func:`samverkan.core.permissions.partnership_area_ids`: another partnership's own
     areas stay out)."""
-    # Without the borders: these are choices and ids, and a real border is megabytes.
-    return (
-        Area.objects.filter(pk__in=partnership_area_ids(partnership_ids_))
-        .defer("geometry")
-        .order_by("level", "name")
-    )
+    return area_choices(partnership_area_ids(partnership_ids_))
 
 
 # Choices list the widest areas first (municipality, then districts ... own areas last),

@@ -76,7 +76,7 @@ def areas_for(user, partnership: Partnership) -> QuerySet:
         if None not in limits:
             allowed = set().union(*(lim for lim in limits if lim))
             reach &= allowed
-    return Area.objects.filter(pk__in=reach).defer("geometry").order_by("level", "name")
+    return core_permissions.area_choices(reach)
 
 
 def may_enter(user, partnership: Partnership, organisation: Organisation, area: Area) -> bool:
