@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from samverkan.citizens.forms import AnswerForm, ConcernFormSet, DecisionForm, O
 from samverkan.citizens.models import Concern, Observation
 from samverkan.citizens.public import resolve
 from samverkan.core.audit import client_ip
+from samverkan.core.json_response import JSONResponse
 from samverkan.core.models import Area
 from samverkan.core.permissions import (
     is_system_admin,
@@ -156,7 +157,7 @@ def thanks(request, code):
 
 def outline(request, code):
     municipality, district = resolve(code)
-    return JsonResponse(_outline(district or municipality))
+    return JSONResponse(_outline(district or municipality))
 
 
 def public_map(request, code):
@@ -172,7 +173,7 @@ def public_map(request, code):
 
 def public_map_geojson(request, code):
     municipality, _district = resolve(code)
-    return JsonResponse(hexmap.public_map(municipality))
+    return JSONResponse(hexmap.public_map(municipality))
 
 
 def moderated(user):

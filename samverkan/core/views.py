@@ -15,6 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import approval, start_page
 from samverkan.core.audit_actions import stored_names
+from samverkan.core.json_response import JSONResponse
 from samverkan.core.models import Area, AuditEvent, Organisation
 from samverkan.core.params import BadParameter, parse_int_param
 from samverkan.core.permissions import memberships, scope
@@ -131,7 +132,7 @@ class AreaGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
                 country=request.GET.get("country", "SE"),
             )
         features = [_feature(a) for a in qs.only("id", "code", "name", "level", "geometry")]
-        response = JsonResponse({"type": "FeatureCollection", "features": features})
+        response = JSONResponse({"type": "FeatureCollection", "features": features})
         response["Cache-Control"] = "private, max-age=300"
         return response
 

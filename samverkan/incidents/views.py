@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from samverkan.core import downloads
 from samverkan.core.exports import to_csv, to_xlsx
+from samverkan.core.json_response import JSONResponse
 from samverkan.core.models import Area, Organisation, Partnership
 from samverkan.core.permissions import (
     area_choices,
@@ -294,7 +295,7 @@ class IncidentGeoJSONView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         qs, _form = filter_incidents(request, offer_sources=False)
-        return JsonResponse(map_points(qs, self.limit))
+        return JSONResponse(map_points(qs, self.limit))
 
 
 class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

@@ -7,7 +7,6 @@ nobody learns that it exists.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -25,8 +24,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import audit, downloads
+from samverkan.core import audit, downloads, json_response
 from samverkan.core.approval import SamePersonError, approvers_required
+from samverkan.core.json_response import JSONResponse
 from samverkan.core.params import parse_int_param
 from samverkan.core.permissions import partnership_ids
 from samverkan.core.roles import Role
@@ -242,7 +242,7 @@ class ReportGeoJSONView(ReportObjectMixin, View):
     """The report's map layers for the Leaflet map of the report page."""
 
     def get(self, request, pk):
-        return JsonResponse(report_geojson(self.report, request.user))
+        return JSONResponse(report_geojson(self.report, request.user))
 
 
 class ReportExportView(ReportObjectMixin, View):
@@ -254,7 +254,7 @@ class ReportExportView(ReportObjectMixin, View):
             raise Http404
         report = self.report
         if fmt == "geojson":
-            body = json.dumps(report_geojson(report, request.user), ensure_ascii=False).encode()
+            body = json_response.dumps(report_geojson(report, request.user))
         else:
             body = export_report(report, fmt, language=_language())
         return downloads.download(
