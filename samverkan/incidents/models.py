@@ -322,7 +322,16 @@ class IncidentArea(models.Model):
                     "visibility",
                 ],
                 name="incidentarea_counts",
-            )
+            ),
+            # The public-source part of an incident scope (incidents.permissions): the police
+            # events linked to a partnership's areas, read from this index alone. Without it
+            # PostgreSQL misjudged that set (area and organisation are correlated) and
+            # scanned every link, three times per incident list (issue 15).
+            models.Index(
+                fields=["area", "incident"],
+                name="incidentarea_public",
+                condition=models.Q(organisation__isnull=True),
+            ),
         ]
 
 

@@ -110,3 +110,24 @@ def test_the_map_reads_its_points_by_the_point_index(world, incidents, client):
             (definition,) = cursor.fetchone()
             assert "'point', 'address'" in definition, definition
             assert "IN ('point', 'address')" in points or "IN (%s, %s)" in points, points
+
+
+def test_the_public_part_of_the_scope_reads_the_public_links_index(world, incidents, client):
+    """The police events a partnership sees are found from the area links of public-source
+    incidents. PostgreSQL misjudged that set (area and organisation are correlated) and
+    scanned every link, three times per list view; the partial index on the public links
+    answers it alone (issue 15, item 8)."""
+    client.force_login(world.users["coordinator"])
+    _response, sql = _queries(client, reverse("incident-triage"))
+    (count,) = [s for s in sql if s.startswith("SELECT COUNT(*)")]
+    assert '"incidents_incidentarea"' in count and "IS NULL" in count, count
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + count)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "incidentarea_public" in plan, plan
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'incidentarea_public'")
+            (definition,) = cursor.fetchone()
+            assert '"organisation_id" IS NULL' in definition, definition
