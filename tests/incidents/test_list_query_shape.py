@@ -95,21 +95,31 @@ def test_the_map_reads_its_points_by_the_point_index(world, incidents, client):
     client.force_login(world.users["coordinator"])
     _response, sql = _queries(client, reverse("incident-geojson"))
     (points,) = [s for s in sql if '"incidents_incident"."lon"' in s and "LIMIT" in s]
+    if connection.vendor == "postgresql":
+        plan = _plan_without_scans(points)
+        assert "incident_point_time" in plan, plan
+    else:
+        # SQLite uses a partial index only for literal terms: the index exists, the
+        # map's filter names the same precisions.
+        definition = _sqlite_index("incident_point_time")
+        assert "'point', 'address'" in definition, definition
+        assert "IN ('point', 'address')" in points or "IN (%s, %s)" in points, points
+
+
+def _plan_without_scans(sql: str) -> str:
+    # A few test rows would be read by a scan whatever the indexes: without scans the
+    # planner shows which index the query can use.
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A few test rows would be read by a scan whatever the indexes: without scans
-            # the planner shows which index the query can use.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + points)
-            plan = " ".join(row[0] for row in cursor.fetchall())
-            assert "incident_point_time" in plan, plan
-        else:
-            # SQLite uses a partial index only for literal terms: the index exists, the
-            # map's filter names the same precisions.
-            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'incident_point_time'")
-            (definition,) = cursor.fetchone()
-            assert "'point', 'address'" in definition, definition
-            assert "IN ('point', 'address')" in points or "IN (%s, %s)" in points, points
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return " ".join(row[0] for row in cursor.fetchall())
+
+
+def _sqlite_index(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+        (definition,) = cursor.fetchone()
+    return definition
 
 
 def test_the_public_part_of_the_scope_reads_the_public_links_index(world, incidents, client):
@@ -121,13 +131,9 @@ def test_the_public_part_of_the_scope_reads_the_public_links_index(world, incide
     _response, sql = _queries(client, reverse("incident-triage"))
     (count,) = [s for s in sql if s.startswith("SELECT COUNT(*)")]
     assert '"incidents_incidentarea"' in count and "IS NULL" in count, count
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + count)
-            plan = " ".join(row[0] for row in cursor.fetchall())
-            assert "incidentarea_public" in plan, plan
-        else:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'incidentarea_public'")
-            (definition,) = cursor.fetchone()
-            assert '"organisation_id" IS NULL' in definition, definition
+    if connection.vendor == "postgresql":
+        plan = _plan_without_scans(count)
+        assert "incidentarea_public" in plan, plan
+    else:
+        definition = _sqlite_index("incidentarea_public")
+        assert '"organisation_id" IS NULL' in definition, definition
