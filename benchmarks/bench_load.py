@@ -441,7 +441,8 @@ def run_backend(name: str, url: str | None, args) -> dict:
         inst = Installation(
             Path(tmp), url, mix, args.workers, args.threads, "small" if args.small else "demo"
         )
-        print(f"[{name}] installation klar på {time.monotonic() - t0:.0f} s", flush=True)
+        setup_seconds = time.monotonic() - t0
+        print(f"[{name}] installation klar på {setup_seconds:.0f} s", flush=True)
         try:
             load = Load(inst, args.duration, args.think)
             elapsed = asyncio.run(load.run())
@@ -473,6 +474,8 @@ def run_backend(name: str, url: str | None, args) -> dict:
         "lost": len(lost),
         "doubled": len(doubled),
         "lag": load.lag,
+        # The same work every run (migrate, load the demo): how fast the machine was.
+        "setup_seconds": setup_seconds,
     }
 
 
@@ -536,7 +539,9 @@ def markdown(results: list[dict], args) -> str:
             f"({r['requests'] / r['elapsed']:.1f}/s); reports acknowledged "
             f"{r['acknowledged']}, lost {r['lost']}, doubled {r['doubled']}; {verdict}. "
             f"Machine load average (5 min) at the end: {r['load_average']:.1f} "
-            f"on {os.cpu_count()} cores. The client's own event loop woke late by "
+            f"on {os.cpu_count()} cores; the set-up (migrate, load the demo) took "
+            f"{r['setup_seconds']:.0f} s, a measure of the machine's speed that day. "
+            f"The client's own event loop woke late by "
             f"p50 {percentile(r['lag'], 50):.0f} / p95 {percentile(r['lag'], 95):.0f} / "
             f"p99 {percentile(r['lag'], 99):.0f} ms (included in the figures below).\n\n"
             + table(r)

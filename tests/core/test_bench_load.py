@@ -52,6 +52,7 @@ def test_bench_load_smoke(tmp_path):
     assert {"incident list", "incident map", "lägesbild list"} & set(result["p95"])
     # The client's own wake-up delay was watched, so a figure can be read for what it is.
     assert result["lag_p95"] >= -1.0
+    assert result["setup_seconds"] > 0
 
 
 def test_percentile_is_nearest_rank():

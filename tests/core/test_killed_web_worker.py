@@ -54,7 +54,11 @@ def server(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 def test_killed_worker_loses_no_acknowledged_report(server):
     master = server.proc.pid
-    before = worker_pids(master)
+    # The server answers as soon as one worker runs; the master forks the others a moment
+    # later (the views are loaded before the fork, so the first answer comes quickly).
+    deadline = time.monotonic() + RESPAWN_SECONDS
+    while len(before := worker_pids(master)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert len(before) == 3, before
 
     results: list[tuple[int, str, float]] = []

@@ -96,6 +96,19 @@ def test_the_map_reads_its_points_by_the_point_index(world, incidents, client):
     _response, sql = _queries(client, reverse("incident-geojson"))
     (points,) = [s for s in sql if '"incidents_incident"."lon"' in s and "LIMIT" in s]
     if connection.vendor == "postgresql":
+        # On a few test rows the plain time index costs the same as the partial one and the
+        # planner takes either (it took the plain one once in a full run). Without it, in
+        # this test's transaction only, the plan shows the map's filter can use the
+        # partial index: its precisions imply the index's condition.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents_incident' "
+                "AND indexdef LIKE '%%(occurred_from)' AND indexdef NOT LIKE '%%WHERE%%'"
+            )
+            plain = [name for (name,) in cursor.fetchall()]
+            assert plain, "the plain index of occurred_from is missing"
+            for name in plain:
+                cursor.execute(f'DROP INDEX "{name}"')
         plan = _plan_without_scans(points)
         assert "incident_point_time" in plan, plan
     else:
