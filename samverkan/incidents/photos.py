@@ -3,8 +3,11 @@
 Every photo is decoded and drawn again into a new image, so nothing of the original file
 survives but its pixels: no EXIF (camera, time, GPS position), no XMP, no ICC comments, no
 trailing data. Decoding is guarded against decompression bombs, a small file that claims
-a huge image, by Pillow's ``MAX_IMAGE_PIXELS``, set from ``REPORT_PHOTO_MAX_PIXELS`` and
-turned into an error rather than Pillow's warning.
+a huge image: the size in the file's header is checked against ``REPORT_PHOTO_MAX_PIXELS``
+before a pixel is decoded, and Pillow's own limit (``MAX_IMAGE_PIXELS``, left at its
+default) is turned into an error rather than Pillow's warning. The setting is not written
+into Pillow's limit: that is one value for the whole process, and it would then refuse
+every other image the process reads (a chart, a page of a PDF).
 """
 
 from __future__ import annotations
@@ -53,7 +56,6 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
     """
     if len(data) > max_bytes():
         raise PhotoError(_("Fotot är större än %(mb)s MB.") % {"mb": settings.REPORT_PHOTO_MAX_MB})
-    Image.MAX_IMAGE_PIXELS = settings.REPORT_PHOTO_MAX_PIXELS
     try:
         with warnings.catch_warnings():
             # Pillow only warns between the limit and twice the limit: refuse those too.

@@ -165,9 +165,14 @@ def test_a_decompression_bomb_is_refused_before_decoding(settings):
     with pytest.raises(PhotoError, match="för många bildpunkter"):
         clean_photo(out.getvalue())
     # The limit is the setting: a small one refuses a small photo.
+    pillows_limit = Image.MAX_IMAGE_PIXELS
     settings.REPORT_PHOTO_MAX_PIXELS = 1000
     with pytest.raises(PhotoError, match="för många bildpunkter"):
         clean_photo(png(size=(40, 30)))
+    # ... and only for photos: Pillow's limit is the whole process's (charts, PDF pages).
+    assert Image.MAX_IMAGE_PIXELS == pillows_limit
+    with Image.open(io.BytesIO(png(size=(400, 300)))) as img:
+        img.load()
 
 
 def test_photos_are_served_only_to_those_who_see_the_report(world, cat, client):
