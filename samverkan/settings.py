@@ -160,6 +160,9 @@ TEMPLATES = [
         },
     }
 ]
+# Django's widget templates, with the select and the plain input written in Python: a
+# select's options were a sixth of the incident list's time (samverkan/core/form_renderer.py).
+FORM_RENDERER = "samverkan.core.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 import rules
 from django.db.models import Q
 
@@ -40,6 +43,13 @@ def partnership_filter(partnerships) -> Q:
     ----------
     partnerships : iterable of Partnership or ids
     """
+    shared, public_source = partnership_arms(partnerships)
+    return shared | public_source
+
+
+def partnership_arms(partnerships) -> tuple[Q, Q]:
+    """The two arms of :func:`partnership_filter`: what the partners shared, and the
+    public-source incidents linked to the partnerships' areas."""
     ids = [getattr(p, "pk", p) for p in partnerships]
     member_orgs = Partnership.organisations.through.objects.filter(partnership_id__in=ids).values(
         "organisation_id"
@@ -63,7 +73,7 @@ def partnership_filter(partnerships) -> Q:
         visibility__in=[Visibility.PARTNERSHIP, Visibility.PUBLIC],
     )
     public_source = Q(organisation__isnull=True) & Q(pk__in=public_links.values("incident_id"))
-    return shared | public_source
+    return shared, public_source
 
 
 def _in_areas(area_ids) -> Q:
@@ -92,27 +102,52 @@ def organisation_grants(user, roles) -> dict[int, frozenset | None]:
 
 
 def visible_filter(user) -> Q:
-    """The Q object behind :func:`scope` for incidents (also used by aggregations).
+    """The Q object behind :func:`scope` for incidents (also used by aggregations): the
+    ``OR`` of :func:`visible_arms`."""
+    return reduce(or_, visible_arms(user))
+
+
+def visible_arms(user) -> list[Q]:
+    """What ``user`` may see, as arms whose union it is.
 
     Organisations and partnerships are grouped by the areas the user reaches in them, so a
     user with one limited membership costs one ``EXISTS`` on the join table, not one per
-    partnership.
+    partnership. Each arm can be read by an index of its own; :func:`count_visible` counts
+    them that way.
     """
-    q = Q(reporter_id=user.pk)
+    arms = [Q(reporter_id=user.pk)]
     orgs = organisation_grants(user, READER_ROLES)
     if not orgs:
-        return q
+        return arms
     by_limit: dict[frozenset | None, tuple[list[int], list[int]]] = {}
     for org, limit in orgs.items():
         by_limit.setdefault(limit, ([], []))[0].append(org)
     for pid, limit in partnership_grants(user, READER_ROLES).items():
         by_limit.setdefault(limit, ([], []))[1].append(pid)
     for limit, (org_list, pids) in by_limit.items():
-        reach = Q(organisation_id__in=org_list)
-        if pids:
-            reach |= partnership_filter(pids)
-        q |= reach if limit is None else reach & _in_areas(limit)
-    return q
+        reach = [Q(organisation_id__in=org_list), *(partnership_arms(pids) if pids else ())]
+        arms += reach if limit is None else [reduce(or_, reach) & _in_areas(limit)]
+    return arms
+
+
+def count_visible(queryset, user) -> int:
+    """``scope(queryset, user).count()``, counted as a ``UNION`` of one query per arm.
+
+    ``queryset`` is not yet scoped. The scope is an ``OR`` of arms of which one reads the
+    area links through a subquery; no database combines such an ``OR`` from indexes, so the
+    plain count read every incident in the country to count one municipality's (16 ms of
+    the incident list's 65 on PostgreSQL). Each arm alone is read by its own index, and the
+    ``UNION`` counts an incident in two arms once.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    if is_system_admin_user(user):
+        return queryset.count()
+    base = queryset.order_by().values("pk")
+    parts = [base.filter(arm) for arm in visible_arms(user)]
+    if len(parts) == 1:
+        return parts[0].count()
+    return parts[0].union(*parts[1:]).count()
 
 
 @scoped(Incident)

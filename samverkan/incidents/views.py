@@ -7,12 +7,14 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -41,7 +43,7 @@ from samverkan.incidents.exports import (
 )
 from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, TriageFilterForm
 from samverkan.incidents.models import Incident, IncidentArea, Status
-from samverkan.incidents.permissions import partnership_filter
+from samverkan.incidents.permissions import count_visible, partnership_filter
 from samverkan.incidents.photos import MAX_PHOTOS
 from samverkan.incidents.reports import report_row
 from samverkan.incidents.triage_forms import AddPhotosForm, SortForm, sorted_by
@@ -173,6 +175,13 @@ def filter_incidents(request, *, offer_sources: bool = True):
     ``offer_sources=False`` where the form is never shown (the map, the export): a source
     filter is then checked alone instead of listing every visible source.
     """
+    qs, form = filtered_incidents(request, offer_sources=offer_sources)
+    return scope(qs, request.user), form
+
+
+def filtered_incidents(request, *, offer_sources: bool = True):
+    """Like :func:`filter_incidents`, before the user's scope is applied: only for
+    :func:`samverkan.incidents.permissions.count_visible`, which applies it itself."""
     user = request.user
     areas = partnership_areas(user)
     members = Partnership.organisations.through.objects.filter(
@@ -193,7 +202,7 @@ def filter_incidents(request, *, offer_sources: bool = True):
         partnerships=Partnership.objects.filter(pk__in=partnership_ids(user)),
         tags=triage.visible_tags(user),
     )
-    qs = visible.select_related(
+    qs = Incident.objects.select_related(
         "category", "organisation", "assigned_organisation", "assigned_to"
     ).prefetch_related(Prefetch("tags", queryset=triage.visible_tags(user)))
     if form.is_valid():
@@ -223,20 +232,32 @@ def filter_incidents(request, *, offer_sources: bool = True):
         if d.get("organisation"):
             qs = qs.filter(organisation=d["organisation"])
         if d.get("partnership"):
-            # What the partnership's lägesbild counts (incidents.counting.row_filter): still within
-            # what the user may see, so a link never shows more than the list would.
+            # What the partnership's lägesbild counts (incidents.counting.row_filter): the scope
+            # still applies, so a link never shows more than the list would.
             qs = qs.filter(partnership_filter([d["partnership"]]), is_summary=False).exclude(
                 status=Status.DUPLICATE
             )
     listed = listed_ids(request.GET.get("ids"))
     if listed is not None:
-        # The incidents behind a figure (a lägesbild's repeat place), always within what
-        # the user may see: a link never shows more than the unfiltered list would.
+        # The incidents behind a figure (a lägesbild's repeat place); the scope still
+        # applies, so a link never shows more than the unfiltered list would.
         qs = qs.filter(pk__in=listed)
     return qs, form
 
 
 MAX_LISTED_IDS = 1000
+
+
+class ScopeCountPaginator(Paginator):
+    """A paginator whose total comes from ``count`` (see ``count_visible``)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count()
 
 
 def listed_ids(raw: str | None) -> list[int] | None:
@@ -256,8 +277,14 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.qs, self.filter_form = filter_incidents(self.request)
+        self.unscoped, self.filter_form = filtered_incidents(self.request)
+        self.qs = scope(self.unscoped, self.request.user)
         return self.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ScopeCountPaginator(
+            queryset, per_page, count=lambda: count_visible(self.unscoped, self.request.user)
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

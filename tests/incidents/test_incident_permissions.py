@@ -86,3 +86,49 @@ def test_change_permission_only_for_coordinators(world, incidents):
     assert not world.users["other_coordinator"].has_perm("incidents.change_incident", shared)
     assert world.users["reporter"].has_perm("incidents.view_incident", shared)
     assert not world.users["reporter"].has_perm("incidents.change_incident", shared)
+
+
+def _users_of_every_kind(world, django_user_model):
+    """The world's users, one whose membership is limited to an area, one with two
+    memberships (a reporter who also coordinates: own reports are in two arms), nobody."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from samverkan.core.models import Membership
+    from samverkan.core.roles import Role
+
+    limited = django_user_model.objects.create_user("begransad", password="x")
+    membership = Membership.objects.create(
+        user=limited, organisation=world.polis, role=Role.COORDINATOR
+    )
+    membership.areas.set([world.m1])
+    both = world.users["reporter"]
+    Membership.objects.create(user=both, organisation=world.kommun, role=Role.COORDINATOR)
+    return [*world.users.values(), limited, AnonymousUser()]
+
+
+@pytest.mark.parametrize(
+    "narrow",
+    [
+        {},
+        {"source": "polisen"},
+        {"external_id__in": ["1", "3", "4"]},
+        {"organisation__isnull": False},
+    ],
+)
+def test_count_visible_counts_what_the_scope_lets_through(
+    world, incidents, django_user_model, narrow
+):
+    """The list's total is counted as a UNION of the scope's arms (one index each), not
+    the OR (which reads every incident); it must give the scope's count for every kind of
+    user and filter, each incident once (issue 15, item 8)."""
+    from samverkan.incidents.permissions import count_visible, visible_arms
+
+    for user in _users_of_every_kind(world, django_user_model):
+        qs = Incident.objects.filter(**narrow)
+        assert count_visible(qs, user) == scope(qs, user).count(), (user, narrow)
+    # The reporter who coordinates sees the shared report through two arms.
+    both = world.users["reporter"]
+    if narrow == {}:
+        matching = [a for a in visible_arms(both) if Incident.objects.filter(a, external_id="1")]
+        assert len(matching) >= 2
+        assert count_visible(Incident.objects.all(), both) == len(visible(both)) == 2
