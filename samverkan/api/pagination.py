@@ -18,6 +18,14 @@ MAX_LIMIT = 1000
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
     max_limit = MAX_LIMIT
+    # A view may count its total another way than ``queryset.count()`` (the incidents
+    # count their scope by arms, :func:`samverkan.incidents.permissions.count_visible`).
+    count_source = None
+
+    def get_count(self, queryset):
+        if self.count_source is not None:
+            return self.count_source()
+        return super().get_count(queryset)
 
     def _param(self, request, name: str, default: int | None) -> int | None:
         try:

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from samverkan.core.api import CodeFilter, IsoDateTimeFilter, ScopedViewSetMixin
 from samverkan.incidents import services
 from samverkan.incidents.models import Category, Incident, IncidentArea
+from samverkan.incidents.permissions import count_visible
 from samverkan.incidents.points import category_ids
 from samverkan.incidents.report_scope import report_area, visibility_problem
 from samverkan.incidents.reports import report_row
@@ -147,6 +148,15 @@ class IncidentViewSet(
     serializer_class = IncidentSerializer
     permission_required = "incidents.view_incident"
     filterset_class = IncidentFilter
+
+    def paginate_queryset(self, queryset):
+        # The total is counted as on the incident list page: the same filters before the
+        # scope, the scope's arms as a UNION that each index can answer.
+        unscoped = self.filter_queryset(Incident.objects.all())
+        user = self.request.user
+        if self.paginator is not None:
+            self.paginator.count_source = lambda: count_visible(unscoped, user)
+        return super().paginate_queryset(queryset)
 
     def perform_create(self, serializer):
         user = self.request.user

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from samverkan.core.permissions import scope
 from samverkan.incidents.ingest import IncidentRow, ingest
 from samverkan.incidents.models import Category, IncidentArea
 
@@ -269,3 +270,29 @@ def test_postgresql_knows_how_many_public_links_an_area_has(world, incidents):
         plan = json.loads(plan)
     estimate = plan[0]["Plan"]["Plan Rows"]
     assert estimate <= 3 * true, estimate
+
+
+@pytest.mark.parametrize("case", ["all", "source", "area-and-date"])
+def test_the_api_counts_its_total_as_the_list_page_does(world, incidents, country, client, case):
+    """The API's incident list counted the ``OR`` of the scope's arms, as the page once
+    did; it counts their ``UNION`` too, with the API's filters, and finds the scoped total."""
+    from samverkan.incidents.models import Incident
+
+    since = datetime(2025, 1, 1, tzinfo=UTC)
+    params, expected = {
+        "all": ("", Incident.objects.all()),
+        "source": ("?source=polisen", Incident.objects.filter(source="polisen")),
+        "area-and-date": (
+            f"?area={world.m1.code}&from=2025-01-01T00:00Z",
+            Incident.objects.filter(
+                pk__in=IncidentArea.objects.filter(area=world.m1).values("incident_id"),
+                occurred_from__gte=since,
+            ),
+        ),
+    }[case]
+    user = world.users["coordinator"]
+    client.force_login(user)
+    response, sql = _queries(client, "/api/incidents/" + params)
+    (count,) = [s for s in sql if s.startswith("SELECT COUNT(*)")]
+    assert "UNION" in count, count
+    assert response.json()["count"] == scope(expected, user).count() > 0
