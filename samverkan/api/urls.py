@@ -14,6 +14,7 @@ from samverkan.followup import api as followup_api
 from samverkan.incidents import api as incidents_api
 from samverkan.meetings import api as meetings_api
 from samverkan.plans import api as plans_api
+from samverkan.resources import api as resources_api
 from samverkan.situation import api as situation_api
 
 router = DefaultRouter()
@@ -33,6 +34,9 @@ router.register(
 )
 router.register("effect-goals", followup_api.EffectGoalViewSet, basename="api-effect-goal")
 router.register("evaluations", followup_api.EvaluationViewSet, basename="api-evaluation")
+router.register(
+    "resource-entries", resources_api.ResourceEntryViewSet, basename="api-resource-entry"
+)
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 router.register("meeting-actions", meetings_api.MeetingActionViewSet, basename="api-meeting-action")
 

@@ -36,8 +36,13 @@ def may_use(user) -> bool:
 
 
 def visible(user) -> QuerySet:
-    """The rows ``user`` may see: the one scope of every list, export and edit."""
+    """The rows ``user`` may see: the one scope of every list, export, edit and the API."""
     qs = ResourceEntry.objects.select_related("partnership", "organisation", "area")
+    return core_permissions.scope(qs, user)
+
+
+@core_permissions.scoped(ResourceEntry)
+def _scope_entries(qs, user):
     if _system_admin(user):
         return qs
     q = core_permissions.grant_filter(user, COORDINATOR_ROLES)

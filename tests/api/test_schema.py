@@ -56,6 +56,7 @@ def test_every_list_documents_its_filters():
         "/api/situation-reports/": {"area", "status", "audience", "period_type"},
         "/api/problems/": {"partnership", "status", "area"},
         "/api/indicator-values/": {"indicator", "period_from", "period_before"},
+        "/api/resource-entries/": {"partnership", "organisation", "area", "kind", "month_from"},
     }
     for path, names in expected.items():
         documented = {p["name"] for p in schema["paths"][path]["get"].get("parameters", [])}
@@ -90,6 +91,7 @@ def test_the_description_names_only_what_exists(settings):
         "evaluations": "evaluations",
         "meetings": "weekly meetings",
         "meeting-actions": "short-term actions",
+        "resource-entries": "resource rows",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}
     assert prefixes == set(words), "a new resource: name it in SPECTACULAR_SETTINGS too"

@@ -44,6 +44,7 @@ def test_a_hung_test_fails_and_the_next_one_still_runs(tmp_path):
             "no:cacheprovider",
             str(tmp_path),
         ],
+        check=False,
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -11,6 +11,13 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.resource_entry.pk},
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
     ),
+    # The API answers 403 to anonymous callers and refuses the list to the same roles;
+    # a row outside the caller's scope is 404.
+    "api-resource-entry-list": (None, {ANON: 403, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "api-resource-entry-detail": (
+        lambda w: {"pk": w.resource_entry.pk},
+        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
+    ),
     "resources-delete": (
         lambda w: {"pk": w.resource_entry.pk},
         {ANON: 302, REPORTER: 403, COORD: 405, OTHER: 405},
