@@ -379,7 +379,8 @@ SPECTACULAR_SETTINGS = {
         "incidents, situation reports (lägesbilder: each version's figures exactly as stored, "
         "frozen once approved, small counts already suppressed in shared and public pictures), "
         "problems, action plans, measures, citizen promises, indicators and their values, "
-        "effect goals, evaluations, weekly meetings and their short-term actions, partners' "
+        "effect goals, evaluations, tertial reports (their stored figures and the group's "
+        "analysis), weekly meetings and their short-term actions, partners' "
         "resource rows (hours and money per area and month). "
         "Write: incident reports (POST /api/incidents/), the values of external "
         "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period) "
@@ -401,6 +402,7 @@ SPECTACULAR_SETTINGS = {
         "PromiseStatusEnum": "samverkan.plans.models.PromiseStatus",
         "MeetingStatusEnum": "samverkan.meetings.workflow.MEETING_STATUSES",
         "MeetingActionStatusEnum": "samverkan.meetings.workflow.ACTION_STATUSES",
+        "TertialReportStatusEnum": "samverkan.followup.workflow.TERTIAL_STATUSES",
     },
 }
 

@@ -21,7 +21,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from samverkan.core import audit
 from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.followup import workflow as tertial_flow
 from samverkan.followup.models import (
     Design,
     EffectGoal,
@@ -29,6 +31,7 @@ from samverkan.followup.models import (
     GoalStatus,
     Indicator,
     IndicatorValue,
+    TertialReport,
 )
 from samverkan.followup.values import MAX_MONTHS, MAX_ROWS, ValueRow, ValuesRefused, store_values
 
@@ -288,3 +291,72 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = EvaluationFilter
     list_permission = LIST_PERMISSION
     permission_required = OBJECT_PERMISSION
+
+
+class TertialReportFilter(django_filters.FilterSet):
+    partnership = IdFilter(field_name="partnership_id")
+    status = django_filters.ChoiceFilter(choices=tertial_flow.TERTIAL_STATUSES)
+    tertial = CodeFilter(max_length=8, help_text="Tertialen, t.ex. 2025-T1")
+
+    class Meta:
+        model = TertialReport
+        fields = ["partnership", "status", "tertial"]
+
+
+class TertialReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TertialReport
+        fields = [
+            "id",
+            "partnership",
+            "tertial",
+            "period_start",
+            "period_end",
+            "status",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TertialReportDetailSerializer(TertialReportSerializer):
+    figures = serializers.JSONField(
+        source="snapshot",
+        read_only=True,
+        help_text="Målen, åtgärderna och indikatorvärdena som de stod när rapporten gjordes",
+    )
+
+    class Meta(TertialReportSerializer.Meta):
+        fields = [*TertialReportSerializer.Meta.fields, "analysis", "figures"]
+        read_only_fields = fields
+
+
+class TertialReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Tertial reports; one report answers its stored figures and the group's analysis, as
+    its JSON download does, and is logged as that download is."""
+
+    queryset = TertialReport.objects.order_by("-period_start", "id")
+    filterset_class = TertialReportFilter
+    list_permission = LIST_PERMISSION
+    permission_required = OBJECT_PERMISSION
+
+    def get_serializer_class(self):
+        return (
+            TertialReportDetailSerializer if self.action == "retrieve" else TertialReportSerializer
+        )
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        # The list leaves the figures out: a year of reports is read without them.
+        return qs if self.action == "retrieve" else qs.defer("snapshot", "analysis")
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        audit.record(
+            audit.Action.TERTIAL_REPORT_EXPORT,
+            request=request,
+            obj=report,
+            details={"format": "api"},
+        )
+        return Response(self.get_serializer(report).data)

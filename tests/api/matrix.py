@@ -41,6 +41,8 @@ MATRIX: dict[str, tuple] = {
     "api-effect-goal-detail": (lambda w: {"pk": w.fu_indicator.goals.get().pk}, OBJECT),
     "api-evaluation-list": (None, LIST),
     "api-evaluation-detail": (_pk("fu_evaluation"), OBJECT),
+    "api-tertial-report-list": (None, LIST),
+    "api-tertial-report-detail": (_pk("fu_tertial"), OBJECT),
     "api-meeting-list": (None, LIST),
     "api-meeting-detail": (_pk("api_meeting"), OBJECT),
     "api-meeting-action-list": (None, LIST),

@@ -92,6 +92,7 @@ def test_the_description_names_only_what_exists(settings):
         "meetings": "weekly meetings",
         "meeting-actions": "short-term actions",
         "resource-entries": "resource rows",
+        "tertial-reports": "tertial reports",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}
     assert prefixes == set(words), "a new resource: name it in SPECTACULAR_SETTINGS too"
