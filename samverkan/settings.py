@@ -378,7 +378,7 @@ SPECTACULAR_SETTINGS = {
         "Samverkan's REST API for local crime prevention. Read: areas, organisations, "
         "incidents, situation reports (lägesbilder: each version's figures exactly as stored, "
         "frozen once approved, small counts already suppressed in shared and public pictures), "
-        "problems, action plans, measures, citizen promises, indicators and their values, "
+        "problems, action plans, measures, citizen promises, communication activities, indicators and their values, "
         "effect goals, evaluations, tertial reports (their stored figures and the group's "
         "analysis), weekly meetings and their short-term actions, partners' "
         "resource rows (hours and money per area and month). "
@@ -403,6 +403,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "samverkan.meetings.workflow.MEETING_STATUSES",
         "MeetingActionStatusEnum": "samverkan.meetings.workflow.ACTION_STATUSES",
         "TertialReportStatusEnum": "samverkan.followup.workflow.TERTIAL_STATUSES",
+        "ActivityStatusEnum": "samverkan.communication.workflow.ACTIVITY_STATUSES",
     },
 }
 

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from samverkan.api import views
+from samverkan.communication import api as communication_api
 from samverkan.core import api as core_api
 from samverkan.followup import api as followup_api
 from samverkan.incidents import api as incidents_api
@@ -28,6 +29,11 @@ router.register("problems", plans_api.ProblemViewSet, basename="api-problem")
 router.register("action-plans", plans_api.ActionPlanViewSet, basename="api-action-plan")
 router.register("measures", plans_api.MeasureViewSet, basename="api-measure")
 router.register("promises", plans_api.CitizenPromiseViewSet, basename="api-promise")
+router.register(
+    "communication-activities",
+    communication_api.ActivityViewSet,
+    basename="api-communication-activity",
+)
 router.register("indicators", followup_api.IndicatorViewSet, basename="api-indicator")
 router.register(
     "indicator-values", followup_api.IndicatorValueViewSet, basename="api-indicator-value"

@@ -21,6 +21,9 @@ MATRIX: dict[str, tuple] = {
     "communication-detail": (_pk, OBJECT),
     "communication-edit": (_pk, OBJECT),
     "communication-status": (_pk, POST_ONLY),
+    # The API: 403 to anonymous callers, otherwise the pages' answers.
+    "api-communication-activity-list": (None, {**LIST, ANON: 403}),
+    "api-communication-activity-detail": (_pk, {**OBJECT, ANON: 403}),
 }
 
 
