@@ -5,19 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from samverkan.communication.models import Activity
+from tests.api_client import token_client as api
 
 LIST = reverse("api-communication-activity-list")
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def detail(activity) -> str:

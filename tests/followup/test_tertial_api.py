@@ -4,21 +4,14 @@ the partnership's coordinators and steering group, logged as the JSON download i
 from __future__ import annotations
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from samverkan.core.models import AuditEvent
 from samverkan.followup import services
+from tests.api_client import token_client as api
 from tests.followup.test_indicators_and_tertials import followed  # noqa: F401 (fixture)
 
 LIST = reverse("api-tertial-report-list")
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_a_report_answers_its_stored_figures_and_analysis(world, followed):  # noqa: F811

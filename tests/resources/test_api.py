@@ -7,25 +7,17 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from samverkan.core.models import AuditEvent, Membership
 from samverkan.core.roles import Role
 from samverkan.resources.models import Kind, ResourceEntry
+from tests.api_client import token_client as api
 
 LIST = reverse("api-resource-entry-list")
 
 
 def detail(entry) -> str:
     return reverse("api-resource-entry-detail", args=[entry.pk])
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def row(world, **values):
