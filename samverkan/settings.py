@@ -379,7 +379,7 @@ SPECTACULAR_SETTINGS = {
         "incidents, situation reports (lägesbilder: each version's figures exactly as stored, "
         "frozen once approved, small counts already suppressed in shared and public pictures), "
         "problems, action plans, measures, citizen promises, communication activities, indicators and their values, "
-        "effect goals, evaluations, tertial reports (their stored figures and the group's "
+        "effect goals, evaluations, the experience bank (searchable with ?q=), tertial reports (their stored figures and the group's "
         "analysis), weekly meetings and their short-term actions, partners' "
         "resource rows (hours and money per area and month). "
         "Write: incident reports (POST /api/incidents/), the values of external "

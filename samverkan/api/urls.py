@@ -40,6 +40,9 @@ router.register(
 )
 router.register("effect-goals", followup_api.EffectGoalViewSet, basename="api-effect-goal")
 router.register("evaluations", followup_api.EvaluationViewSet, basename="api-evaluation")
+router.register(
+    "experience-entries", followup_api.ExperienceEntryViewSet, basename="api-experience-entry"
+)
 router.register("tertial-reports", followup_api.TertialReportViewSet, basename="api-tertial-report")
 router.register(
     "resource-entries", resources_api.ResourceEntryViewSet, basename="api-resource-entry"

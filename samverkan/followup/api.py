@@ -15,6 +15,7 @@ uses a token of such a user.
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Case, IntegerField, Value, When
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,11 +24,13 @@ from rest_framework.response import Response
 
 from samverkan.core import audit
 from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.followup import search
 from samverkan.followup import workflow as tertial_flow
 from samverkan.followup.models import (
     Design,
     EffectGoal,
     Evaluation,
+    ExperienceEntry,
     GoalStatus,
     Indicator,
     IndicatorValue,
@@ -360,3 +363,70 @@ class TertialReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             details={"format": "api"},
         )
         return Response(self.get_serializer(report).data)
+
+
+class ExperienceEntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=200, help_text="Sökord, bästa träff först"
+    )
+    category = CodeFilter(field_name="categories__code", distinct=True, help_text="Kategorikod")
+    problem_type = CodeFilter(max_length=120)
+    method = CodeFilter(max_length=120)
+    partnership = IdFilter(field_name="partnership_id")
+    language = django_filters.ChoiceFilter(choices=ExperienceEntry.Language.choices)
+    origin = django_filters.ChoiceFilter(choices=ExperienceEntry.Origin.choices)
+
+    class Meta:
+        model = ExperienceEntry
+        fields = ["category", "problem_type", "method", "partnership", "language", "origin"]
+
+    def filter_q(self, qs, name, text):
+        # The bank page's search (samverkan.followup.search): the best match first.
+        ids = search.ranked_ids(text) if text.strip() else None
+        if ids is None:
+            return qs
+        rank = Case(
+            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
+            output_field=IntegerField(),
+        )
+        return qs.filter(pk__in=ids).annotate(rank=rank).order_by("rank", "id")
+
+
+class ExperienceEntrySerializer(serializers.ModelSerializer):
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ExperienceEntry
+        fields = [
+            "id",
+            "title",
+            "problem_type",
+            "method",
+            "setting",
+            "categories",
+            "description",
+            "effect_summary",
+            "cost",
+            "contacts",
+            "language",
+            "origin",
+            "evaluation",
+            "partnership",
+            "organisation",
+            "shared",
+            "public",
+            "external_ref",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExperienceEntryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The experience bank: what the caller may read on the bank's pages, searchable."""
+
+    queryset = ExperienceEntry.objects.prefetch_related("categories").order_by("-created_at", "id")
+    serializer_class = ExperienceEntrySerializer
+    filterset_class = ExperienceEntryFilter
+    list_permission = "followup.view_bank"
+    permission_required = "followup.view_entry"

@@ -93,6 +93,7 @@ def test_the_description_names_only_what_exists(settings):
         "meeting-actions": "short-term actions",
         "resource-entries": "resource rows",
         "tertial-reports": "tertial reports",
+        "experience-entries": "experience bank",
         "communication-activities": "communication activities",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}

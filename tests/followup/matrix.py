@@ -36,6 +36,13 @@ MATRIX: dict[str, tuple] = {
     "followup-entry-create": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
     "followup-bank-import": (None, {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}),
     "followup-entry": (_pk("fu_entry"), {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 404}),
+    # The API: every signed-in user has the bank's list; Norrby's unshared entry is 404
+    # to another partnership.
+    "api-experience-entry-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-experience-entry-detail": (
+        _pk("fu_entry"),
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
     "followup-entry-edit": (
         _pk("fu_entry"),
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
