@@ -382,9 +382,9 @@ class ExperienceEntryFilter(django_filters.FilterSet):
 
     def filter_q(self, qs, name, text):
         # The bank page's search (samverkan.followup.search): the best match first.
-        ids = search.ranked_ids(text) if text.strip() else None
-        if ids is None:
+        if not text.strip():
             return qs
+        ids = search.ranked_ids(text)
         rank = Case(
             *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
             output_field=IntegerField(),

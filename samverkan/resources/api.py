@@ -12,7 +12,6 @@ partnership, organisation and area and writes the audit event, as the form does.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import django_filters
@@ -21,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from samverkan.core import periods
 from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
 from samverkan.core.models import Area, Organisation
 from samverkan.core.permissions import scope
@@ -28,7 +28,6 @@ from samverkan.resources import permissions, services
 from samverkan.resources.models import Kind, ResourceEntry
 
 PERMISSION = "resources.view"
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?\s*$")
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "example": "2025-03"})
@@ -41,14 +40,11 @@ class MonthField(serializers.Field):
         return value.strftime("%Y-%m")
 
     def to_internal_value(self, data) -> date:
-        match = _MONTH.match(str(data))
-        if not match:
-            self.fail("invalid")
+        # The one reading of periods (core.periods): a day gives the month that holds it.
         try:
-            day = date(int(match[1]), int(match[2]), int(match[3] or 1))
-        except ValueError:
+            return periods.parse(str(data), periods.MONTH).first_day
+        except periods.PeriodError:
             self.fail("invalid")
-        return day.replace(day=1)
 
 
 class ResourceEntryFilter(django_filters.FilterSet):
