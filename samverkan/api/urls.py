@@ -29,6 +29,7 @@ router.register("problems", plans_api.ProblemViewSet, basename="api-problem")
 router.register("action-plans", plans_api.ActionPlanViewSet, basename="api-action-plan")
 router.register("measures", plans_api.MeasureViewSet, basename="api-measure")
 router.register("promises", plans_api.CitizenPromiseViewSet, basename="api-promise")
+router.register("agreements", plans_api.AgreementViewSet, basename="api-agreement")
 router.register(
     "communication-activities",
     communication_api.ActivityViewSet,

@@ -20,6 +20,8 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import BasePermission
 
@@ -87,10 +89,14 @@ class IsoDateField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+# Typed in the schema even when the filter has a method instead of a model field to read
+# the type from.
+@extend_schema_field(OpenApiTypes.DATETIME)
 class IsoDateTimeFilter(django_filters.Filter):
     field_class = IsoDateTimeField
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class IsoDateFilter(django_filters.Filter):
     field_class = IsoDateField
 

@@ -1,19 +1,38 @@
-"""Problems, action plans, measures and citizen promises in the REST API (read only).
+"""Problems, action plans, measures, citizen promises and agreements in the REST API (read
+only).
 
 The same access as the plans pages (:mod:`samverkan.plans.permissions`): coordinators and
 steering-group members of the owning partnership read them; reporters are refused the
 lists (403) and never find an object (404); another partnership's objects answer 404.
-Changes go through the pages, whose service functions write the audit events.
+Changes go through the pages, whose service functions write the audit events. An
+agreement's signed PDF is served by ``/api/agreements/{id}/document/`` and logged as the
+page's download is.
 """
 
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 
-from samverkan.core.api import BooleanFilter, CodeFilter, IdFilter, ScopedViewSetMixin
-from samverkan.plans import workflow
-from samverkan.plans.models import ActionPlan, CitizenPromise, Measure, Problem, PromiseStatus
+from samverkan.core.api import (
+    BooleanFilter,
+    CodeFilter,
+    IdFilter,
+    IsoDateFilter,
+    ScopedViewSetMixin,
+)
+from samverkan.plans import services, workflow
+from samverkan.plans.models import (
+    ActionPlan,
+    Agreement,
+    CitizenPromise,
+    Measure,
+    Problem,
+    PromiseStatus,
+)
 
 LIST_PERMISSION = "plans.view"
 OBJECT_PERMISSION = "plans.view_object"
@@ -65,6 +84,21 @@ class PromiseFilter(django_filters.FilterSet):
     class Meta:
         model = CitizenPromise
         fields = ["partnership", "year", "status", "published"]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    partnership = _partnership_filter()
+    area = CodeFilter(field_name="area__code", help_text="Områdeskod")
+    valid_on = IsoDateFilter(
+        method="filter_valid_on", help_text="Överenskommelser som gäller dagen (ÅÅÅÅ-MM-DD)"
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["partnership", "area", "valid_on"]
+
+    def filter_valid_on(self, qs, name, day):
+        return qs.filter(start__lte=day, end__gte=day)
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -183,6 +217,53 @@ class CitizenPromiseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FollowUpDateSerializer(serializers.Serializer):
+    date = serializers.DateField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    parties = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    focus_areas = serializers.ListField(
+        source="focus_list",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Fokusområdena, ett per rad i formuläret",
+    )
+    followups = FollowUpDateSerializer(many=True, read_only=True)
+    document = serializers.SerializerMethodField(
+        help_text="Adressen till det undertecknade dokumentet (PDF), null utan dokument"
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "partnership",
+            "area",
+            "title",
+            "parties",
+            "start",
+            "end",
+            "focus_areas",
+            "signed_on",
+            "followups",
+            "document",
+            "document_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_document(self, agreement) -> str | None:
+        if not agreement.document:
+            return None
+        request = self.context.get("request")
+        path = f"/api/agreements/{agreement.pk}/document/"
+        return request.build_absolute_uri(path) if request else path
+
+
 class _PlansViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     list_permission = LIST_PERMISSION
     permission_required = OBJECT_PERMISSION
@@ -227,3 +308,24 @@ class CitizenPromiseViewSet(_PlansViewSet):
     )
     serializer_class = CitizenPromiseSerializer
     filterset_class = PromiseFilter
+
+
+class AgreementViewSet(_PlansViewSet):
+    """Collaboration agreements of the caller's partnerships, with their follow-up dates."""
+
+    queryset = (
+        Agreement.objects.select_related("area")
+        .prefetch_related("parties", "followups")
+        .order_by("-start", "title", "id")
+    )
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        filters=False,
+        description="Det undertecknade dokumentet (PDF); loggas som nedladdningen på sidan.",
+    )
+    @action(detail=True, methods=["get"], url_path="document", url_name="document")
+    def document(self, request, pk=None):
+        return services.agreement_document_response(self.get_object(), request)

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from samverkan.core import audit, permissions
@@ -318,3 +319,20 @@ def set_followups(agreement: Agreement, rows: list[dict], user, *, request=None)
         else:
             FollowUpDate.objects.create(agreement=agreement, date=day, description=description)
     _record(audit.Action.AGREEMENT_PLAN_FOLLOWUPS, agreement, user, request, dates=len(wanted))
+
+
+def agreement_document_response(agreement: Agreement, request) -> FileResponse:
+    """The signed PDF as a download, logged; 404 when the agreement has none.
+
+    The caller has checked that the user may read the agreement: the page and the API
+    serve the document the same way and write the same audit event.
+    """
+    if not agreement.document:
+        raise Http404
+    audit.record(audit.Action.AGREEMENT_DOWNLOAD_DOCUMENT, obj=agreement, request=request)
+    return FileResponse(
+        agreement.document.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=agreement.document_name or f"overenskommelse-{agreement.pk}.pdf",
+    )

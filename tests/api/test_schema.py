@@ -85,6 +85,7 @@ def test_the_description_names_only_what_exists(settings):
         "action-plans": "action plans",
         "measures": "measures",
         "promises": "citizen promises",
+        "agreements": "collaboration agreements",
         "indicators": "indicators",
         "indicator-values": "their values",
         "effect-goals": "effect goals",

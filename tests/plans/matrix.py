@@ -3,7 +3,8 @@
 Internal pages: anonymous users go to the login page; reporters are refused (403 on
 lists and forms, 404 on objects); the coordinator of the owning partnership gets the
 page; another partnership's coordinator sees its own lists but never these objects (404).
-POST-only endpoints answer GET with 405. Public pages answer everyone.
+POST-only endpoints answer GET with 405. Public pages answer everyone. The agreements'
+REST API follows the pages, except that it answers anonymous callers 403.
 """
 
 from tests.matrix import ANON, COORD, OTHER, REPORTER
@@ -12,6 +13,9 @@ LIST = {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 200}
 OBJECT = {ANON: 302, REPORTER: 404, COORD: 200, OTHER: 404}
 POST_ONLY = {ANON: 302, REPORTER: 404, COORD: 405, OTHER: 404}
 PUBLIC = {ANON: 200, REPORTER: 200, COORD: 200, OTHER: 200}
+# The REST API answers anonymous callers 403 (no login page to send them to).
+API_LIST = {ANON: 403, REPORTER: 403, COORD: 200, OTHER: 200}
+API_OBJECT = {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404}
 
 
 def _pk(attr):
@@ -47,6 +51,9 @@ MATRIX: dict[str, tuple] = {
     "agreement-detail": (_pk("agreement"), OBJECT),
     "agreement-edit": (_pk("agreement"), OBJECT),
     "agreement-document": (_pk("agreement"), OBJECT),
+    "api-agreement-list": (None, API_LIST),
+    "api-agreement-detail": (_pk("agreement"), API_OBJECT),
+    "api-agreement-document": (_pk("agreement"), API_OBJECT),
     # The plan is shared with (and accepted by) the other coordinator's partnership.
     "problem-share": (_pk("problem"), OBJECT),
     "plan-share": (_pk("plan"), OBJECT),

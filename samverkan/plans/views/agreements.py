@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,14 +88,4 @@ class AgreementDocumentView(ObjectView, View):
     model = Agreement
 
     def get(self, request, pk):
-        agreement = self.object
-        if not agreement.document:
-            raise Http404
-        audit.record(audit.Action.AGREEMENT_DOWNLOAD_DOCUMENT, obj=agreement, request=request)
-        name = agreement.document_name or f"overenskommelse-{agreement.pk}.pdf"
-        return FileResponse(
-            agreement.document.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=name,
-        )
+        return services.agreement_document_response(self.object, request)
