@@ -382,9 +382,12 @@ SPECTACULAR_SETTINGS = {
         "their follow-up dates and signed document), communication activities, indicators "
         "and their values, "
         "effect goals, evaluations, the experience bank (searchable with ?q=), tertial reports (their stored figures and the group's "
-        "analysis), weekly meetings and their short-term actions, partners' "
+        "analysis), weekly meetings and their short-term actions, the county board's "
+        "overview (per municipality, only what each released), the county network digests "
+        "as sent, partners' "
         "resource rows (hours and money per area and month). "
-        "Write: incident reports (POST /api/incidents/), the values of external "
+        "Write: incident reports (POST /api/incidents/) and their photos after filing "
+        "(POST /api/incidents/{id}/photos/), the values of external "
         "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period) "
         "and resource rows (POST /api/resource-entries/, PATCH and DELETE "
         "/api/resource-entries/{id}/). "
@@ -406,6 +409,9 @@ SPECTACULAR_SETTINGS = {
         "MeetingActionStatusEnum": "samverkan.meetings.workflow.ACTION_STATUSES",
         "TertialReportStatusEnum": "samverkan.followup.workflow.TERTIAL_STATUSES",
         "ActivityStatusEnum": "samverkan.communication.workflow.ACTIVITY_STATUSES",
+        "CountyPeriodTypeEnum": "samverkan.county.models.PeriodType",
+        "DigestStatusEnum": "samverkan.county.workflow.STATUSES",
+        "SituationPeriodTypeEnum": "samverkan.situation.models.PeriodType",
     },
 }
 

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from samverkan.api import views
 from samverkan.communication import api as communication_api
 from samverkan.core import api as core_api
+from samverkan.county import api as county_api
 from samverkan.followup import api as followup_api
 from samverkan.incidents import api as incidents_api
 from samverkan.meetings import api as meetings_api
@@ -48,6 +49,8 @@ router.register("tertial-reports", followup_api.TertialReportViewSet, basename="
 router.register(
     "resource-entries", resources_api.ResourceEntryViewSet, basename="api-resource-entry"
 )
+router.register("county-overview", county_api.CountyOverviewViewSet, basename="api-county-overview")
+router.register("county-digests", county_api.DigestViewSet, basename="api-county-digest")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 router.register("meeting-actions", meetings_api.MeetingActionViewSet, basename="api-meeting-action")
 

@@ -164,12 +164,10 @@ class DigestView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         digest = get_object_or_404(Digest.objects.select_related("county"), pk=pk)
-        board = network.is_board(request.user, digest.county)
-        if not board and not (
-            digest.status != workflow.DRAFT and network.is_member(request.user, digest.county)
-        ):
+        if not network.may_read_digest(request.user, digest):
             # Someone else's network, or a draft, is not told apart from no digest at all.
             raise Http404
+        board = network.is_board(request.user, digest.county)
         preview = digest.status == workflow.DRAFT
         content = gather(digest, request.user) if preview else digest.content
         return render(

@@ -10,9 +10,12 @@ partnership's organisation stops receiving the digest even if they never unsubsc
 from __future__ import annotations
 
 from django.core import signing
+from django.db.models import Q
 
 from samverkan.core.models import Area
-from samverkan.core.permissions import partnership_ids
+from samverkan.core.permissions import partnership_ids, scoped
+from samverkan.county import workflow
+from samverkan.county.models import Digest
 from samverkan.county.overview import counties_for
 
 UNSUBSCRIBE_SALT = "samverkan.county.digest.unsubscribe"
@@ -95,3 +98,18 @@ def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
         return int(data["u"]), int(data["c"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def may_read_digest(user, digest) -> bool:
+    """The board reads its county's digests, drafts included; the network reads them once
+    sent (frozen). Anyone else is not told that the digest exists."""
+    if is_board(user, digest.county):
+        return True
+    return digest.status in workflow.FROZEN and is_member(user, digest.county)
+
+
+@scoped(Digest)
+def _scope_digests(qs, user):
+    board = board_county_ids(user)
+    member = network_county_ids(user)
+    return qs.filter(Q(county_id__in=board) | Q(county_id__in=member, status__in=workflow.FROZEN))

@@ -3,22 +3,33 @@
 The same scope as the incident pages (:func:`~samverkan.core.permissions.scope`); a POST
 files a report like the reporter form does, through :func:`incidents.reports.report_row`
 and :func:`incidents.services.report_incident`, which writes the audit event. Mounted by
-``samverkan/api/urls.py``.
+``samverkan/api/urls.py``. ``/api/incidents/<id>/photos/`` lists a report's photos and
+lets its reporter add photos after filing, through :func:`incidents.photos.add_photos`
+with the page's checks (decoded, re-encoded without metadata, at most three).
 """
 
 from __future__ import annotations
 
 import django_filters
-from rest_framework import mixins, serializers, viewsets
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
 from samverkan.core.api import CodeFilter, IsoDateTimeFilter, ScopedViewSetMixin
-from samverkan.incidents import services
+from samverkan.incidents import services, triage
 from samverkan.incidents.models import Category, Incident, IncidentArea
 from samverkan.incidents.permissions import count_visible
+from samverkan.incidents.photos import MAX_PHOTOS, PhotoError, add_photos, photo_response
 from samverkan.incidents.points import category_ids
 from samverkan.incidents.report_scope import report_area, visibility_problem
 from samverkan.incidents.reports import report_row
+from samverkan.incidents.triage_forms import AddPhotosForm
+from samverkan.incidents.triage_models import ReportPhoto, Tag
 from samverkan.incidents.validation import point_problem, time_problem
 
 
@@ -32,6 +43,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", read_only=True, default="")
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    tags = serializers.SerializerMethodField(
+        help_text="Etiketter som din samverkans samordnare satt (bara för samordnare)"
+    )
     area = serializers.CharField(
         required=False,
         write_only=True,
@@ -60,9 +74,15 @@ class IncidentSerializer(serializers.ModelSerializer):
             "visibility",
             "organisation",
             "feedback",
+            "tags",
             "area",
         ]
         read_only_fields = ["id", "source", "reported_at", "precision", "status", "feedback"]
+
+    def get_tags(self, instance) -> list[str]:
+        # Prefetched by the view with only the caller's partnerships' tags; another
+        # partnership's words stay its own, and reporters get none.
+        return [tag.name for tag in getattr(instance, "caller_tags", ())]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -99,6 +119,39 @@ class IncidentSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def caller_tags(user):
+    """The tags the caller sees on incidents: their partnerships' own, for coordinators."""
+    if not user.has_perm("incidents.triage"):
+        return Tag.objects.none()
+    return triage.visible_tags(user)
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Fotot (JPEG utan metadata)")
+
+    class Meta:
+        model = ReportPhoto
+        fields = ["id", "width", "height", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, photo) -> str:
+        path = f"/api/incidents/{photo.incident_id}/photos/{photo.pk}/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+PHOTO_UPLOAD = inline_serializer(
+    "PhotoUpload",
+    {
+        "photos": serializers.ListField(
+            child=serializers.FileField(),
+            max_length=MAX_PHOTOS,
+            help_text="En till tre bilder (JPEG, PNG eller HEIC), fältet upprepat per bild",
+        )
+    },
+)
+
+
 class IncidentFilter(django_filters.FilterSet):
     area = CodeFilter(
         method="filter_area", help_text="Områdeskod (alla områden som innehåller händelsen)"
@@ -108,11 +161,22 @@ class IncidentFilter(django_filters.FilterSet):
     )
     source = CodeFilter(help_text="Källa, t.ex. polisen eller rapport")
     status = CodeFilter(help_text="new, reviewed, duplicate eller closed")
+    tag = CodeFilter(
+        method="filter_tag",
+        max_length=60,
+        help_text="Etikett (namn) som din samverkans samordnare satt",
+    )
     # "from" is a Python keyword: declared through the dict below.
 
     class Meta:
         model = Incident
-        fields = ["area", "category", "source", "status"]
+        fields = ["area", "category", "source", "status", "tag"]
+
+    def filter_tag(self, qs, name, value):
+        # Only the caller's own tags: a name of another partnership finds nothing.
+        tags = caller_tags(self.request.user).filter(name__iexact=value)
+        links = Incident.tags.through.objects.filter(tag__in=tags)
+        return qs.filter(pk__in=links.values("incident_id"))
 
     def filter_area(self, qs, name, code):
         # Through the join table: an incident lies in its area and in every area above it.
@@ -149,6 +213,10 @@ class IncidentViewSet(
     permission_required = "incidents.view_incident"
     filterset_class = IncidentFilter
 
+    def get_queryset(self):
+        tags = Prefetch("tags", queryset=caller_tags(self.request.user), to_attr="caller_tags")
+        return super().get_queryset().prefetch_related(tags)
+
     def paginate_queryset(self, queryset):
         # The total is counted as on the incident list page: the same filters before the
         # scope, the scope's arms as a UNION that each index can answer.
@@ -167,3 +235,56 @@ class IncidentViewSet(
             serializer.instance = services.report_incident(user, row, request=self.request)
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
+
+    @extend_schema(
+        methods=["GET"], responses=PhotoSerializer(many=True), filters=False, request=None
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": PHOTO_UPLOAD},
+        responses={201: PhotoSerializer(many=True)},
+        filters=False,
+        description=(
+            "Lägg till foton i en egen rapport som inte är stängd (som knappen på sidan): "
+            "alla eller inga, högst tre per rapport."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], url_path="photos", url_name="photos")
+    def photos(self, request, pk=None):
+        # get_object answers 404 for a report outside the caller's scope, so nobody
+        # learns that it exists; one they see but may not add to is a 403.
+        incident = self.get_object()
+        if request.method == "GET":
+            photos = incident.photos.defer("data").order_by("id")
+            return Response(self._photo_data(photos))
+        if not request.user.has_perm("incidents.add_photo", incident):
+            raise PermissionDenied(
+                "Bara den som rapporterade kan lägga till foton, och bara "
+                "så länge rapporten inte är stängd."
+            )
+        form = AddPhotosForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError({"photos": form.errors.get("photos", [])})
+        try:
+            added = add_photos(incident, form.cleaned_data["photos"], request.user, request=request)
+        except PhotoError as exc:
+            raise ValidationError({"photos": [str(exc)]}) from exc
+        return Response(self._photo_data(added), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY}, filters=False, request=None
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"photos/(?P<photo_id>[0-9]{1,18})",
+        url_name="photo",
+    )
+    def photo(self, request, pk=None, photo_id=None):
+        incident = self.get_object()
+        # One 404 for a photo of another report and a missing one.
+        item = get_object_or_404(ReportPhoto, pk=photo_id, incident=incident)
+        return photo_response(item)
+
+    def _photo_data(self, photos):
+        return PhotoSerializer(photos, many=True, context=self.get_serializer_context()).data

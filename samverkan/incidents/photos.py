@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.incidents.triage_models import ReportPhoto
 
 try:
@@ -131,3 +131,17 @@ def add_photos(incident, photos, user, *, request=None) -> list[ReportPhoto]:
             % {"n": MAX_PHOTOS, "room": max(room, 0)}
         )
     return [add_photo(locked, data, user, request=request) for data in photos]
+
+
+def photo_response(photo: ReportPhoto):
+    """One stored photo, shown in the browser and cached only by the reader's own browser.
+
+    The caller has checked that the user sees the photo's incident (the photo page and the
+    API both do, through :func:`~samverkan.core.permissions.scope`).
+    """
+    response = downloads.file_response(
+        bytes(photo.data), f"rapport-{photo.incident_id}-{photo.pk}", "jpg", inline=True
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

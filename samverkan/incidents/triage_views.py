@@ -12,12 +12,11 @@ from django.utils.translation import ngettext
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import downloads
 from samverkan.core.permissions import scope
 from samverkan.incidents import triage
 from samverkan.incidents.feedback_mail import set_feedback_mail, wants_feedback_mail
 from samverkan.incidents.models import Incident
-from samverkan.incidents.photos import PhotoError, add_photos
+from samverkan.incidents.photos import PhotoError, add_photos, photo_response
 from samverkan.incidents.triage_forms import (
     AddPhotosForm,
     AssignForm,
@@ -92,12 +91,7 @@ class PhotoView(LoginRequiredMixin, View):
         visible = scope(Incident.objects.all(), request.user).values("pk")
         # One 404 for a missing photo and a report out of scope: nothing learnt of either.
         item = get_object_or_404(ReportPhoto, pk=pk, incident__in=visible)
-        response = downloads.file_response(
-            bytes(item.data), f"rapport-{item.incident_id}-{item.pk}", "jpg", inline=True
-        )
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return photo_response(item)
 
 
 class AddPhotosView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -22,6 +22,7 @@ def _openapi_path(route: str) -> str:
     # "^api/^problems/(?P<pk>[^/.]+)/$" -> "/api/problems/{id}/"
     route = route.replace("^", "").replace("$", "")
     route = re.sub(r"\(\?P<pk>[^)]*\)", "{id}", route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
     route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
     return "/" + route
 
@@ -96,6 +97,8 @@ def test_the_description_names_only_what_exists(settings):
         "tertial-reports": "tertial reports",
         "experience-entries": "experience bank",
         "communication-activities": "communication activities",
+        "county-overview": "county board's overview",
+        "county-digests": "county network digests",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}
     assert prefixes == set(words), "a new resource: name it in SPECTACULAR_SETTINGS too"

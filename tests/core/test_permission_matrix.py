@@ -92,6 +92,7 @@ def _reverse_any(name):
         {"code": "0180"},
         {"fmt": "csv"},
         {"pk": 1, "action": "feedback"},
+        {"pk": 1, "photo_id": 1},
     ):
         try:
             return reverse(name, kwargs=kwargs)

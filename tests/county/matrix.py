@@ -24,6 +24,18 @@ MATRIX: dict[str, tuple] = {
     "county-digest-subscriptions": (None, {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200}),
     # The link in the e-mail carries its signed token in the query string; without one: 404.
     "county-digest-unsubscribe": (None, {ANON: 404, REPORTER: 404, COORD: 404, OTHER: 404}),
+    # The overview in the REST API: the county board only (the API answers anonymous 403).
+    "api-county-overview-list": (None, {ANON: 403, REPORTER: 403, COORD: 403, OTHER: 403}),
+    "api-county-overview-detail": (
+        lambda w: {"code": w.county.code},
+        {ANON: 403, REPORTER: 403, COORD: 403, OTHER: 403},
+    ),
+    # Sent digests in the REST API: every member of the county's network (all matrix users).
+    "api-county-digest-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-county-digest-detail": (
+        lambda w: {"pk": w.county_digest.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
     "county-meetings": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
     "county-meeting-edit": (
         lambda w: {"pk": w.county_meeting.pk},

@@ -60,6 +60,15 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.incident.pk},
         {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
     ),
+    # A report's photos through the API: read like the report (POST is tested on its own).
+    "api-incident-photos": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
+    "api-incident-photo": (
+        lambda w: {"pk": w.incident.pk, "photo_id": w.photo.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},
+    ),
 }
 
 

@@ -1,0 +1,184 @@
+"""The county board's overview in the REST API (read only), for a county's own reporting.
+
+``GET /api/county-overview/`` lists the counties the caller's regional membership reaches;
+``GET /api/county-overview/<county code>/`` answers the overview of one, built by
+:func:`samverkan.county.overview.build` exactly as the page and its exports are: only
+what each municipality released (shared lägesbilder with their protected counts, adopted
+action plans, published citizen promises), never a draft, an internal picture or a live
+count. A county outside the caller's reach is 404; other roles get 403, as on the page.
+Reading one overview is logged as its export is (``county.export``, format ``api``).
+
+``/api/county-digests/`` answers the network digests (nätverksbrev) the caller may read
+on the web: those of the counties whose regional network they belong to, once sent, with
+the content exactly as it was frozen when the board sent it.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from samverkan.core import audit
+from samverkan.core.api import CodeFilter, ScopedViewSetMixin
+from samverkan.county import overview, workflow
+from samverkan.county.models import Digest, PeriodType
+
+# A stored shared count: a number, or "<3" / ".." where the picture protects it.
+COUNT_HELP = 'Antal, eller "<3" / ".." där den delade lägesbilden skyddar det'
+extend_schema_count = extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "example": "<3"}], "nullable": True}
+)
+
+
+class CountySerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class OverviewRowSerializer(serializers.Serializer):
+    code = serializers.CharField(source="municipality.code", read_only=True)
+    name = serializers.CharField(source="municipality.name", read_only=True)
+    population = serializers.IntegerField(source="municipality.population", read_only=True)
+    situation_report = serializers.IntegerField(
+        source="report.pk",
+        read_only=True,
+        default=None,
+        help_text="Den senast delade lägesbilden av översiktens periodtyp",
+    )
+    period = serializers.CharField(source="period_label", read_only=True)
+    report_approved_at = serializers.DateTimeField(read_only=True)
+    count = serializers.SerializerMethodField(help_text=COUNT_HELP)
+    previous = serializers.SerializerMethodField(help_text=COUNT_HELP)
+    last_year = serializers.SerializerMethodField(help_text=COUNT_HELP)
+    rate_per_100k = serializers.FloatField(
+        source="rate",
+        read_only=True,
+        help_text="Händelser per 100 000 invånare; null när antalet är dolt",
+    )
+    incidents_per_1000 = serializers.FloatField(read_only=True)
+    hours_per_1000 = serializers.FloatField(read_only=True)
+    action_plan = serializers.IntegerField(source="plan.pk", read_only=True, default=None)
+    plan_adopted_on = serializers.DateField(read_only=True)
+    promises_published = serializers.BooleanField(read_only=True)
+    promise_published_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_count
+    def get_count(self, row):
+        return row.figures.get("count")
+
+    @extend_schema_count
+    def get_previous(self, row):
+        return row.figures.get("previous")
+
+    @extend_schema_count
+    def get_last_year(self, row):
+        return row.figures.get("last_year")
+
+
+class OverviewSerializer(serializers.Serializer):
+    county = CountySerializer(read_only=True)
+    period_type = serializers.ChoiceField(
+        choices=PeriodType.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Periodtypen som jämförs (den som flest kommuner delat om inget anges)",
+    )
+    period_types = serializers.ListField(child=serializers.CharField(), read_only=True)
+    rows = OverviewRowSerializer(many=True, read_only=True)
+
+
+class CountyOverviewViewSet(viewsets.ViewSet):
+    """The county board's overview: one row per municipality of what it released."""
+
+    permission_required = "county.view"
+    lookup_field = "code"
+    lookup_value_regex = r"[\w-]{1,40}"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+
+    @extend_schema(responses=CountySerializer(many=True))
+    def list(self, request):
+        counties = overview.counties_for(request.user)
+        return Response(CountySerializer(counties, many=True).data)
+
+    @extend_schema(
+        responses=OverviewSerializer,
+        parameters=[
+            OpenApiParameter(
+                "period_type",
+                OpenApiTypes.STR,
+                enum=PeriodType.values,
+                description="Vilken periodtyp som jämförs",
+            )
+        ],
+    )
+    def retrieve(self, request, code=None):
+        county = overview.counties_for(request.user).filter(code=code).first()
+        if county is None:
+            # A county outside the caller's reach is not told apart from a missing one.
+            raise NotFound
+        ov = overview.build(request.user, county, request.query_params.get("period_type"))
+        audit.record(
+            audit.Action.COUNTY_EXPORT,
+            request=request,
+            obj=county,
+            details={"county": county.code, "period_type": ov.period_type, "format": "api"},
+        )
+        return Response(OverviewSerializer(ov).data)
+
+
+class DigestFilter(django_filters.FilterSet):
+    county = CodeFilter(field_name="county__code", help_text="Länets kod")
+    period_type = django_filters.ChoiceFilter(choices=PeriodType.choices)
+
+    class Meta:
+        model = Digest
+        fields = ["county", "period_type"]
+
+
+class DigestSerializer(serializers.ModelSerializer):
+    county = CountySerializer(read_only=True)
+
+    class Meta:
+        model = Digest
+        fields = ["id", "county", "period_type", "period_label", "intro", "status", "sent_at"]
+        read_only_fields = fields
+
+
+class DigestDetailSerializer(DigestSerializer):
+    content = serializers.JSONField(
+        read_only=True,
+        help_text="Innehållet som det frystes när länsstyrelsen skickade brevet",
+    )
+
+    class Meta(DigestSerializer.Meta):
+        fields = [*DigestSerializer.Meta.fields, "content"]
+        read_only_fields = fields
+
+
+class DigestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Sent network digests of the caller's regional networks, newest first."""
+
+    # Drafts are composed, previewed and sent on the pages; their content is not frozen.
+    queryset = (
+        Digest.objects.filter(status__in=workflow.FROZEN)
+        .select_related("county")
+        .order_by("-sent_at", "-send_requested_at", "-pk")
+    )
+    filterset_class = DigestFilter
+    list_permission = "county.network_member"
+    permission_required = "county.read_digest"
+
+    def get_serializer_class(self):
+        return DigestDetailSerializer if self.action == "retrieve" else DigestSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if self.action == "retrieve" else qs.defer("content")
