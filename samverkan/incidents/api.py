@@ -19,6 +19,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from samverkan.core.api import CodeFilter, IsoDateTimeFilter, ScopedViewSetMixin
 from samverkan.incidents import services, triage
@@ -135,9 +136,8 @@ class PhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, photo) -> str:
-        path = f"/api/incidents/{photo.incident_id}/photos/{photo.pk}/"
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        args = [photo.incident_id, photo.pk]
+        return reverse("api-incident-photo", args=args, request=self.context.get("request"))
 
 
 PHOTO_UPLOAD = inline_serializer(
@@ -237,7 +237,11 @@ class IncidentViewSet(
             raise ValidationError(str(exc)) from exc
 
     @extend_schema(
-        methods=["GET"], responses=PhotoSerializer(many=True), filters=False, request=None
+        methods=["GET"],
+        responses=PhotoSerializer(many=True),
+        filters=False,
+        request=None,
+        description="Rapportens foton, för den som ser rapporten.",
     )
     @extend_schema(
         methods=["POST"],
@@ -249,7 +253,15 @@ class IncidentViewSet(
             "alla eller inga, högst tre per rapport."
         ),
     )
-    @action(detail=True, methods=["get", "post"], url_path="photos", url_name="photos")
+    # Three photos at most: one unpaginated list (pagination_class=None keeps the schema
+    # from promising limit and offset).
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="photos",
+        url_name="photos",
+        pagination_class=None,
+    )
     def photos(self, request, pk=None):
         # get_object answers 404 for a report outside the caller's scope, so nobody
         # learns that it exists; one they see but may not add to is a 403.
@@ -272,7 +284,10 @@ class IncidentViewSet(
         return Response(self._photo_data(added), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={(200, "image/jpeg"): OpenApiTypes.BINARY}, filters=False, request=None
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        filters=False,
+        request=None,
+        description="Ett foto (JPEG utan metadata), för den som ser rapporten.",
     )
     @action(
         detail=True,

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.reverse import reverse
 
 from samverkan.core.api import (
     BooleanFilter,
@@ -260,8 +261,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         if not agreement.document:
             return None
         request = self.context.get("request")
-        path = f"/api/agreements/{agreement.pk}/document/"
-        return request.build_absolute_uri(path) if request else path
+        return reverse("api-agreement-document", args=[agreement.pk], request=request)
 
 
 class _PlansViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

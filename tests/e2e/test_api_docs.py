@@ -18,6 +18,12 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
         "/api/promises/",
         "/api/indicators/{id}/values/",
         "/api/indicator-values/",
+        "/api/agreements/",
+        "/api/agreements/{id}/document/",
+        "/api/incidents/{id}/photos/",
+        "/api/incidents/{id}/photos/{photo_id}/",
+        "/api/county-overview/{code}/",
+        "/api/county-digests/{id}/",
     ):
         root.get_by_role("heading", name=path, exact=True).wait_for()
     values = root.locator(
@@ -25,3 +31,11 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
     )
     assert "POST" in values.inner_text()
     screenshot(page, "api-docs")
+    photos = root.locator(
+        "section", has=page.get_by_role("heading", name="/api/incidents/{id}/photos/", exact=True)
+    )
+    text = photos.inner_text()
+    assert "POST Lägg till foton" in text and "GET Rapportens foton" in text
+    # Three photos at most: the list is not paged, so the page offers no limit or offset.
+    assert "limit (query)" not in text
+    photos.screenshot(path=str(screenshot(page, "api-docs").with_name("api-docs-photos.png")))
