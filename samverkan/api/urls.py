@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from samverkan.api import views
+from samverkan.citizens import api as citizens_api
 from samverkan.communication import api as communication_api
 from samverkan.core import api as core_api
 from samverkan.county import api as county_api
@@ -51,6 +52,12 @@ router.register(
 )
 router.register("county-overview", county_api.CountyOverviewViewSet, basename="api-county-overview")
 router.register("county-digests", county_api.DigestViewSet, basename="api-county-digest")
+router.register(
+    "county-network-meetings",
+    county_api.NetworkMeetingViewSet,
+    basename="api-county-network-meeting",
+)
+router.register("observations", citizens_api.ObservationViewSet, basename="api-observation")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 router.register("meeting-actions", meetings_api.MeetingActionViewSet, basename="api-meeting-action")
 

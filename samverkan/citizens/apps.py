@@ -6,3 +6,12 @@ class CitizensConfig(AppConfig):
 
     name = "samverkan.citizens"
     verbose_name = "Trygghetsvandring"
+
+    def ready(self):
+        # Registers the observation and concern scopes and the moderation permissions.
+        from django.utils.translation import gettext_lazy as _
+
+        from samverkan.citizens import permissions  # noqa: F401
+        from samverkan.core import navigation
+
+        navigation.register(_("Trygghetsvandring"), "citizens-queue", "citizens.moderate", 25)

@@ -14,11 +14,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.citizens.models import Concern, ContactAddress, Observation
-from samverkan.core import audit
+from samverkan.core import audit, downloads
 from samverkan.core.masking import mask_text
 from samverkan.core.models import Area
 from samverkan.incidents.ingest import IncidentRow, ingest
@@ -224,6 +225,28 @@ def answer(obs: Observation, text: str, user, *, request=None) -> None:
     obs.answered_at = timezone.now()
     obs.save(update_fields=["answered_at"])
     audit.record("citizen_observation.answer", actor=user, obj=obs, request=request)
+
+
+def photo_response(obs: Observation):
+    """The observation's photo (cleaned of metadata at submission), never cached.
+
+    The caller has checked that the user moderates the observation (the page and the API
+    both look it up through :func:`~samverkan.core.permissions.scope`).
+
+    Raises
+    ------
+    Http404
+        If the observation has no photo (none sent, or removed when it was rejected).
+    """
+    if not obs.photo:
+        raise Http404
+    response = downloads.file_response(
+        bytes(obs.photo), f"observation-{obs.pk}", "jpg", inline=True
+    )
+    # A resident's photo of a place: kept out of every cache, the reader's too.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def purge_contacts(now=None) -> int:

@@ -6,30 +6,22 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.citizens import challenge, hexmap, services
+from samverkan.citizens import challenge, hexmap, moderation, services
 from samverkan.citizens.forms import AnswerForm, ConcernFormSet, DecisionForm, ObservationForm
 from samverkan.citizens.models import Concern, Observation
+from samverkan.citizens.permissions import coordinated_municipalities
 from samverkan.citizens.public import resolve
 from samverkan.core.audit import client_ip
 from samverkan.core.json_response import JSONResponse
-from samverkan.core.models import Area
-from samverkan.core.permissions import (
-    is_system_admin,
-    partnership_area_ids,
-    partnership_grants,
-    scope,
-)
-from samverkan.core.roles import Role
-from samverkan.incidents.models import Incident
+from samverkan.core.permissions import scope
 from samverkan.incidents.photos import PhotoError, max_bytes, read_upload
 
 DEVICE_COOKIE = "sv_device"
@@ -176,24 +168,26 @@ def public_map_geojson(request, code):
     return JSONResponse(hexmap.public_map(municipality))
 
 
-def moderated(user):
-    """Observations in the areas a coordinator reaches through their partnerships."""
-    qs = Observation.objects.select_related("municipality", "district")
-    if is_system_admin(user):
-        return qs
-    if not partnership_grants(user, [Role.COORDINATOR]):
-        raise PermissionDenied
-    reach = _reach_ids(user)
-    # A coordinator limited to a district moderates that district's observations only.
-    return qs.filter(Q(municipality_id__in=reach) | Q(district_id__in=reach))
+def _decision_from(post) -> moderation.Decision:
+    form = DecisionForm(post)
+    form.is_valid()
+    return moderation.Decision(
+        action=post.get("action", ""),
+        note=form.cleaned_data.get("note", ""),
+        incident=form.cleaned_data.get("incident"),
+        text=post.get("text", ""),
+    )
 
 
-class QueueView(LoginRequiredMixin, View):
-    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+def _observations(user):
+    return scope(Observation.objects.select_related("municipality", "district"), user)
+
+
+class QueueView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "citizens.moderate"
 
     def get(self, request):
-        qs = moderated(request.user)
+        qs = _observations(request.user)
         return render(
             request,
             "citizens/queue.html",
@@ -202,25 +196,17 @@ class QueueView(LoginRequiredMixin, View):
                     "concerns"
                 ),
                 "decided": qs.exclude(status=Observation.Status.PENDING)[:50],
-                "municipalities": [m for m in _coordinated_municipalities(request.user)],
+                "municipalities": list(coordinated_municipalities(request.user)),
             },
         )
 
 
-def _nearby(obs, user):
-    # About 300 m around the point: the reports a merge is likely to join.
-    d = 0.003
-    return scope(Incident.objects.all(), user).filter(
-        lon__range=(obs.lon - 2 * d, obs.lon + 2 * d), lat__range=(obs.lat - d, obs.lat + d)
-    )[:10]
-
-
-class ObservationView(LoginRequiredMixin, View):
-    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+class ObservationView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    # Listed through the registered scope: another partnership's observation is a 404.
     permission_required = "citizens.moderate"
 
     def get(self, request, pk):
-        obs = get_object_or_404(moderated(request.user), pk=pk)
+        obs = get_object_or_404(_observations(request.user), pk=pk)
         return render(
             request,
             "citizens/observation.html",
@@ -228,71 +214,42 @@ class ObservationView(LoginRequiredMixin, View):
                 "obs": obs,
                 "decision_form": DecisionForm(),
                 "answer_form": AnswerForm(),
-                "nearby": _nearby(obs, request.user),
+                "nearby": moderation.nearby(obs, request.user),
                 "has_contact": hasattr(obs, "contact"),
             },
         )
 
     def post(self, request, pk):
-        obs = get_object_or_404(moderated(request.user), pk=pk)
-        action = request.POST.get("action")
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        note = form.cleaned_data.get("note", "")
+        obs = get_object_or_404(_observations(request.user), pk=pk)
         try:
-            if action == "accept":
-                services.accept(obs, request.user, note=note, request=request)
-                messages.success(request, _("Observationen är godtagen och finns nu som händelse."))
-            elif action == "merge":
-                incident = (
-                    scope(Incident.objects.all(), request.user)
-                    .filter(pk=form.cleaned_data.get("incident"))
-                    .first()
-                )
-                if incident is None:
-                    messages.error(request, _("Välj en rapport som du har tillgång till."))
-                    return redirect("citizens-observation", pk=pk)
-                services.merge(obs, incident, request.user, note=note, request=request)
-                messages.success(request, _("Observationen är sammanförd med rapporten."))
-            elif action == "reject":
-                services.reject(obs, request.user, request=request)
-                messages.success(request, _("Observationen är avvisad."))
-            elif action == "answer":
-                answer = AnswerForm(request.POST)
-                if not answer.is_valid():
-                    messages.error(request, _("Skriv ett svar."))
-                    return redirect("citizens-observation", pk=pk)
-                services.answer(obs, answer.cleaned_data["text"], request.user, request=request)
-                messages.success(request, _("Svaret är skickat och e-postadressen raderad."))
-            else:
-                return HttpResponse(status=400)
-        except ValueError as exc:
+            done = moderation.moderate(
+                obs, _decision_from(request.POST), request.user, request=request
+            )
+        except moderation.UnknownAction:
+            return HttpResponse(status=400)
+        except moderation.ModerationError as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
         return redirect("citizens-observation", pk=pk)
 
 
-class PhotoView(LoginRequiredMixin, View):
-    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+class PhotoView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "citizens.moderate"
 
     def get(self, request, pk):
-        obs = get_object_or_404(moderated(request.user), pk=pk)
-        if not obs.photo:
-            raise Http404
-        response = HttpResponse(bytes(obs.photo), content_type="image/jpeg")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        obs = get_object_or_404(_observations(request.user), pk=pk)
+        return services.photo_response(obs)
 
 
-class ConcernsView(LoginRequiredMixin, View):
-    # Enforced by moderated() / _reaches(): a coordinator of a partnership reaching the area.
+class ConcernsView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "citizens.moderate"
 
     """The municipality's list of what residents can choose, edited by its coordinators."""
 
     def _municipality(self, request, code):
         municipality, _district = resolve(code)
-        if not _reaches(request.user, municipality):
+        if not request.user.has_perm("citizens.edit_concerns", municipality):
             raise Http404
         return municipality
 
@@ -316,31 +273,6 @@ class ConcernsView(LoginRequiredMixin, View):
         services.save_concerns(municipality, formset, request.user, request=request)
         messages.success(request, _("Listan är sparad."))
         return redirect("citizens-concerns", code=code)
-
-
-def _reaches(user, municipality) -> bool:
-    if is_system_admin(user):
-        return True
-    if not partnership_grants(user, [Role.COORDINATOR]):
-        raise PermissionDenied
-    return municipality.pk in _reach_ids(user)
-
-
-def _coordinated_municipalities(user):
-    """The municipalities whose list of concerns the user may edit (whole ones only)."""
-    return list(
-        Area.objects.filter(
-            level=Area.Level.MUNICIPALITY, valid_to__isnull=True, pk__in=_reach_ids(user)
-        )
-    )
-
-
-def _reach_ids(user) -> set[int]:
-    reach: set[int] = set()
-    for pid, limit in partnership_grants(user, [Role.COORDINATOR]).items():
-        areas = partnership_area_ids([pid])
-        reach |= areas if limit is None else areas & limit
-    return reach
 
 
 # No login: the resident's form, its thanks page and the public map.

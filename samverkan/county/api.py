@@ -11,6 +11,9 @@ Reading one overview is logged as its export is (``county.export``, format ``api
 ``/api/county-digests/`` answers the network digests (nätverksbrev) the caller may read
 on the web: those of the counties whose regional network they belong to, once sent, with
 the content exactly as it was frozen when the board sent it.
+
+``/api/county-network-meetings/`` answers the meetings of the same networks, for the
+members' calendars, read only (the board plans them on its pages).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from samverkan.core import audit
-from samverkan.core.api import CodeFilter, ScopedViewSetMixin
-from samverkan.county import overview, workflow
-from samverkan.county.models import Digest, PeriodType
+from samverkan.core.api import CodeFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.county import network, overview, workflow
+from samverkan.county.models import Digest, NetworkMeeting, PeriodType
 
 # A stored shared count: a number, or "<3" / ".." where the picture protects it.
 COUNT_HELP = 'Antal, eller "<3" / ".." där den delade lägesbilden skyddar det'
@@ -182,3 +185,41 @@ class DigestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs if self.action == "retrieve" else qs.defer("content")
+
+
+class NetworkMeetingFilter(django_filters.FilterSet):
+    county = CodeFilter(field_name="county__code", help_text="Länets kod")
+    starts_from = IsoDateFilter(
+        field_name="starts_at", lookup_expr="date__gte", help_text="Möten från och med dagen"
+    )
+    starts_before = IsoDateFilter(
+        field_name="starts_at", lookup_expr="date__lt", help_text="Möten före dagen"
+    )
+
+    class Meta:
+        model = NetworkMeeting
+        fields = ["county"]
+
+
+class NetworkMeetingSerializer(serializers.ModelSerializer):
+    county = CountySerializer(read_only=True)
+    link = serializers.SerializerMethodField(help_text="Länk till mötet (bara webbadresser)")
+
+    class Meta:
+        model = NetworkMeeting
+        fields = ["id", "county", "starts_at", "topic", "place", "link", "updated_at"]
+        read_only_fields = fields
+
+    def get_link(self, meeting) -> str:
+        return network.web_link(meeting.link)
+
+
+class NetworkMeetingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Meetings of the caller's regional networks, earliest first; held by the county board
+    on its pages."""
+
+    queryset = NetworkMeeting.objects.select_related("county").order_by("starts_at", "pk")
+    serializer_class = NetworkMeetingSerializer
+    filterset_class = NetworkMeetingFilter
+    list_permission = "county.network_member"
+    permission_required = "county.view_network_meeting"

@@ -30,6 +30,7 @@ class CountyConfig(AppConfig):
         rules.add_perm("county.compose_digest", has_role(Role.REGIONAL_VIEWER))
         rules.add_perm("county.network_member", in_a_network)
         rules.add_perm("county.read_digest", rules.predicate(network.may_read_digest))
+        rules.add_perm("county.view_network_meeting", rules.predicate(network.may_see_meeting))
         navigation.register(_("Nätverksbrev"), "county-digests", "county.compose_digest", 36)
 
         from samverkan.core import account_sections

@@ -119,8 +119,7 @@ def meetings(county: Area, now: datetime | None = None) -> list[dict]:
             "starts_at": timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"),
             "topic": m.topic,
             "place": m.place,
-            # Only web links: a stored "javascript:" address must never become a link.
-            "link": m.link if m.link.lower().startswith(("https://", "http://")) else "",
+            "link": network.web_link(m.link),
         }
         for m in upcoming
     ]

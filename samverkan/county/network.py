@@ -15,7 +15,7 @@ from django.db.models import Q
 from samverkan.core.models import Area
 from samverkan.core.permissions import partnership_ids, scoped
 from samverkan.county import workflow
-from samverkan.county.models import Digest
+from samverkan.county.models import Digest, NetworkMeeting
 from samverkan.county.overview import counties_for
 
 UNSUBSCRIBE_SALT = "samverkan.county.digest.unsubscribe"
@@ -113,3 +113,20 @@ def _scope_digests(qs, user):
     board = board_county_ids(user)
     member = network_county_ids(user)
     return qs.filter(Q(county_id__in=board) | Q(county_id__in=member, status__in=workflow.FROZEN))
+
+
+def may_see_meeting(user, meeting) -> bool:
+    """The network's meetings are for its members (the board included), as the digest
+    announces them to the members."""
+    return is_member(user, meeting.county)
+
+
+@scoped(NetworkMeeting)
+def _scope_network_meetings(qs, user):
+    return qs.filter(county_id__in=network_county_ids(user))
+
+
+def web_link(link: str) -> str:
+    """``link`` if it is a web address, else empty: a stored ``javascript:`` address must
+    never become a link, in the digest or in the API."""
+    return link if link.lower().startswith(("https://", "http://")) else ""

@@ -6,6 +6,8 @@ and :func:`incidents.services.report_incident`, which writes the audit event. Mo
 ``samverkan/api/urls.py``. ``/api/incidents/<id>/photos/`` lists a report's photos and
 lets its reporter add photos after filing, through :func:`incidents.photos.add_photos`
 with the page's checks (decoded, re-encoded without metadata, at most three).
+``PUT /api/incidents/<id>/tags/`` sets the caller's partnership's tags through
+:func:`incidents.triage.set_tags`, as the triage page does.
 """
 
 from __future__ import annotations
@@ -138,6 +140,14 @@ class PhotoSerializer(serializers.ModelSerializer):
     def get_url(self, photo) -> str:
         args = [photo.incident_id, photo.pk]
         return reverse("api-incident-photo", args=args, request=self.context.get("request"))
+
+
+class TagsBodySerializer(serializers.Serializer):
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        allow_empty=True,
+        help_text="Etiketternas namn; en tom lista tar bort den egna samverkans etiketter",
+    )
 
 
 PHOTO_UPLOAD = inline_serializer(
@@ -300,6 +310,33 @@ class IncidentViewSet(
         # One 404 for a photo of another report and a missing one.
         item = get_object_or_404(ReportPhoto, pk=photo_id, incident=incident)
         return photo_response(item)
+
+    @extend_schema(
+        request=TagsBodySerializer,
+        responses={200: TagsBodySerializer},
+        filters=False,
+        description=(
+            "Sätt den egna samverkans etiketter på händelsen (som fältet Etiketter på sidan): "
+            "listan ersätter de tidigare, andra samverkans etiketter lämnas orörda. Svaret är "
+            "de etiketter som du ser på händelsen."
+        ),
+    )
+    @action(detail=True, methods=["put"], url_path="tags", url_name="tags", pagination_class=None)
+    def set_tags(self, request, pk=None):
+        incident = self.get_object()
+        if not request.user.has_perm("incidents.change_incident", incident):
+            raise PermissionDenied("Bara samordnare kan sätta etiketter.")
+        body = TagsBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # The page's rule for names (triage.parse_tags): trimmed, spaces collapsed, one of
+        # each regardless of case, cut at the page's length; a comma separates names there too.
+        names = triage.parse_tags(",".join(body.validated_data["tags"]))
+        try:
+            triage.set_tags(incident, names, request.user, request=request)
+        except ValueError as exc:
+            raise ValidationError({"tags": [str(exc)]}) from exc
+        visible = caller_tags(request.user).filter(incidents=incident)
+        return Response({"tags": [tag.name for tag in visible]})
 
     def _photo_data(self, photos):
         return PhotoSerializer(photos, many=True, context=self.get_serializer_context()).data

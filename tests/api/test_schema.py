@@ -99,6 +99,8 @@ def test_the_description_names_only_what_exists(settings):
         "communication-activities": "communication activities",
         "county-overview": "county board's overview",
         "county-digests": "county network digests",
+        "county-network-meetings": "the network's meetings",
+        "observations": "safety-walk observations",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}
     assert prefixes == set(words), "a new resource: name it in SPECTACULAR_SETTINGS too"

@@ -25,6 +25,21 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.observation.pk},
         {ANON: 302, REPORTER: 403, COORD: 200, OTHER: 404},
     ),
+    # The REST API: the same reach as the pages; another partnership's observation is a 404.
+    "api-observation-list": (None, {ANON: 403, REPORTER: 403, COORD: 200, OTHER: 200}),
+    "api-observation-detail": (
+        lambda w: {"pk": w.observation.pk},
+        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
+    ),
+    "api-observation-photo": (
+        lambda w: {"pk": w.observation.pk},
+        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
+    ),
+    # Decisions are posted; a GET is refused for its method once signed in.
+    "api-observation-decision": (
+        lambda w: {"pk": w.observation.pk},
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
 }
 
 

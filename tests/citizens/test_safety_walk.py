@@ -266,10 +266,11 @@ def test_public_map_shows_only_accepted_cells_of_three_or_more(world, post_obser
     assert "Buskarna klipps" in page and "Hemlig åtgärd" not in page
 
 
-def test_district_url_files_under_its_municipality(world, post_observation):
+def centrum(world):
+    """A district of Norrby around the point the tests post from."""
     from samverkan.core.models import Area
 
-    Area.objects.create(
+    return Area.objects.create(
         code="990101",
         name="Centrum",
         level="district",
@@ -279,6 +280,10 @@ def test_district_url_files_under_its_municipality(world, post_observation):
         min_lat=59.4,
         max_lat=59.6,
     )
+
+
+def test_district_url_files_under_its_municipality(world, post_observation):
+    centrum(world)
     assert post_observation(code="990101").status_code == 302
     obs = Observation.objects.get()
     assert obs.municipality == world.m1 and obs.district.code == "990101"

@@ -37,6 +37,12 @@ MATRIX: dict[str, tuple] = {
         {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
     ),
     "county-meetings": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    # The network's meetings in the REST API: every member of the network reads them.
+    "api-county-network-meeting-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
+    "api-county-network-meeting-detail": (
+        lambda w: {"pk": w.county_meeting.pk},
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
     "county-meeting-edit": (
         lambda w: {"pk": w.county_meeting.pk},
         {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},

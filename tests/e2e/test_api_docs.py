@@ -22,8 +22,13 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
         "/api/agreements/{id}/document/",
         "/api/incidents/{id}/photos/",
         "/api/incidents/{id}/photos/{photo_id}/",
+        "/api/incidents/{id}/tags/",
         "/api/county-overview/{code}/",
         "/api/county-digests/{id}/",
+        "/api/county-network-meetings/",
+        "/api/observations/",
+        "/api/observations/{id}/decision/",
+        "/api/observations/{id}/photo/",
     ):
         root.get_by_role("heading", name=path, exact=True).wait_for()
     values = root.locator(
@@ -39,3 +44,11 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
     # Three photos at most: the list is not paged, so the page offers no limit or offset.
     assert "limit (query)" not in text
     photos.screenshot(path=str(screenshot(page, "api-docs").with_name("api-docs-photos.png")))
+    decision = root.locator(
+        "section",
+        has=page.get_by_role("heading", name="/api/observations/{id}/decision/", exact=True),
+    )
+    assert "POST Granska en observation som på sidan" in decision.inner_text()
+    decision.screenshot(
+        path=str(screenshot(page, "api-docs").with_name("api-docs-observation-decision.png"))
+    )

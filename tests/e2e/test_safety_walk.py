@@ -65,7 +65,12 @@ def test_safety_walk_phone_flow(phone, page, live_server, demo_world, settings):
     # The coordinator accepts it from the queue.
     coordinator = demo_world["samordnare"]
     login(page, live_server, coordinator.username, coordinator.password)
-    page.goto(f"{live_server.url}/tryggvandring/granska/")
+    # The queue is in the coordinator's menu.
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Trygghetsvandring"
+    ).click()
+    page.get_by_role("heading", name="Trygghetsobservationer att granska").wait_for()
+    screenshot(page, "safety-walk-queue")
     page.locator("#pending a").first.click()
     page.get_by_label("Vad görs åt det? (visas på den offentliga kartan)").fill(
         "Belysningen i tunneln byts"
