@@ -198,11 +198,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    # Short OLTP queries: the planner's row estimates for the incident scope trip its JIT
-    # threshold, and compiling took 266 of a 310 ms list query (docs/operations.md,
-    # "PostgreSQL settings"). A jit already named in the URL's options wins.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    if "jit" not in _pg_options.get("options", ""):
+    if env_bool("DATABASE_TRANSACTION_POOLING"):
+        # PgBouncer in transaction mode (docs/operations.md, "Connection pooling") hands
+        # each transaction any server connection: a cursor Django declares WITH HOLD and
+        # fetches from in later statements (every ModelChoiceField, .iterator()) would be
+        # looked for on another server. And PgBouncer refuses connection-time options, so
+        # jit=off is set on the database role instead.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif "jit" not in _pg_options.get("options", ""):
+        # Short OLTP queries: the planner's row estimates for the incident scope trip its
+        # JIT threshold, and compiling took 266 of a 310 ms list query (docs/operations.md,
+        # "PostgreSQL settings"). A jit already named in the URL's options wins.
         _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

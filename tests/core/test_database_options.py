@@ -67,3 +67,27 @@ def test_postgresql_connections_are_kept_between_requests(tmp_path):
     assert _conn_max_age("postgresql://u:p@127.0.0.1/samverkan") == 60
     assert _conn_max_age(f"sqlite:///{tmp_path / 'db.sqlite3'}") == 0
     assert _conn_max_age("postgres://u:p@127.0.0.1/x", DATABASE_CONN_MAX_AGE="0") == 0
+
+
+POOLING_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "db = settings.DATABASES['default']; "
+    "print(json.dumps([db.get('OPTIONS', {}).get('options'), "
+    "db.get('DISABLE_SERVER_SIDE_CURSORS', False)]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("pooling", "expected"), [("1", [None, True]), ("0", ["-c jit=off", False])]
+)
+def test_transaction_pooling_sends_no_options_and_no_server_side_cursors(pooling, expected):
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:6432/samverkan",
+        "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        "DATABASE_TRANSACTION_POOLING": pooling,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", POOLING_PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == expected
