@@ -397,7 +397,8 @@ SPECTACULAR_SETTINGS = {
         "submission, never the resident's e-mail address). "
         "Write: incident reports (POST /api/incidents/) and their photos after filing "
         "(POST /api/incidents/{id}/photos/), the caller's partnership's tags on an incident "
-        "(PUT /api/incidents/{id}/tags/), the values of external "
+        "(PUT /api/incidents/{id}/tags/), a coordinator's changes to an incident as on its "
+        "page (POST /api/incidents/{id}/actions/), the values of external "
         "indicators (POST /api/indicators/{id}/values/, an upsert per indicator and period) "
         "resource rows (POST /api/resource-entries/, PATCH and DELETE "
         "/api/resource-entries/{id}/) and the moderation of safety-walk observations "
@@ -412,6 +413,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" with their own choices: one named enum each.
     "ENUM_NAME_OVERRIDES": {
         "SituationReportStatusEnum": "samverkan.situation.models.Status",
+        "IncidentStatusEnum": "samverkan.incidents.models.Status",
         "ProblemStatusEnum": "samverkan.plans.workflow.PROBLEM_STATUSES",
         "ActionPlanStatusEnum": "samverkan.plans.workflow.PLAN_STATUSES",
         "MeasureStatusEnum": "samverkan.plans.workflow.MEASURE_STATUSES",

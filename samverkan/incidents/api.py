@@ -7,7 +7,9 @@ and :func:`incidents.services.report_incident`, which writes the audit event. Mo
 lets its reporter add photos after filing, through :func:`incidents.photos.add_photos`
 with the page's checks (decoded, re-encoded without metadata, at most three).
 ``PUT /api/incidents/<id>/tags/`` sets the caller's partnership's tags through
-:func:`incidents.triage.set_tags`, as the triage page does.
+:func:`incidents.triage.set_tags`, as the triage page does, and ``POST
+/api/incidents/<id>/actions/`` makes any of the page's changes (feedback, status,
+duplicate, category, assignment, tags) through :func:`incidents.actions.perform`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from samverkan.core.api import CodeFilter, IsoDateTimeFilter, ScopedViewSetMixin
-from samverkan.incidents import services, triage
-from samverkan.incidents.models import Category, Incident, IncidentArea
+from samverkan.incidents import actions, services, triage
+from samverkan.incidents.models import Category, Incident, IncidentArea, Status
 from samverkan.incidents.permissions import count_visible
 from samverkan.incidents.photos import MAX_PHOTOS, PhotoError, add_photos, photo_response
 from samverkan.incidents.points import category_ids
@@ -140,6 +142,29 @@ class PhotoSerializer(serializers.ModelSerializer):
     def get_url(self, photo) -> str:
         args = [photo.incident_id, photo.pk]
         return reverse("api-incident-photo", args=args, request=self.context.get("request"))
+
+
+class ActionBodySerializer(serializers.Serializer):
+    """What each action reads; checked by the page's own forms (incidents.actions)."""
+
+    action = serializers.ChoiceField(choices=sorted(actions.ACTIONS))
+    feedback = serializers.CharField(required=False, help_text="feedback: texten till rapportören")
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="status: den nya statusen"
+    )
+    of = serializers.IntegerField(
+        required=False, help_text="duplicate: händelsen som detta är en dubblett av"
+    )
+    category = serializers.CharField(required=False, help_text="category: kategorikoden")
+    organisation = serializers.IntegerField(
+        required=False, allow_null=True, help_text="assign: organisationens id eller null"
+    )
+    person = serializers.IntegerField(
+        required=False, allow_null=True, help_text="assign: personens id eller null"
+    )
+    tags = serializers.CharField(
+        required=False, help_text="tags: etiketterna åtskilda med kommatecken"
+    )
 
 
 class TagsBodySerializer(serializers.Serializer):
@@ -310,6 +335,31 @@ class IncidentViewSet(
         # One 404 for a photo of another report and a missing one.
         item = get_object_or_404(ReportPhoto, pk=photo_id, incident=incident)
         return photo_response(item)
+
+    @extend_schema(
+        request=ActionBodySerializer,
+        responses={200: IncidentSerializer},
+        filters=False,
+        description=(
+            "Ändra händelsen som knapparna på sidan gör, med samma kontroller: återkoppling "
+            "till rapportören, status (bara tillåtna övergångar), dubblett av en händelse du "
+            "ser, kategori, tilldelning inom din samverkan eller etiketter. Varje ändring "
+            "skrivs i loggen. Fel ger 400 med orsaken i detail och fältens fel per fält."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def change(self, request, pk=None):
+        incident = self.get_object()
+        if not request.user.has_perm("incidents.change_incident", incident):
+            raise PermissionDenied("Bara samordnare kan ändra händelser.")
+        name = request.data.get("action")
+        try:
+            actions.perform(incident, name, request.data, request.user, request=request)
+        except actions.UnknownAction as exc:
+            raise ValidationError({"action": [str(exc)]}) from exc
+        except actions.ActionError as exc:
+            raise ValidationError({"detail": str(exc), **exc.errors}) from exc
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         request=TagsBodySerializer,

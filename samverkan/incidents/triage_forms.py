@@ -71,7 +71,10 @@ class SortForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Ny kategori"), queryset=Category.objects.all())
+    # By code, the word the API and the exports use for a category too.
+    category = forms.ModelChoiceField(
+        label=_("Ny kategori"), queryset=Category.objects.all(), to_field_name="code"
+    )
 
 
 class AssignForm(forms.Form):

@@ -47,40 +47,6 @@ def triage_context(incident: Incident, user) -> dict:
     }
 
 
-def _change_category(request, incident):
-    form = CategoryForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Välj en kategori."))
-        return
-    triage.change_category(incident, form.cleaned_data["category"], request.user, request=request)
-    messages.success(request, _("Kategorin är ändrad. Rapportören ser den nya kategorin."))
-
-
-def _assign(request, incident):
-    form = AssignForm(
-        request.POST,
-        organisations=triage.assignable_organisations(request.user),
-        people=triage.assignable_people(request.user),
-    )
-    if not form.is_valid():
-        messages.error(request, _("Välj en organisation eller person i din samverkan."))
-        return
-    d = form.cleaned_data
-    triage.assign(incident, d["organisation"], d["person"], request.user, request=request)
-    messages.success(request, _("Tilldelningen är sparad."))
-
-
-def _set_tags(request, incident):
-    form = TagsForm(request.POST)
-    if form.is_valid():
-        triage.set_tags(incident, form.cleaned_data["tags"], request.user, request=request)
-        messages.success(request, _("Etiketterna är sparade."))
-
-
-# Actions of IncidentActionView handled here, by name in the address.
-TRIAGE_ACTIONS = {"category": _change_category, "assign": _assign, "tags": _set_tags}
-
-
 class PhotoView(LoginRequiredMixin, View):
     """One photo of a report, to those who may see the report, never cached by others."""
 

@@ -31,7 +31,7 @@ from samverkan.core.permissions import (
     partnership_ids,
     scope,
 )
-from samverkan.incidents import services, triage, workflow
+from samverkan.incidents import actions, services, triage, workflow
 from samverkan.incidents.categories import subtree_ids
 from samverkan.incidents.duplicates import suggest_duplicates
 from samverkan.incidents.exports import (
@@ -47,7 +47,7 @@ from samverkan.incidents.permissions import count_visible, partnership_filter
 from samverkan.incidents.photos import MAX_PHOTOS
 from samverkan.incidents.reports import report_row
 from samverkan.incidents.triage_forms import AddPhotosForm, SortForm, sorted_by
-from samverkan.incidents.triage_views import TRIAGE_ACTIONS, triage_context
+from samverkan.incidents.triage_views import triage_context
 
 # Every list is paged: 40 reports on one page made a 16,000-pixel phone page.
 PAGE_SIZE = 20
@@ -413,43 +413,17 @@ class IncidentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return super().handle_no_permission()
 
     def post(self, request, pk, action):
-        incident = self.incident
         try:
-            if action == "feedback":
-                form = FeedbackForm(request.POST)
-                if not form.is_valid():
-                    messages.error(request, _("Skriv en återkoppling innan du sparar."))
-                else:
-                    services.give_feedback(
-                        incident, form.cleaned_data["feedback"], request.user, request=request
-                    )
-                    messages.success(
-                        request, _("Återkopplingen är sparad och syns för rapportören.")
-                    )
-            elif action == "status":
-                form = StatusForm(request.POST)
-                if form.is_valid():
-                    services.set_status(
-                        incident, form.cleaned_data["status"], request.user, request=request
-                    )
-                    messages.success(request, _("Status är ändrad."))
-            elif action == "duplicate":
-                original = get_object_or_404(
-                    scope(Incident.objects.all(), request.user), pk=request.POST.get("of")
-                )
-                services.mark_duplicate(incident, original, request.user, request=request)
-                messages.success(
-                    request,
-                    _("Händelsen är markerad som dubblett av #%(pk)s och räknas inte längre.")
-                    % {"pk": original.pk},
-                )
-            elif action in TRIAGE_ACTIONS:
-                TRIAGE_ACTIONS[action](request, incident)
-            else:
-                raise Http404
-        except (workflow.TransitionError, ValueError) as exc:
+            done = actions.perform(
+                self.incident, action, request.POST, request.user, request=request
+            )
+        except actions.UnknownAction:
+            raise Http404 from None
+        except actions.ActionError as exc:
             messages.error(request, str(exc))
-        return redirect("incident-detail", pk=incident.pk)
+        else:
+            messages.success(request, done)
+        return redirect("incident-detail", pk=self.incident.pk)
 
 
 class BulkStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -23,6 +23,7 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
         "/api/incidents/{id}/photos/",
         "/api/incidents/{id}/photos/{photo_id}/",
         "/api/incidents/{id}/tags/",
+        "/api/incidents/{id}/actions/",
         "/api/county-overview/{code}/",
         "/api/county-digests/{id}/",
         "/api/county-network-meetings/",

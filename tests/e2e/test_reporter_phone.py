@@ -100,7 +100,7 @@ def test_reporter_phone_flow(phone, page, live_server, demo_world, tmp_path):
     coordinator = demo_world["samordnare"]
     login(page, live_server, coordinator.username, coordinator.password)
     page.goto(f"{live_server.url}/handelser/{incident.pk}/")
-    page.get_by_label("Ny kategori").select_option(str(new.pk))
+    page.get_by_label("Ny kategori").select_option(new.code)
     page.get_by_role("button", name="Ändra kategori").click()
     assert "Kategorin är ändrad" in page.content()
     page.get_by_label("Återkoppling till rapportören").fill("Tack! Staketet målas om på fredag.")

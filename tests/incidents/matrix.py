@@ -70,6 +70,10 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.incident.pk},
         {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
     ),
+    "api-incident-actions": (
+        lambda w: {"pk": w.incident.pk},
+        {ANON: 403, REPORTER: 405, COORD: 405, OTHER: 405},
+    ),
     "api-incident-photo": (
         lambda w: {"pk": w.incident.pk, "photo_id": w.photo.pk},
         {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 404},

@@ -40,7 +40,7 @@ def test_coordinator_changes_the_category_and_the_reporter_sees_it(world, cat, c
     new = other_category(cat)
     client.force_login(world.users["coordinator"])
     url = reverse("incident-action", args=[incident.pk, "category"])
-    assert client.post(url, {"category": new.pk}).status_code == 302
+    assert client.post(url, {"category": new.code}).status_code == 302
     incident.refresh_from_db()
     assert incident.category == new
     # The counts follow: the area links carry the new category.
@@ -63,7 +63,7 @@ def test_reporter_and_other_partnership_cannot_change_the_category(world, cat, c
     for who in ("reporter", "other_coordinator"):
         client.force_login(world.users[who])
         url = reverse("incident-action", args=[incident.pk, "category"])
-        assert client.post(url, {"category": new.pk}).status_code == 404
+        assert client.post(url, {"category": new.code}).status_code == 404
     incident.refresh_from_db()
     assert incident.category == cat
     assert not AuditEvent.objects.filter(action="incident.change_category").exists()
