@@ -148,14 +148,19 @@ class ActionBodySerializer(serializers.Serializer):
     """What each action reads; checked by the page's own forms (incidents.actions)."""
 
     action = serializers.ChoiceField(choices=sorted(actions.ACTIONS))
-    feedback = serializers.CharField(required=False, help_text="feedback: texten till rapportören")
+    # Blank passes here: the page's form answers it in the page's words.
+    feedback = serializers.CharField(
+        required=False, allow_blank=True, help_text="feedback: texten till rapportören"
+    )
     status = serializers.ChoiceField(
         choices=Status.choices, required=False, help_text="status: den nya statusen"
     )
     of = serializers.IntegerField(
         required=False, help_text="duplicate: händelsen som detta är en dubblett av"
     )
-    category = serializers.CharField(required=False, help_text="category: kategorikoden")
+    category = serializers.CharField(
+        required=False, allow_blank=True, help_text="category: kategorikoden"
+    )
     organisation = serializers.IntegerField(
         required=False, allow_null=True, help_text="assign: organisationens id eller null"
     )
@@ -163,7 +168,7 @@ class ActionBodySerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="assign: personens id eller null"
     )
     tags = serializers.CharField(
-        required=False, help_text="tags: etiketterna åtskilda med kommatecken"
+        required=False, allow_blank=True, help_text="tags: etiketterna åtskilda med kommatecken"
     )
 
 
@@ -352,6 +357,9 @@ class IncidentViewSet(
         incident = self.get_object()
         if not request.user.has_perm("incidents.change_incident", incident):
             raise PermissionDenied("Bara samordnare kan ändra händelser.")
+        # The types first (a JSON list where text belongs is a 400, not a stringified list);
+        # the page's forms then check the values.
+        ActionBodySerializer(data=request.data).is_valid(raise_exception=True)
         name = request.data.get("action")
         try:
             actions.perform(incident, name, request.data, request.user, request=request)

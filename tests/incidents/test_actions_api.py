@@ -57,6 +57,10 @@ def test_the_workflow_and_the_fields_are_checked(world, cat):  # noqa: F811
     assert r.status_code == 400 and "category" in r.json()
     r = client.post(url(incident), {"action": "radera"}, format="json")
     assert r.status_code == 400 and "action" in r.json()
+    # Text where text belongs: a list is refused, not read as "['a', 'b']".
+    r = client.post(url(incident), {"action": "tags", "tags": ["a", "b"]}, format="json")
+    assert r.status_code == 400 and "tags" in r.json()
+    assert client.post(url(incident), [{"action": "status"}], format="json").status_code == 400
     incident.refresh_from_db()
     assert incident.status == "closed" and incident.category == cat
 
