@@ -34,7 +34,7 @@ def triage_context(incident: Incident, user) -> dict:
     return {
         # Only the user's partnerships' tags: another partnership's words stay its own.
         "tags": list(triage.visible_tags(user).filter(incidents=incident)),
-        "category_form": CategoryForm(initial={"category": incident.category_id}),
+        "category_form": CategoryForm(initial={"category": incident.category}),
         "assign_form": AssignForm(
             initial={
                 "organisation": incident.assigned_organisation_id,

@@ -284,3 +284,11 @@ def test_people_offered_for_assignment_are_the_partnerships(world, cat, client):
     assert world.users["other_coordinator"] in set(
         page.context["assign_form"].fields["person"].queryset
     )
+
+
+def test_the_category_form_shows_the_current_category_selected(world, cat, client):
+    incident = make(world, cat)
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    # Chosen by code, the word the API uses too; the incident's own is preselected.
+    assert f'<option value="{cat.code}" selected>' in page
