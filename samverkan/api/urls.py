@@ -53,6 +53,11 @@ router.register(
 router.register("county-overview", county_api.CountyOverviewViewSet, basename="api-county-overview")
 router.register("county-digests", county_api.DigestViewSet, basename="api-county-digest")
 router.register(
+    "county-digest-subscriptions",
+    county_api.SubscriptionViewSet,
+    basename="api-county-digest-subscription",
+)
+router.register(
     "county-network-meetings",
     county_api.NetworkMeetingViewSet,
     basename="api-county-network-meeting",

@@ -14,6 +14,10 @@ the content exactly as it was frozen when the board sent it.
 
 ``/api/county-network-meetings/`` answers the meetings of the same networks, for the
 members' calendars, read only (the board plans them on its pages).
+
+``/api/county-digest-subscriptions/`` is the caller's own subscriptions to those digests:
+listed, added (a county whose network the caller belongs to) and removed through the
+same service functions as the subscription page, each audited.
 """
 
 from __future__ import annotations
@@ -21,14 +25,15 @@ from __future__ import annotations
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from samverkan.core import audit
 from samverkan.core.api import CodeFilter, IsoDateFilter, ScopedViewSetMixin
-from samverkan.county import network, overview, workflow
-from samverkan.county.models import Digest, NetworkMeeting, PeriodType
+from samverkan.core.models import Area
+from samverkan.county import network, overview, services, workflow
+from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting, PeriodType
 
 # A stored shared count: a number, or "<3" / ".." where the picture protects it.
 COUNT_HELP = 'Antal, eller "<3" / ".." där den delade lägesbilden skyddar det'
@@ -223,3 +228,47 @@ class NetworkMeetingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = NetworkMeetingFilter
     list_permission = "county.network_member"
     permission_required = "county.view_network_meeting"
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    county = CountySerializer(read_only=True)
+    county_code = serializers.CharField(
+        write_only=True, max_length=40, help_text="Länets kod, t.ex. 18"
+    )
+
+    class Meta:
+        model = DigestSubscription
+        fields = ["id", "county", "county_code", "created_at"]
+        read_only_fields = ["id", "county", "created_at"]
+
+
+class SubscriptionViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's own subscriptions to the network digests of their counties."""
+
+    queryset = DigestSubscription.objects.select_related("county").order_by("county__name", "pk")
+    serializer_class = SubscriptionSerializer
+    list_permission = "county.network_member"
+    permission_required = "county.own_subscription"
+
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        code = incoming.validated_data["county_code"]
+        county = Area.objects.filter(level=Area.Level.COUNTY, code=code).first()
+        # One answer for a county outside the caller's networks and for one that does not exist.
+        if county is None or not network.is_member(request.user, county):
+            raise ValidationError(
+                {"county_code": ["Du ingår inte i det länets nätverk, eller länet finns inte."]}
+            )
+        sub = services.subscribe(request.user, county, request=request)
+        return Response(self.get_serializer(sub).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.unsubscribe(self.request.user, instance.county, request=self.request)

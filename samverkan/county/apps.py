@@ -31,6 +31,10 @@ class CountyConfig(AppConfig):
         rules.add_perm("county.network_member", in_a_network)
         rules.add_perm("county.read_digest", rules.predicate(network.may_read_digest))
         rules.add_perm("county.view_network_meeting", rules.predicate(network.may_see_meeting))
+        rules.add_perm(
+            "county.own_subscription",
+            rules.predicate(lambda user, sub: sub is not None and sub.user_id == user.pk),
+        )
         navigation.register(_("Nätverksbrev"), "county-digests", "county.compose_digest", 36)
 
         from samverkan.core import account_sections

@@ -15,7 +15,7 @@ from django.db.models import Q
 from samverkan.core.models import Area
 from samverkan.core.permissions import partnership_ids, scoped
 from samverkan.county import workflow
-from samverkan.county.models import Digest, NetworkMeeting
+from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting
 from samverkan.county.overview import counties_for
 
 UNSUBSCRIBE_SALT = "samverkan.county.digest.unsubscribe"
@@ -130,3 +130,9 @@ def web_link(link: str) -> str:
     """``link`` if it is a web address, else empty: a stored ``javascript:`` address must
     never become a link, in the digest or in the API."""
     return link if link.lower().startswith(("https://", "http://")) else ""
+
+
+@scoped(DigestSubscription)
+def _scope_subscriptions(qs, user):
+    # A subscription is its user's own: nobody else, the board included, lists them.
+    return qs.filter(user_id=user.pk)

@@ -100,6 +100,7 @@ def test_the_description_names_only_what_exists(settings):
         "county-overview": "county board's overview",
         "county-digests": "county network digests",
         "county-network-meetings": "the network's meetings",
+        "county-digest-subscriptions": "own subscriptions",
         "observations": "safety-walk observations",
     }
     prefixes = {prefix for prefix, _viewset, _basename in router.registry}

@@ -37,6 +37,16 @@ MATRIX: dict[str, tuple] = {
         {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
     ),
     "county-meetings": (None, {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403}),
+    # Subscriptions in the REST API: every network member lists their own (none here).
+    "api-county-digest-subscription-list": (
+        None,
+        {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
+    # The coordinator's subscription: theirs alone.
+    "api-county-digest-subscription-detail": (
+        lambda w: {"pk": w.county_subscription.pk},
+        {ANON: 403, REPORTER: 404, COORD: 200, OTHER: 404},
+    ),
     # The network's meetings in the REST API: every member of the network reads them.
     "api-county-network-meeting-list": (None, {ANON: 403, REPORTER: 200, COORD: 200, OTHER: 200}),
     "api-county-network-meeting-detail": (
@@ -59,7 +69,7 @@ def extend_world(world):
     from datetime import UTC, datetime
 
     from samverkan.county import workflow
-    from samverkan.county.models import Digest, NetworkMeeting
+    from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting
 
     world.county_digest = Digest.objects.create(
         county=world.county,
@@ -67,6 +77,9 @@ def extend_world(world):
         period_label="2026-08",
         status=workflow.SENT,
         content={"county": world.county.name, "period": "augusti 2026", "pictures": []},
+    )
+    world.county_subscription = DigestSubscription.objects.create(
+        user=world.users["coordinator"], county=world.county
     )
     world.county_meeting = NetworkMeeting.objects.create(
         county=world.county, starts_at=datetime(2027, 1, 20, 9, tzinfo=UTC), topic="Träff"

@@ -27,6 +27,7 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
         "/api/county-overview/{code}/",
         "/api/county-digests/{id}/",
         "/api/county-network-meetings/",
+        "/api/county-digest-subscriptions/{id}/",
         "/api/observations/",
         "/api/observations/{id}/decision/",
         "/api/observations/{id}/photo/",
