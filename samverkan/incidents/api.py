@@ -8,8 +8,8 @@ lets its reporter add photos after filing, through :func:`incidents.photos.add_p
 with the page's checks (decoded, re-encoded without metadata, at most three).
 ``PUT /api/incidents/<id>/tags/`` sets the caller's partnership's tags through
 :func:`incidents.triage.set_tags`, as the triage page does, and ``POST
-/api/incidents/<id>/actions/`` makes any of the page's changes (feedback, status,
-duplicate, category, assignment, tags) through :func:`incidents.actions.perform`.
+/api/incidents/<id>/actions/`` makes the page's other changes (feedback, status,
+duplicate, category, assignment) through :func:`incidents.actions.perform`.
 """
 
 from __future__ import annotations
@@ -144,10 +144,14 @@ class PhotoSerializer(serializers.ModelSerializer):
         return reverse("api-incident-photo", args=args, request=self.context.get("request"))
 
 
+# Tags have their own resource, /tags/, which takes a list (one way to set them here).
+API_ACTIONS = sorted(set(actions.ACTIONS) - {"tags"})
+
+
 class ActionBodySerializer(serializers.Serializer):
     """What each action reads; checked by the page's own forms (incidents.actions)."""
 
-    action = serializers.ChoiceField(choices=sorted(actions.ACTIONS))
+    action = serializers.ChoiceField(choices=API_ACTIONS)
     # Blank passes here: the page's form answers it in the page's words.
     feedback = serializers.CharField(
         required=False, allow_blank=True, help_text="feedback: texten till rapportören"
@@ -166,9 +170,6 @@ class ActionBodySerializer(serializers.Serializer):
     )
     person = serializers.IntegerField(
         required=False, allow_null=True, help_text="assign: personens id eller null"
-    )
-    tags = serializers.CharField(
-        required=False, allow_blank=True, help_text="tags: etiketterna åtskilda med kommatecken"
     )
 
 
@@ -348,8 +349,9 @@ class IncidentViewSet(
         description=(
             "Ändra händelsen som knapparna på sidan gör, med samma kontroller: återkoppling "
             "till rapportören, status (bara tillåtna övergångar), dubblett av en händelse du "
-            "ser, kategori, tilldelning inom din samverkan eller etiketter. Varje ändring "
-            "skrivs i loggen. Fel ger 400 med orsaken i detail och fältens fel per fält."
+            "ser, kategori eller tilldelning inom din samverkan (etiketter sätts med "
+            "PUT .../tags/). Varje ändring skrivs i loggen. Fel ger 400 med orsaken i detail "
+            "och fältens fel per fält."
         ),
     )
     @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
