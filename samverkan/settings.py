@@ -410,6 +410,11 @@ SPECTACULAR_SETTINGS = {
         "/arenden/api/."
     ),
     "VERSION": "0.1.0",
+    # The default enum hook, then the object id described in Swedish (samverkan/api).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "samverkan.api.schema_hooks.swedish_path_ids",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a "status" with their own choices: one named enum each.

@@ -51,6 +51,9 @@ def test_api_docs_list_every_resource(page, live_server, demo_world):
         has=page.get_by_role("heading", name="/api/observations/{id}/decision/", exact=True),
     )
     assert "POST Granska en observation som på sidan" in decision.inner_text()
+    # The object id is described in Swedish, like the rest of the page.
+    assert "id (path): Id för observation från allmänheten" in decision.inner_text()
+    assert "A unique integer value" not in root.inner_text()
     decision.screenshot(
         path=str(screenshot(page, "api-docs").with_name("api-docs-observation-decision.png"))
     )
