@@ -39,10 +39,10 @@ django.setup()
 import psycopg
 from django import forms
 from django.db import connection, transaction
-from samverkan.incidents.models import Category
+from django.contrib.contenttypes.models import ContentType
 
 out = {"server_side_cursors_off": connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]}
-field = forms.ModelChoiceField(Category.objects.order_by("pk"))
+field = forms.ModelChoiceField(ContentType.objects.order_by("pk"))
 out["choices"] = len(list(field.choices)) - 1
 with transaction.atomic(), connection.cursor() as cur:
     cur.execute("SELECT pg_advisory_xact_lock(4711)")
@@ -54,7 +54,9 @@ if sys.argv[1] == "control":
     connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
 # A query read in chunks; meanwhile another client's transaction takes the server
 # connection that the first chunk came from (PgBouncer hands out the last used one).
-rows = Category.objects.order_by("pk").iterator(chunk_size=1)
+# Content types: Django writes them again after every flush of the test database, while
+# the migrations' own rows (the categories) are gone once a transactional test ran.
+rows = ContentType.objects.order_by("pk").iterator(chunk_size=1)
 first = next(rows)
 other = psycopg.connect(sys.argv[2], autocommit=True)
 other.execute("BEGIN")
@@ -155,18 +157,16 @@ def _probe(url: str, mode: str, **extra) -> subprocess.CompletedProcess:
 
 
 def test_the_application_works_through_pgbouncer_in_transaction_mode(pgbouncer, db):
-    from samverkan.incidents.models import Category
+    from django.contrib.contenttypes.models import ContentType
 
     done = _probe(pgbouncer, "pooled", DATABASE_TRANSACTION_POOLING="1")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    categories = Category.objects.count()
-    assert categories > 2
     assert out == {
         "server_side_cursors_off": True,
-        "choices": categories,
+        "choices": ContentType.objects.count(),
         "temporary_sum": 2 + 1,
-        "iterated": categories,
+        "iterated": ContentType.objects.count(),
     }
 
 
