@@ -15,7 +15,6 @@ uses a token of such a user.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, IntegerField, Value, When
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -382,14 +381,7 @@ class ExperienceEntryFilter(django_filters.FilterSet):
 
     def filter_q(self, qs, name, text):
         # The bank page's search (samverkan.followup.search): the best match first.
-        if not text.strip():
-            return qs
-        ids = search.ranked_ids(text)
-        rank = Case(
-            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
-            output_field=IntegerField(),
-        )
-        return qs.filter(pk__in=ids).annotate(rank=rank).order_by("rank", "id")
+        return search.search(qs, text)
 
 
 class ExperienceEntrySerializer(serializers.ModelSerializer):

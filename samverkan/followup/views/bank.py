@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,35 +31,42 @@ from samverkan.followup.permissions import reader_partnerships
 from samverkan.followup.views.common import ObjectPermissionMixin
 from samverkan.incidents.models import Category
 
+ENTRIES_PER_PAGE = 25
+
 
 def _filtered(queryset, form):
     d = form.cleaned_data if form.is_valid() else {}
-    qs = queryset.prefetch_related("categories")
+    qs = queryset.order_by("-created_at", "-pk")
     if d.get("category"):
-        qs = qs.filter(categories__code=d["category"]).distinct()
+        qs = qs.filter(pk__in=ExperienceEntry.objects.filter(categories__code=d["category"]))
     if d.get("problem_type"):
         qs = qs.filter(problem_type=d["problem_type"])
     if d.get("method"):
         qs = qs.filter(method=d["method"])
-    hits = search.search(qs, d.get("q", ""))
-    return list(hits), d
+    return search.search(qs, d.get("q", "")), d
 
 
 def _bank_context(request, queryset, *, public=False):
     form = SearchForm(request.GET or None)
     hits, d = _filtered(queryset, form)
     facets = search.facets(hits)
+    paginator = Paginator(hits, ENTRIES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     labels = {c.code: c.label for c in Category.objects.all()}
     base = request.GET.copy()
 
     def link(key, value):
         q = base.copy()
         q[key] = value
+        q.pop("page", None)
         return "?" + q.urlencode()
 
     return {
         "form": form if form.is_bound else SearchForm(),
-        "entries": hits,
+        "entries": page.object_list,
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": page.has_other_pages(),
         "query": d.get("q", ""),
         "public": public,
         "facets": {
