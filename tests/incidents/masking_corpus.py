@@ -566,6 +566,10 @@ NAMES_SV = [
     # In capitals.
     ("INBROTT I FÖRRÅD 4. ANNA SÅG TVÅ PERSONER SPRINGA.", [(NAME, "ANNA")]),
     ("SVENSSON I LGH 1203 KLAGAR PÅ OVÄSEN IGEN.", [(NAME, "SVENSSON")]),
+    # Surname before first name, as in registers: both masked, in order (the names-only
+    # path once rendered them out of order and left both in the text).
+    ("Anmälare Lindberg Anna, boende i huset.", [(NAME, "Lindberg"), (NAME, "Anna")]),
+    ("Svensson och Kalle bråkade i trapphuset.", [(NAME, "Svensson"), (NAME, "Kalle")]),
 ]
 NAMES_NO = [
     ("Ole Hansen ringte om knuste vinduer i bakgården.", [(NAME, "Ole Hansen")]),
@@ -607,6 +611,13 @@ NOT_NAMES = [
     ("Inbrott i förrådet på Sofia skola.", []),
     ("Skadegörelse på Per Albin Hanssons väg 14.", []),
     ("Eva Lundgren AB äger fastigheten och har fått kopia.", []),
+    # Firms named after their owner and trade, without AB/AS.
+    ("Lindberg Bygg har lagat entrédörren.", []),
+    ("Svenssons Måleri sanerade klottret i trapphus C.", []),
+    ("Nilsson VVS kom ut på vattenlarmet i källaren.", []),
+    ("Kalle Lindberg Bygg byter låset på måndag.", []),
+    ("Olsen Rør har tettet lekkasjen i kjelleren.", []),
+    ("Hansen Eiendomsforvaltning eier bygget.", []),
     ("Tagging på Ole Bulls plass i helgen.", []),
     ("Knuste ruter ved Olav Kyrres gate 12.", []),
     ("Innbrudd i Kong Haakons gate, Stavanger.", []),

@@ -10,6 +10,7 @@ Runs without Django settings: ``pytest tests/incidents/test_masking.py -p no:dja
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import date
@@ -367,6 +368,30 @@ def fodselsnummer(draw):
 def test_masking_is_idempotent(text):
     once = mask_text(text)
     assert mask_text(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Lindberg", "Anna", "Svensson", "Kalle", "och", "ringde", "Bygg"]),
+        min_size=1,
+        max_size=8,
+    )
+)
+@example(["Lindberg", "Anna", "ringde"])
+def test_every_found_name_is_replaced_where_it_was_found(words):
+    """Whatever the order of names in the text, the output is the text with each found span
+    replaced by its token: nothing found is left, nothing else is changed."""
+    text = " ".join(words)
+    result = mask(text)
+    spans = [(start, end) for _, start, end in result.found]
+    assert spans == sorted(spans)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+    expected, pos = "", 0
+    for kind, start, end in result.found:
+        expected += text[pos:start] + TOKENS[kind]
+        pos = end
+    assert result.text == expected + text[pos:]
 
 
 @settings(max_examples=300, deadline=None)

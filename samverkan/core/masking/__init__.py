@@ -20,7 +20,8 @@ of ``data/surnames.txt`` ("Lindqvist", "Hansen"), with the capitalised words rig
 it that the first-name list does not know ("Dragan Petrović"). Place and organisation names
 built from a person's name are left alone when a place or organisation word follows
 ("Olof Palmes gata", "Karl Johans gate", "Anderssons väg", "Maria Magdalena kyrka", "Eva
-Lundgren AB"). A first name or surname that is also an ordinary word ("Per", "Hans",
+Lundgren AB"), or a capitalised trade word, for a firm named after its owner ("Lindberg
+Bygg", "Nilsson VVS", "Olsen Rør"). A first name or surname that is also an ordinary word ("Per", "Hans",
 "Stig", "Haugen") is masked on its own only where its capital letter says it is a name, not
 at the start of a sentence. Names in capitals ("KALLE SVENSSON") follow the same lists,
 except that the words after a first name must be surnames themselves and the first names

@@ -166,8 +166,10 @@ def mask(text: str) -> MaskResult:
     'Klotter i trapphus B, ring Kalle [telefon]'
     """
     if "@" not in text and _DIGIT.search(text) is None:
-        # Only names are possible; they never overlap one another.
-        names = [(start, end, kind) for _, start, end, kind in _find_names(text)]
+        # Only names are possible; they never overlap one another, but they are found out
+        # of order (first names before lone surnames: "Lindberg Anna"), and rendering reads
+        # them from the start of the text.
+        names = sorted((start, end, kind) for _, start, end, kind in _find_names(text))
         return _result(_render(text, names)[0], names) if names else MaskResult(text)
     items = _choose(text)
     if not items:

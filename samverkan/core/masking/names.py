@@ -154,6 +154,46 @@ _PLACE_WORDS = _INSTITUTION_WORDS | frozenset(
     ]
 )
 _ORG_AFTER = re.compile(r"[ \u00a0]+(?:AB|AS|ASA|HB|KB|SA|Aktiebolag|& ?Co)\b")
+# A firm named after its owner and its trade ("Lindberg Bygg", "Svenssons Måleri", "Nilsson
+# VVS", "Olsen Rør"), often written without AB/AS: the trade word, capitalised, follows the
+# name. Short words must match whole; the longer stems also begin a compound ("Lindberg
+# Byggservice", "Hansen Eiendomsforvaltning").
+_TRADE_WORDS = frozenset(
+    ["el", "rör", "rør", "tak", "bil", "lås", "vakt", "larm", "glas", "kyl", "golv", "plåt"]
+)
+_TRADE_STEMS = (
+    "bygg",
+    "måleri",
+    "maleri",
+    "målning",
+    "maling",
+    "vvs",
+    "elservice",
+    "elinstallation",
+    "elektro",
+    "rørlegger",
+    "städ",
+    "renhold",
+    "fastighet",
+    "förvaltning",
+    "forvaltning",
+    "eiendom",
+    "transport",
+    "åkeri",
+    "entreprenad",
+    "entreprenør",
+    "konsult",
+    "bevakning",
+    "säkerhet",
+    "sikkerhet",
+    "snickeri",
+    "tømrer",
+    "glasmästeri",
+    "ventilation",
+    "bemanning",
+    "trädgård",
+    "service",
+)
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 _NEXT_COMPOUND = re.compile(r"[ \u00a0]+([^\W\d_]+-[^\W\d_]+)")
 # Street and place names written as one word with a person's name in front ("Lars
@@ -258,8 +298,17 @@ def _place_or_organisation_follows(text: str, end: int, genitive: bool) -> bool:
     if m is not None and _ends_in_place_word(m.group(1)):
         return True
     m = _NEXT_WORD.match(text, end)
-    words = _PLACE_WORDS if genitive else _INSTITUTION_WORDS
-    return m is not None and m.group(1).lower() in words
+    if m is None:
+        return False
+    if _is_trade(m.group(1)):
+        return True
+    return m.group(1).lower() in (_PLACE_WORDS if genitive else _INSTITUTION_WORDS)
+
+
+def _is_trade(word: str) -> bool:
+    """A capitalised trade word of a firm's name ("Bygg", "VVS", "Eiendomsforvaltning")."""
+    lower = word.lower()
+    return word[:1].isupper() and (lower in _TRADE_WORDS or lower.startswith(_TRADE_STEMS))
 
 
 def _find_names(text: str) -> list[tuple[int, int, int, str]]:
@@ -296,7 +345,8 @@ def _written_names(text: str) -> list[tuple[int, int, int, str]]:
         # Middle names and surnames: capitalised words joined by a space or a particle.
         while last + 1 < len(words) and last - k < 3:
             gap = _NAME_GAP.fullmatch(text, words[last].end(), words[last + 1].start())
-            if gap is None:
+            # "Kalle Lindberg Bygg": the trade word ends the name and makes it a firm's.
+            if gap is None or _is_trade(words[last + 1].group()):
                 break
             last += 1
         start, end = first.start(), words[last].end()
@@ -339,6 +389,8 @@ def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int
                 break
             first -= 1
         out.append((_PRIORITY[NAMN], words[first].start(), word.end(), NAMN))
+        # A later surname may reach back only up to this one ("Lindberg Lindberg").
+        taken.append((words[first].start(), word.end()))
     return out
 
 
