@@ -7,11 +7,12 @@ from collections import Counter, defaultdict
 import h3
 
 from samverkan.analysis.suppression import suppress
+from samverkan.citizens import workflow
 from samverkan.citizens.models import Observation
 
 RESOLUTION = 8  # about 0.7 km² per cell: a neighbourhood, not a doorway
 K = 3
-PUBLIC_STATUSES = (Observation.Status.ACCEPTED, Observation.Status.MERGED)
+PUBLIC_STATUSES = workflow.PUBLIC
 
 
 def _polygon(cell: str) -> dict:

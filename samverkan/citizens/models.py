@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.citizens import workflow
 from samverkan.core.models import Area
 from samverkan.incidents.models import Category, Incident
 
@@ -36,10 +37,11 @@ class Observation(models.Model):
     """A resident's observation from the public form; public only after acceptance."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Väntar på granskning")
-        ACCEPTED = "accepted", _("Godtagen")
-        MERGED = "merged", _("Sammanförd med en rapport")
-        REJECTED = "rejected", _("Avvisad")
+        # The values and labels of citizens.workflow, whose table says what may follow.
+        PENDING = workflow.PENDING, _("Väntar på granskning")
+        ACCEPTED = workflow.ACCEPTED, _("Godtagen")
+        MERGED = workflow.MERGED, _("Sammanförd med en rapport")
+        REJECTED = workflow.REJECTED, _("Avvisad")
 
     municipality = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="citizen_observations"

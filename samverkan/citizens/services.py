@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.citizens import workflow
 from samverkan.citizens.models import Concern, ContactAddress, Observation
 from samverkan.core import audit, downloads
 from samverkan.core.masking import mask_text
@@ -142,8 +143,10 @@ def submit(s: Submission) -> Observation:
 
 
 def _decide(obs: Observation, status: str, user, note: str) -> None:
-    if obs.status != Observation.Status.PENDING:
-        raise ValueError(_("Observationen är redan granskad."))
+    if not workflow.OBSERVATION.allowed(obs.status):
+        # Every decision is final (citizens.workflow): say so in the coordinator's words.
+        raise workflow.TransitionError(_("Observationen är redan granskad."))
+    workflow.OBSERVATION.check(obs.status, status)
     obs.status = status
     obs.decided_at = timezone.now()
     obs.decided_by = user

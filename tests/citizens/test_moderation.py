@@ -68,3 +68,14 @@ def test_nearby_reports_are_the_coordinators_own(world, post_observation):
     # Söderby's report on the very spot is not Norrby's coordinator's to merge with.
     assert [i.pk for i in moderation.nearby(obs, world.users["coordinator"])] == [near]
     assert [i.pk for i in moderation.nearby(obs, world.users["other_coordinator"])] == [theirs]
+
+
+def test_the_observation_statuses_are_the_workflow_tables():
+    """The model's choices and the table are one list; every decision is final."""
+    from samverkan.citizens import workflow
+
+    assert list(Observation.Status.choices) == [(s, str(label)) for s, label in workflow.STATUSES]
+    assert set(workflow.TRANSITIONS) == set(Observation.Status.values)
+    assert workflow.OBSERVATION.allowed(workflow.PENDING) == {"accepted", "merged", "rejected"}
+    for decided in ("accepted", "merged", "rejected"):
+        assert workflow.OBSERVATION.allowed(decided) == set()
