@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from samverkan.incidents.models import Category, Incident, SourceMapping
 
@@ -33,6 +34,8 @@ class IncidentAdmin(admin.ModelAdmin):
     raw_id_fields = ["reporter", "duplicate_of", "category", "organisation", "feedback_by"]
     readonly_fields = ["created_at"]
     date_hierarchy = "occurred_from"
+    # A link typed without a scheme is https, as Django 6 will assume (and warns until then).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

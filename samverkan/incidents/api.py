@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from samverkan.core.api import CodeFilter, IsoDateTimeFilter, ScopedViewSetMixin
-from samverkan.incidents import actions, services, triage
+from samverkan.incidents import actions, services, triage, workflow
 from samverkan.incidents.models import Category, Incident, IncidentArea, Status
 from samverkan.incidents.permissions import count_visible
 from samverkan.incidents.photos import MAX_PHOTOS, PhotoError, add_photos, photo_response
@@ -157,7 +157,9 @@ class ActionBodySerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="feedback: texten till rapportören"
     )
     status = serializers.ChoiceField(
-        choices=Status.choices, required=False, help_text="status: den nya statusen"
+        choices=workflow.settable(Status.choices),
+        required=False,
+        help_text="status: den nya statusen (dubblett: action duplicate med of)",
     )
     of = serializers.IntegerField(
         required=False, help_text="duplicate: händelsen som detta är en dubblett av"

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from samverkan.core.masking import likely_names, mask_text
 from samverkan.core.models import Area, Organisation, Partnership
+from samverkan.incidents import workflow
 from samverkan.incidents.models import Category, PlaceType, Status, Tag
 from samverkan.incidents.report_scope import area_problem, report_areas
 from samverkan.incidents.triage_forms import PHOTO_HELP, SORT_CHOICES, PhotosField
@@ -196,4 +197,4 @@ class FeedbackForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Ny status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("Ny status"), choices=workflow.settable(Status.choices))

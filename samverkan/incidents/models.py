@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
@@ -256,6 +257,23 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.label_sv} {self.occurred_from:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        """A form's check (the admin site): a duplicate names its original, never itself.
+
+        One already stored without an original (its original was deleted) may be kept.
+        """
+        if self.pk and self.duplicate_of_id == self.pk:
+            raise ValidationError(
+                {"duplicate_of": _("En händelse kan inte vara dubblett av sig själv.")}
+            )
+        if self.status != Status.DUPLICATE or self.duplicate_of_id:
+            return
+        stored = Incident.objects.filter(pk=self.pk).values_list("status", "duplicate_of")
+        if self.pk is None or stored.first() != (Status.DUPLICATE, None):
+            raise ValidationError(
+                {"duplicate_of": _("Ange originalet som händelsen är en dubblett av.")}
+            )
 
     @property
     def is_point(self) -> bool:

@@ -59,6 +59,12 @@ def report_incident(user, row: IncidentRow, *, photos=(), request=None) -> Incid
 
 @transaction.atomic
 def set_status(incident: Incident, status: str, user, *, request=None) -> Incident:
+    """Change the status; "duplicate" only through :func:`mark_duplicate`, with the original."""
+    if status == workflow.DUPLICATE:
+        raise workflow.TransitionError(
+            "En dubblett markeras tillsammans med originalet (Markera som dubblett), "
+            "inte genom att byta status."
+        )
     workflow.INCIDENT.check(incident.status, status)
     old = incident.status
     incident.status = status

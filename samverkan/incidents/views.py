@@ -299,7 +299,7 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             counted_in=self.filter_form.cleaned_data.get("partnership")
             if self.filter_form.is_bound and self.filter_form.is_valid()
             else None,
-            statuses=Incident._meta.get_field("status").choices,
+            statuses=workflow.settable(Incident._meta.get_field("status").choices),
             geojson_url=f"{reverse('incident-geojson')}?{query.urlencode()}",
             areas_url=outline_url(
                 self.filter_form.cleaned_data.get("area")
@@ -355,9 +355,8 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             status_form=StatusForm(),
             allowed_statuses=[
                 (s, label)
-                for s, label in Incident._meta.get_field("status").choices
+                for s, label in workflow.settable(Incident._meta.get_field("status").choices)
                 if s in workflow.TRANSITIONS.get(self.incident.status, set())
-                and s != workflow.DUPLICATE
             ],
             duplicates=suggest_duplicates(self.incident, scope(Incident.objects.all(), user))
             if can_change
@@ -433,7 +432,7 @@ class BulkStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def post(self, request):
         ids = request.POST.getlist("ids")
         status = request.POST.get("status")
-        allowed = {s for s, _label in Incident._meta.get_field("status").choices}
+        allowed = workflow.SET_BY_STATUS
         if not ids or status not in allowed:
             messages.error(request, _("Välj minst en händelse och en status."))
         else:

@@ -20,3 +20,12 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 INCIDENT = Workflow(TRANSITIONS)
+
+# "duplicate" is reached only with the original named (services.mark_duplicate): a
+# duplicate without one leaves every count and cannot be traced back or undone with sense.
+SET_BY_STATUS = frozenset(TRANSITIONS) - {DUPLICATE}
+
+
+def settable(choices):
+    """The ``(status, label)`` pairs a plain status change may choose."""
+    return [(s, label) for s, label in choices if s in SET_BY_STATUS]
