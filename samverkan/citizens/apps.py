@@ -12,6 +12,10 @@ class CitizensConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from samverkan.citizens import permissions  # noqa: F401
-        from samverkan.core import navigation
+        from samverkan.citizens.models import Observation
+        from samverkan.core import masked_text, navigation
+
+        # Masked when stored (submit, _decide): masked again by remask_texts.
+        masked_text.register(Observation, "text", "public_note")
 
         navigation.register(_("Trygghetsvandring"), "citizens-queue", "citizens.moderate", 25)

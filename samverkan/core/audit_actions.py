@@ -50,6 +50,7 @@ class Action(models.TextChoices):
     MEMBERSHIP_REVOKE = "membership.revoke", _("Roll återkallad")
     MEMBERSHIP_CHANGE = "membership.change", _("Roll ändrad")
     SYSTEM_RESTORE = "system.restore", _("Säkerhetskopia återställd")
+    TEXT_REMASK = "text.remask", _("Sparad fritext maskerad på nytt")
 
     # Areas
     AREA_IMPORT = "area.import", _("Områden importerade")

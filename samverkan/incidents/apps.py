@@ -10,10 +10,14 @@ class IncidentsConfig(AppConfig):
         # Registers the incident scope and rules permissions.
         from django.utils.translation import gettext_lazy as _
 
-        from samverkan.core import navigation
+        from samverkan.core import masked_text, navigation
         from samverkan.core.signals import area_borders_changed
         from samverkan.incidents import permissions  # noqa: F401
         from samverkan.incidents.area_links import on_borders_changed
+        from samverkan.incidents.models import Incident
+
+        # Masked when stored (ingest, give_feedback): masked again by remask_texts.
+        masked_text.register(Incident, "description", "feedback")
 
         # Area links are computed at ingestion: a new or moved border relinks them.
         area_borders_changed.connect(on_borders_changed, dispatch_uid="incidents-relink-areas")

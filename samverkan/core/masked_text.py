@@ -1,0 +1,94 @@
+"""The free-text fields that are masked when stored, and masking them again.
+
+Masking (:mod:`samverkan.core.masking`) runs when a text is stored. When the masker
+improves, texts stored before keep what the old one missed: a name it did not know, or
+the names a fault let through (before 7 December 2026 "Lindberg Anna ringde" was stored
+garbled with both names in it). Each app registers the fields it masks, in its
+``AppConfig.ready``, and ``samverkan remask_texts`` masks every registered field of every
+row again. Masking is idempotent (a masked text masks to itself, a property the tests
+check), so only the rows the improved masker reads differently change, and a rerun
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Model, Q
+
+from samverkan.core import audit
+from samverkan.core.masking import mask_text
+
+_FIELDS: dict[type[Model], tuple[str, ...]] = {}
+
+
+def register(model: type[Model], *fields: str) -> None:
+    """Declare that ``fields`` of ``model`` hold masked free text."""
+    _FIELDS[model] = tuple(fields)
+
+
+def registered() -> dict[type[Model], tuple[str, ...]]:
+    return dict(_FIELDS)
+
+
+@dataclass
+class Remasked:
+    """One field of one model: how many stored texts were read and how many changed."""
+
+    model: str
+    field: str
+    read: int = 0
+    changed: int = 0
+
+
+def remask(
+    *, batch: int = 1000, dry_run: bool = False, progress: Callable[[str, int], None] | None = None
+) -> list[Remasked]:
+    """Mask every registered field of every row again; write the texts that change.
+
+    Rows are read in primary-key order, ``batch`` at a time, each batch written in its own
+    transaction, so a long run holds no lock for long and an interrupted run is simply
+    started again. ``progress(label, rows_read)`` is called after each batch. With
+    ``dry_run`` nothing is written and no audit event is recorded. One audit event
+    (``text.remask``) records the counts per field, never a text.
+    """
+    results: list[Remasked] = []
+    for model, fields in registered().items():
+        label = model._meta.label
+        counts = {f: Remasked(label, f) for f in fields}
+        nonempty = Q()
+        for f in fields:
+            nonempty |= ~Q(**{f: ""}) & Q(**{f"{f}__isnull": False})
+        rows = model._default_manager.filter(nonempty).order_by("pk")
+        last, read = None, 0
+        while True:
+            page = rows.filter(pk__gt=last) if last is not None else rows
+            chunk = list(page.values_list("pk", *fields)[:batch])
+            if not chunk:
+                break
+            with transaction.atomic():
+                for pk, *texts in chunk:
+                    new = {}
+                    for f, text in zip(fields, texts, strict=True):
+                        if not text:
+                            continue
+                        counts[f].read += 1
+                        masked = mask_text(text)
+                        if masked != text:
+                            new[f] = masked
+                            counts[f].changed += 1
+                    if new and not dry_run:
+                        model._default_manager.filter(pk=pk).update(**new)
+            last = chunk[-1][0]
+            read += len(chunk)
+            if progress:
+                progress(label, read)
+        results += counts.values()
+    if not dry_run and any(r.changed for r in results):
+        audit.record(
+            audit.Action.TEXT_REMASK,
+            details={f"{r.model}.{r.field}": r.changed for r in results if r.changed},
+        )
+    return results
