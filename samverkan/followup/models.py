@@ -410,6 +410,11 @@ class ExperienceEntry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def facts(self) -> str:
+        """Problem type, method and setting, those given, for a line under the title."""
+        return " · ".join(x for x in (self.problem_type, self.method, self.setting) if x)
+
     def build_search_text(self, category_labels: list[str] | None = None) -> str:
         parts = [
             self.title,

@@ -129,3 +129,43 @@ def test_follow_up_evaluate_and_find(page, live_server, demo_world):
     page.get_by_role("button", name="Sök").click()
     assert "Inga erfarenheter hittades." in page.content()
     screenshot(page, "followup-bank")
+
+
+def test_a_large_bank_is_paged(page, live_server, demo_world):
+    """Sixty entries mention "trapphus": 25 a page, the count of every hit, Nästa/Föregående."""
+    from django.contrib.auth import get_user_model
+
+    from samverkan.followup import services
+
+    coordinator = demo_world["samordnare"]
+    author = get_user_model().objects.get(username=coordinator.username)
+    for i in range(60):
+        services.save_entry(
+            ExperienceEntry(
+                title=f"Trapphus {i:02d}: belysning och lås",
+                method="Situationell prevention" if i % 2 else "Grannsamverkan",
+                shared=True,
+            ),
+            author,
+        )
+    login(page, live_server, coordinator.username, coordinator.password)
+    page.goto(f"{live_server.url}/uppfoljning/erfarenhetsbank/")
+    page.get_by_label("Sök", exact=True).fill("trapphusen")
+    page.get_by_role("button", name="Sök").click()
+    page.wait_for_url("**q=trapphusen**")
+    assert "60 träffar" in page.content()
+    assert page.locator("article.card").count() == 25
+    assert page.get_by_text("Sida 1 av 3").count() == 1
+    # The line under a title joins what is given, with no dangling separator.
+    assert page.locator("article.card p.muted").first.inner_text() == "Grannsamverkan"
+    screenshot(page, "followup-bank-paged")
+    page.get_by_role("link", name="Nästa").click()
+    page.wait_for_url("**page=2**")
+    assert page.get_by_text("Sida 2 av 3").count() == 1
+    page.get_by_role("link", name="Nästa").click()
+    assert page.locator("article.card").count() == 10
+    # A facet counts every hit and starts again at the first page.
+    page.get_by_role("link", name="Grannsamverkan").click()
+    page.wait_for_url("**method=Grannsamverkan**")
+    assert "30 träffar" in page.content() and "page=" not in page.url
+    assert page.get_by_text("Sida 1 av 2").count() == 1
