@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -179,6 +180,9 @@ def _decision_from(post) -> moderation.Decision:
     )
 
 
+QUEUE_PER_PAGE = 50
+
+
 def _observations(user):
     return scope(Observation.objects.select_related("municipality", "district"), user)
 
@@ -188,13 +192,18 @@ class QueueView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         qs = _observations(request.user)
+        # Paged: a campaign or a flood can leave hundreds waiting.
+        pending = qs.filter(status=Observation.Status.PENDING).prefetch_related("concerns")
+        paginator = Paginator(pending, QUEUE_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             "citizens/queue.html",
             {
-                "pending": qs.filter(status=Observation.Status.PENDING).prefetch_related(
-                    "concerns"
-                ),
+                "pending": page.object_list,
+                "page_obj": page,
+                "paginator": paginator,
+                "is_paginated": page.has_other_pages(),
                 "decided": qs.exclude(status=Observation.Status.PENDING)[:50],
                 "municipalities": list(coordinated_municipalities(request.user)),
             },

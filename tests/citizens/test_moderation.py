@@ -79,3 +79,32 @@ def test_the_observation_statuses_are_the_workflow_tables():
     assert workflow.OBSERVATION.allowed(workflow.PENDING) == {"accepted", "merged", "rejected"}
     for decided in ("accepted", "merged", "rejected"):
         assert workflow.OBSERVATION.allowed(decided) == set()
+
+
+def test_the_queue_is_paged_with_the_count_of_all_waiting(world, client):
+    """A campaign can leave hundreds waiting: 50 a page, the count of all of them."""
+    from samverkan.citizens.views import QUEUE_PER_PAGE
+
+    Observation.objects.bulk_create(
+        Observation(
+            municipality=world.m1, lon=15.5, lat=59.5, ip_key="x", device_key="y", challenge=str(i)
+        )
+        for i in range(QUEUE_PER_PAGE + 7)
+    )
+    Observation.objects.create(
+        municipality=world.m1,
+        lon=15.5,
+        lat=59.5,
+        ip_key="x",
+        device_key="y",
+        challenge="decided",
+        status=Observation.Status.REJECTED,
+    )
+    client.force_login(world.users["coordinator"])
+    html = client.get("/tryggvandring/granska/").content.decode()
+    assert f"{QUEUE_PER_PAGE + 7} observationer väntar på granskning." in html
+    pending = html.split('id="pending"')[1].split("</table>")[0]
+    assert pending.count("<tr>") == QUEUE_PER_PAGE + 1  # and the header row
+    assert 'rel="next" href="?page=2"' in html
+    page2 = client.get("/tryggvandring/granska/", {"page": 2}).content.decode()
+    assert page2.split('id="pending"')[1].split("</table>")[0].count("<tr>") == 8
