@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan import demo_data
 from samverkan.cases.models import PreventiveCase
@@ -98,6 +99,12 @@ def test_load_demo_twice_changes_nothing(small_events, capsys):
     assert first[3] == 400 + demo.N_REPORTS + safety_walk.N_ACCEPTED
     assert all(first[5:]), dict(zip(CONTENT_MODELS, first[5:], strict=True))
     assert "samordnare" in out and "demo-samordnare" in out
+    # The county network: the board's coming meeting, a draft digest, one subscription.
+    from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting
+
+    assert Digest.objects.get().status == "draft"
+    assert NetworkMeeting.objects.get().starts_at > timezone.now()
+    assert DigestSubscription.objects.get().user.username == "samordnare"
 
 
 @pytest.mark.django_db
@@ -185,3 +192,12 @@ def test_demo_shows_every_part_of_the_product(small_events, client):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+    # The county board sees its draft digest with the coming network meeting in it.
+    from samverkan.county.models import Digest
+    from samverkan.demo.loader import county as demo_county
+
+    client.force_login(get_user_model().objects.get(username="lansstyrelsen"))
+    page = client.get(reverse("county-digest", args=[Digest.objects.get().pk]))
+    assert page.status_code == 200
+    assert demo_county.MEETING_TOPIC in page.content.decode()

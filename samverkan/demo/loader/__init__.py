@@ -17,6 +17,7 @@ from samverkan.core.models import Area, Partnership
 from samverkan.demo import districts as demo_districts
 from samverkan.demo.loader.case import load_case
 from samverkan.demo.loader.communication import load_communication
+from samverkan.demo.loader.county import load_county
 from samverkan.demo.loader.followup import (
     BURGLARY_ENTRY,
     EVALUATION_TITLE,
@@ -107,6 +108,7 @@ __all__ = [
     "load_areas",
     "load_case",
     "load_content",
+    "load_county",
     "load_evaluation",
     "load_experience",
     "load_incidents",
@@ -143,6 +145,7 @@ def load_content(log=print) -> None:
     load_case(users, log)
     load_meetings(partnership, users, log)
     load_safety_walk(area, users["samordnare"], log)
+    load_county(DEMO_COUNTY, users, log)
 
 
 def load(log=print) -> list[DemoUser]:
