@@ -39,6 +39,7 @@ NUMERIC_OPTIONS = [
     ("serve", "--threads", "4"),
     ("serve", "--timeout", "120"),
     ("worker", "--heartbeat", "1.5"),
+    ("remask_texts", "--batch", "1000"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from samverkan.core import masked_text
+from samverkan.core.params import whole_number
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             help="Räkna bara vad som skulle ändras; skriv inget.",
         )
         parser.add_argument(
-            "--batch", type=int, default=1000, help="Rader per transaktion (standard 1000)."
+            "--batch",
+            type=whole_number(1, 100_000),
+            default=1000,
+            help="Rader per transaktion (standard 1000).",
         )
 
     def handle(self, *args, dry_run, batch, **options):
