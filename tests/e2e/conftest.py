@@ -5,13 +5,56 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the fixtures' queries.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time when the test database is SQLite
+    in memory.
+
+    The live server's threads reach the test's in-memory SQLite database (one connection
+    shared, or connections on one shared cache). A browser fetches in parallel (a page,
+    its GeoJSON, its area borders), and two threads on it can deadlock: one holds SQLite's
+    mutex in ``sqlite3_step`` while a Python function Django registered in SQLite waits for
+    the GIL; the other holds the GIL while it waits for the mutex to read a column. Then no
+    Python runs at all, so pytest-timeout's alarm never fires and the suite hangs until CI
+    gives up (the "CI hang" of earlier notes; caught by faulthandler in map_points and a
+    session-cookie read, 7 December 2026). Requests still run in threads, so keep-alive
+    connections do not block one another; only the application call, with its whole body,
+    is serialised. PostgreSQL gives each thread its own connection and is left alone.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+        self.serial = connection.vendor == "sqlite"
+        serial = self.serial
+
+        def app(environ, start_response):
+            if not serial:
+                return application(environ, start_response)
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    # A streamed body (an export) still reads the database: inside the lock.
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(app)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
