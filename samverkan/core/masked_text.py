@@ -22,11 +22,30 @@ from samverkan.core import audit
 from samverkan.core.masking import mask_text
 
 _FIELDS: dict[type[Model], tuple[str, ...]] = {}
+_WHERE: dict[type[Model], Q] = {}
 
 
-def register(model: type[Model], *fields: str) -> None:
-    """Declare that ``fields`` of ``model`` hold masked free text."""
+def register(model: type[Model], *fields: str, where: Q | None = None) -> None:
+    """Declare that ``fields`` of ``model`` hold masked free text.
+
+    A field is a text field, or a JSON field whose strings are masked texts (a
+    lägesbild's assessments, one text per section); every string in it is masked again.
+    ``where`` limits the rows that may be rewritten (a lägesbild's drafts: an approved
+    one is frozen, and a new version is made with "Räkna om").
+    """
     _FIELDS[model] = tuple(fields)
+    _WHERE[model] = where or Q()
+
+
+def _masked(value):
+    # Texts inside JSON are masked where they stand; keys and other values are kept.
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def registered() -> dict[type[Model], tuple[str, ...]]:
@@ -60,8 +79,9 @@ def remask(
         counts = {f: Remasked(label, f) for f in fields}
         nonempty = Q()
         for f in fields:
-            nonempty |= ~Q(**{f: ""}) & Q(**{f"{f}__isnull": False})
-        rows = model._default_manager.filter(nonempty).order_by("pk")
+            empty = {} if model._meta.get_field(f).get_internal_type() == "JSONField" else ""
+            nonempty |= ~Q(**{f: empty}) & Q(**{f"{f}__isnull": False})
+        rows = model._default_manager.filter(nonempty, _WHERE[model]).order_by("pk")
         last, read = None, 0
         while True:
             page = rows.filter(pk__gt=last) if last is not None else rows
@@ -75,7 +95,7 @@ def remask(
                         if not text:
                             continue
                         counts[f].read += 1
-                        masked = mask_text(text)
+                        masked = _masked(text)
                         if masked != text:
                             new[f] = masked
                             counts[f].changed += 1

@@ -11,7 +11,7 @@ class SituationConfig(AppConfig):
         import rules
         from django.utils.translation import gettext_lazy as _
 
-        from samverkan.core import navigation
+        from samverkan.core import masked_text, navigation
         from samverkan.core.permissions import has_role, is_system_admin
         from samverkan.core.roles import Role
         from samverkan.situation import permissions, scheduling  # noqa: F401
@@ -27,6 +27,14 @@ class SituationConfig(AppConfig):
             "situation.add", is_system_admin | has_role(Role.COORDINATOR, Role.REGIONAL_VIEWER)
         )
         navigation.register(_("Lägesbild"), "situation-list", "situation.view", 30)
+        from django.db.models import Q
+
+        from samverkan.situation import workflow
+        from samverkan.situation.models import SituationReport
+
+        # Masked when stored (save_assessment): masked again by remask_texts in drafts;
+        # an approved version is frozen, and "Räkna om" makes a new one from the draft.
+        masked_text.register(SituationReport, "assessments", where=~Q(status__in=workflow.FROZEN))
         from samverkan.situation import panels
 
         panels.register()

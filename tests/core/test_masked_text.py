@@ -64,3 +64,47 @@ def test_remask_rewrites_what_the_old_masker_let_through(world, cat):  # noqa: F
     call_command("remask_texts", stdout=out, stderr=io.StringIO())
     assert "Klart: 0 texter maskerade på nytt." in out.getvalue()
     assert AuditEvent.objects.filter(action="text.remask").count() == 1
+
+
+def test_remask_reaches_the_texts_inside_a_lagesbild(world):
+    """An assessment is a JSON field of texts: each is masked again in a draft; an
+    approved lägesbild is frozen and left as it is."""
+    from samverkan.core import periods
+    from samverkan.situation import workflow
+    from samverkan.situation.models import SituationReport
+
+    fields = {m._meta.label: f for m, f in masked_text.registered().items()}
+    assert fields["situation.SituationReport"] == ("assessments",)
+    period = periods.parse("2026-08", "month")
+    report = SituationReport.objects.create(
+        area=world.m1,
+        partnership=world.p1,
+        period_type=period.type,
+        period_start=period.start,
+        period_end=period.end,
+        period_label=period.label,
+    )
+    approved = SituationReport.objects.create(
+        area=world.m1,
+        partnership=world.p1,
+        period_type=period.type,
+        period_start=period.start,
+        period_end=period.end,
+        period_label=period.label,
+        version=2,
+        assessments={"overall": LEAKED},
+    )
+    SituationReport.objects.filter(pk=approved.pk).update(status=workflow.APPROVED)
+    SituationReport.objects.filter(pk=report.pk).update(
+        assessments={"overall": LEAKED, "trend": "Oförändrat."}
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("remask_texts", stdout=out, stderr=err)
+    report.refresh_from_db()
+    assert report.assessments["trend"] == "Oförändrat."
+    assert "Lindberg" not in report.assessments["overall"]
+    assert report.assessments["overall"].endswith("ringde om klottret.")
+    approved.refresh_from_db()
+    assert approved.assessments == {"overall": LEAKED}
+    event = AuditEvent.objects.get(action="text.remask")
+    assert event.details["situation.SituationReport.assessments"] == 1
