@@ -192,8 +192,13 @@ class QueueView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request):
         qs = _observations(request.user)
-        # Paged: a campaign or a flood can leave hundreds waiting.
-        pending = qs.filter(status=Observation.Status.PENDING).prefetch_related("concerns")
+        # Paged: a campaign or a flood can leave hundreds waiting. Oldest first, so the
+        # resident who has waited longest is answered first and none is pushed off page 1.
+        pending = (
+            qs.filter(status=Observation.Status.PENDING)
+            .order_by("submitted_at", "id")
+            .prefetch_related("concerns")
+        )
         paginator = Paginator(pending, QUEUE_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         return render(

@@ -108,3 +108,24 @@ def test_the_queue_is_paged_with_the_count_of_all_waiting(world, client):
     assert 'rel="next" href="?page=2"' in html
     page2 = client.get("/tryggvandring/granska/", {"page": 2}).content.decode()
     assert page2.split('id="pending"')[1].split("</table>")[0].count("<tr>") == 8
+
+
+def test_the_queue_answers_the_longest_waiting_first(world, client):
+    """Oldest first: in a flood, the resident who wrote first is not pushed to a later page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    made = {}
+    for label, days in (("new", 0), ("old", 3), ("middle", 1)):
+        obs = Observation.objects.create(
+            municipality=world.m1, lon=15.5, lat=59.5, ip_key="x", device_key="y", challenge=label
+        )
+        Observation.objects.filter(pk=obs.pk).update(submitted_at=now - timedelta(days=days))
+        made[label] = obs.pk
+    client.force_login(world.users["coordinator"])
+    html = client.get("/tryggvandring/granska/").content.decode()
+    pending = html.split('id="pending"')[1].split("</table>")[0]
+    shown = [pending.index(f"/granska/{made[k]}/") for k in ("old", "middle", "new")]
+    assert shown == sorted(shown)
