@@ -76,23 +76,18 @@ def test_remask_reaches_the_texts_inside_a_lagesbild(world):
     fields = {m._meta.label: f for m, f in masked_text.registered().items()}
     assert fields["situation.SituationReport"] == ("assessments",)
     period = periods.parse("2026-08", "month")
-    report = SituationReport.objects.create(
-        area=world.m1,
-        partnership=world.p1,
-        period_type=period.type,
-        period_start=period.start,
-        period_end=period.end,
-        period_label=period.label,
-    )
-    approved = SituationReport.objects.create(
-        area=world.m1,
-        partnership=world.p1,
-        period_type=period.type,
-        period_start=period.start,
-        period_end=period.end,
-        period_label=period.label,
-        version=2,
-        assessments={"overall": LEAKED},
+    report, approved = (
+        SituationReport.objects.create(
+            area=world.m1,
+            partnership=world.p1,
+            period_type=period.type,
+            period_start=period.start,
+            period_end=period.end,
+            period_label=period.label,
+            version=version,
+            assessments=assessments,
+        )
+        for version, assessments in ((1, {}), (2, {"overall": LEAKED}))
     )
     SituationReport.objects.filter(pk=approved.pk).update(status=workflow.APPROVED)
     SituationReport.objects.filter(pk=report.pk).update(
