@@ -18,6 +18,11 @@ from django.test.testcases import LiveServerThread
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Held by the live server for a whole request and by the test thread for each cursor call,
+# on SQLite only: re-entrant, since a request's own cursor calls take it again.
+_SQLITE_LOCK = threading.RLock()
+
+
 class _OneRequestAtATime(ThreadedWSGIServer):
     """The live server, answering one request at a time when the test database is SQLite
     in memory.
@@ -32,10 +37,14 @@ class _OneRequestAtATime(ThreadedWSGIServer):
     session-cookie read, 7 December 2026). Requests still run in threads, so keep-alive
     connections do not block one another; only the application call, with its whole body,
     is serialised. PostgreSQL gives each thread its own connection and is left alone.
+
+    The test's own thread reads the same database between browser steps while the browser
+    may still be fetching; ``_one_database_user_at_a_time`` makes its cursor calls take the
+    same lock.
     """
 
     def set_app(self, application):
-        lock = threading.Lock()
+        lock = _SQLITE_LOCK
         self.serial = connection.vendor == "sqlite"
         serial = self.serial
 
@@ -55,6 +64,34 @@ class _OneRequestAtATime(ThreadedWSGIServer):
 
 
 LiveServerThread.server_class = _OneRequestAtATime
+
+
+@pytest.fixture(autouse=True)
+def _one_database_user_at_a_time(monkeypatch):
+    """On SQLite, every cursor call waits while the live server answers a request.
+
+    The server's lock alone leaves the race between a request and the test thread: after
+    a click, a test reads the database (``refresh_from_db``) while the browser may still be
+    fetching the page's GeoJSON, and the two threads can deadlock on SQLite's mutex and
+    the GIL as two server threads did. Execute and fetch are the calls that enter SQLite.
+    """
+    if connection.vendor != "sqlite":
+        return
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    def locked(name):
+        call = getattr(SQLiteCursorWrapper, name)
+
+        def method(self, *args, **kwargs):
+            with _SQLITE_LOCK:
+                return call(self, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    for name in ("execute", "executemany", "fetchone", "fetchmany", "fetchall"):
+        monkeypatch.setattr(SQLiteCursorWrapper, name, locked(name))
+
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
