@@ -28,6 +28,7 @@ from samverkan.followup.models import (
     Indicator,
     TertialReport,
 )
+from samverkan.followup.overview import follow_up_overview
 from samverkan.followup.permissions import READER_ROLES, reader_partnerships
 from samverkan.followup.views.common import ObjectPermissionMixin, partnership_areas
 from samverkan.plans.models import Measure
@@ -43,7 +44,11 @@ class HomeView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         partnerships = scope(Partnership.objects.all(), request.user)
         if not is_system_admin_user(request.user):
             partnerships = partnerships.filter(pk__in=reader_partnerships(request.user))
-        return self.render_to_response({"partnerships": partnerships})
+        partnerships = list(partnerships.order_by("name"))
+        overview = follow_up_overview(partnerships, request.user)
+        return self.render_to_response(
+            {"partnerships": [(p, overview[p.pk]) for p in partnerships]}
+        )
 
 
 class PartnershipView(ObjectPermissionMixin, TemplateView):
