@@ -98,6 +98,17 @@ def test_follow_up_evaluate_and_find(page, live_server, demo_world):
     assert pdf.ok and pdf.body()[:4] == b"%PDF"
     screenshot(page, "followup-tertial")
 
+    # The follow-up start page sums the partnership up and leads to the latest report.
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Uppföljning").click()
+    card = page.locator("section.followup-partnership", has_text="Samverkan Örebro")
+    goal.refresh_from_db()
+    assert "1 indikator, 1 effektmål" in card.inner_text()
+    assert card.locator(f".badge.goal-{goal.status}").count() == 1
+    card.get_by_role("link", name="Tertial 2025-T2").click()
+    page.wait_for_url(f"**/uppfoljning/tertial/{report.pk}/")
+    page.go_back()
+    screenshot(page, "followup-home")
+
     # Evaluate the measure: before (2024) and after (2025), burglaries in Örebro.
     page.get_by_role("link", name="Samverkan Örebro").click()
     page.get_by_role("link", name="Utvärdera Kameror och belysning mot inbrott").click()
