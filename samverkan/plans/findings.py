@@ -31,18 +31,37 @@ def _number(value) -> float:
     return value if isinstance(value, (int, float)) else 0
 
 
+# The group plans from its fullest picture: a shared or public version of the same area and
+# period hides small counts, and repeats the internal one.
+_AUDIENCE_PREFERENCE = {"internal": 0, "shared": 1, "public": 2}
+
+
 def findings_for(user, limit_reports: int = 5):
-    """Rows of released lägesbilder of the user's editable partnerships, flagged first."""
-    reports = (released_reports(user).select_related("area").order_by("-period_start", "-version"))[
-        :limit_reports
-    ]
+    """Rows of released lägesbilder of the user's editable partnerships, flagged first.
+
+    One picture per partnership, area and period: the newest version of the fullest
+    audience (internal before shared before public), so a picture approved both for the
+    group and, suppressed, for the county is listed once, with its own counts.
+    """
+    reports = released_reports(user).select_related("area").order_by("-period_start", "-version")
+    chosen: dict[tuple, SituationReport] = {}
+    # A few pictures per period at most (audiences, versions): read a bounded number.
+    for report in reports[: limit_reports * 6]:
+        key = (report.partnership_id, report.area_id, report.period_type, report.period_start)
+        best = chosen.get(key)
+        if best is None or _rank(report) < _rank(best):
+            chosen[key] = report
     out = []
-    for report in reports:
+    for report in list(chosen.values())[:limit_reports]:
         rows = [r for r in (report.snapshot or {}).get("by_category", []) if r.get("count")]
         # Shared pictures hide small counts as "<3" or "..": they sort as zero.
         rows.sort(key=lambda r: (not r.get("flag"), -_number(r.get("count"))))
         out.append({"report": report, "rows": rows[:8]})
     return out
+
+
+def _rank(report: SituationReport) -> tuple[int, int]:
+    return (_AUDIENCE_PREFERENCE.get(report.audience, 3), -report.version)
 
 
 def problem_title(report: SituationReport, row: dict) -> str:

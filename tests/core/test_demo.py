@@ -146,6 +146,9 @@ def test_demo_shows_every_part_of_the_product(small_events, client):
     internal = SituationReport.objects.get(period_label=demo.DEMO_MONTH, audience="internal")
     assert internal.approved_at is not None and internal.status == "shared"
     assert internal.assessments["overall"]
+    # Its aggregate twin is shared upward, so the county has Örebro's month to show.
+    upward = SituationReport.objects.get(period_label=demo.DEMO_MONTH, audience="shared")
+    assert upward.status == "shared" and upward.snapshot["suppressed"]
     problem = Problem.objects.get(title=demo.PROBLEM_TITLE)
     assert problem.situation_report == internal and problem.analysis.steps.count() >= 4
     plan = ActionPlan.objects.get(title=demo.PLAN_TITLE)
@@ -201,3 +204,8 @@ def test_demo_shows_every_part_of_the_product(small_events, client):
     page = client.get(reverse("county-digest", args=[Digest.objects.get().pk]))
     assert page.status_code == 200
     assert demo_county.MEETING_TOPIC in page.content.decode()
+    # Örebro's shared month is in the digest and on the county overview.
+    assert '<tr data-code="1880">' in page.content.decode().split('id="digest-pictures"')[1]
+    overview = client.get(reverse("county-overview")).content.decode()
+    row = overview.split('<tr data-code="1880">')[1].split("</tr>")[0]
+    assert "Delad, fastställd" in row and "augusti 2026" in row

@@ -111,3 +111,27 @@ def test_list_tables_become_cards_on_a_phone(phone, live_server, demo_content):
         screenshot(phone, "cards-" + path.strip("/").replace("/", "-"))
         assert scroll_width(phone) <= WIDTH, path
     assert checked >= len(paths)
+
+
+DESKTOP = 1280
+
+
+def test_menu_pages_fit_a_desktop_screen(page, live_server, demo_content):
+    """Every page in the menus of the coordinator and the county board fits 1280 px: a
+    wide table scrolls inside its card, the page itself never sideways (the county
+    overview's eleven columns did, 7 December 2026)."""
+    wide = {}
+    for username in ("samordnare", "lansstyrelsen"):
+        user = demo_content[username]
+        page.context.clear_cookies()
+        login(page, live_server, user.username, user.password)
+        menu = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link")
+        paths = [href for href in menu.evaluate_all("links => links.map(a => a.pathname)")]
+        assert len(paths) >= 5, username
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.ok, f"{path}: {response.status}"
+            page.wait_for_load_state("networkidle")
+            if (width := scroll_width(page)) > DESKTOP:
+                wide[f"{username} {path}"] = width
+    assert wide == {}

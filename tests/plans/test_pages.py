@@ -345,3 +345,23 @@ def test_problem_figures_show_a_zero_z_and_mark_missing_figures(pw, client_for):
     pw.problem.save()
     row = client.get(url).content.decode().split('<th scope="col">z</th>')[1].split("</tr>")[1]
     assert "<td>–</td>" in row
+
+
+def test_a_picture_approved_for_the_group_and_the_county_is_one_finding(pw, client_for):
+    """The internal version is the one to plan from; its suppressed twin is not repeated."""
+    for i in range(4):
+        incident(pw, pw.kommun, f"t{i}")
+    coord = pw.users["coordinator"]
+    march, april = periods.parse("2025-03"), periods.parse("2025-04")
+    internal = situation_services.create_report(pw.m1, march, pw.p1, coord, "internal")
+    shared = situation_services.create_report(pw.m1, march, pw.p1, coord, "shared")
+    only_shared = situation_services.create_report(pw.m1, april, pw.p1, coord, "shared")
+    for report in (internal, shared, only_shared):
+        situation_services.approve(report, coord)
+    home = client_for(coord).get(reverse("plans-home")).content.decode()
+    findings = home.split("Fynd i fastställda lägesbilder", 1)[1].split("</section>", 1)[0]
+    assert f"lagesbild={internal.pk}&" in findings
+    assert f"lagesbild={shared.pk}&" not in findings
+    # A period approved only for the county is still a finding, marked with its audience.
+    assert f"<h3>{only_shared} <span" in findings
+    assert findings.count("<h3>") == 2 and "Delad (aggregat, små tal dolda)" in findings

@@ -14,14 +14,15 @@ OVERALL_ASSESSMENT = (
 
 
 def load_situation(partnership, area, users, log=print):
-    """The lägesbild of the demo month: assessed, approved and shared with reporters.
+    """The lägesbild of the demo month: assessed, approved and shared with reporters, and
+    its aggregate version (small counts hidden) approved and shared upward, so that the
+    county board's overview and network digest have Örebro's month to show.
 
-    Internal audience only: a shared (aggregate) version would also reach Länsstyrelsen,
-    but its suppressed small counts ("<3") break the findings list on /planer/ today.
+    The group plans from the internal picture; ``/planer/`` lists the month once.
     """
     from samverkan.core import periods
     from samverkan.situation import services as situation
-    from samverkan.situation.build import INTERNAL
+    from samverkan.situation.build import INTERNAL, SHARED
     from samverkan.situation.models import SituationReport
 
     coordinator = users["samordnare"]
@@ -50,4 +51,12 @@ def load_situation(partnership, area, users, log=print):
         situation.approve(report, coordinator)
         situation.share(report, coordinator)
         log(f"  Lägesbild {period.label}: fastställd och delad med rapportörerna")
+    if not SituationReport.objects.filter(
+        partnership=partnership, area=area, period_label=period.label, audience=SHARED
+    ).exists():
+        upward = situation.create_report(area, period, partnership, coordinator, SHARED)
+        situation.save_assessment(upward, situation.OVERALL, OVERALL_ASSESSMENT, coordinator)
+        situation.approve(upward, coordinator)
+        situation.share(upward, coordinator)
+        log(f"  Lägesbild {period.label}: aggregerad version delad uppåt (länet)")
     return report
