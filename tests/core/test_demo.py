@@ -2,6 +2,7 @@
 
 import gzip
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -141,6 +142,11 @@ def test_demo_shows_every_part_of_the_product(small_events, client):
     orgs = set(reports.values_list("organisation__name", flat=True))
     assert orgs == {"Bostadsbolaget Hemby AB (demo)", "Västhagaskolan (demo)"}
     assert reports.exclude(feedback="").count() >= 10
+    # Feedback is dated after its report, not at loading: the reporter's list reads in order.
+    for occurred, answered in reports.exclude(feedback="").values_list(
+        "occurred_from", "feedback_at"
+    ):
+        assert occurred < answered < occurred + timedelta(days=2)
     assert set(reports.values_list("category__code", flat=True)) == set(demo.REPORT_TEXTS)
 
     internal = SituationReport.objects.get(period_label=demo.DEMO_MONTH, audience="internal")
