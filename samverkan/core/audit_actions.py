@@ -110,6 +110,7 @@ class Action(models.TextChoices):
     COUNTY_DIGEST_UPDATE = "county_digest.update", _("Nätverksbrev ändrat")
     COUNTY_DIGEST_QUEUE = "county_digest.queue", _("Nätverksbrev lagt i kö för utskick")
     COUNTY_DIGEST_SEND = "county_digest.send", _("Nätverksbrev skickat")
+    COUNTY_DIGEST_EXPORT = "county_digest.export", _("Nätverksbrev hämtat som PDF")
     COUNTY_DIGEST_SUBSCRIBE = "county_digest.subscribe", _("Prenumeration på nätverksbrev")
     COUNTY_DIGEST_UNSUBSCRIBE = (
         "county_digest.unsubscribe",

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
-from samverkan.core import periods
+from samverkan.core import audit, downloads, periods
 from samverkan.core.models import Area
+from samverkan.core.pdf import template_to_pdf
 from samverkan.county import network, services, workflow
 from samverkan.county.digest import gather
 from samverkan.county.models import Digest, DigestSubscription, NetworkMeeting, PeriodType
@@ -157,23 +158,55 @@ class DigestSendView(BoardMixin, View):
         return redirect("county-digest", pk=digest.pk)
 
 
-class DigestView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """The web version: the frozen content of a sent digest, or the board's preview of a draft."""
+class DigestReaderMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A digest as its reader may see it: sent ones to the network, drafts to the board."""
 
     permission_required = "county.network_member"
 
-    def get(self, request, pk):
+    def readable(self, pk) -> tuple[Digest, dict, bool]:
+        """The digest, its content (frozen once sent, gathered for a draft) and whether it
+        is a draft's preview."""
         digest = get_object_or_404(Digest.objects.select_related("county"), pk=pk)
-        if not network.may_read_digest(request.user, digest):
+        if not network.may_read_digest(self.request.user, digest):
             # Someone else's network, or a draft, is not told apart from no digest at all.
             raise Http404
-        board = network.is_board(request.user, digest.county)
         preview = digest.status == workflow.DRAFT
-        content = gather(digest, request.user) if preview else digest.content
+        content = gather(digest, self.request.user) if preview else digest.content
+        return digest, content, preview
+
+
+class DigestView(DigestReaderMixin, View):
+    """The web version: the frozen content of a sent digest, or the board's preview of a draft."""
+
+    def get(self, request, pk):
+        digest, content, preview = self.readable(pk)
+        board = network.is_board(request.user, digest.county)
         return render(
             request,
             "county/digest.html",
             {"digest": digest, "content": content, "preview": preview, "board": board},
+        )
+
+
+class DigestPdfView(DigestReaderMixin, View):
+    """The digest as an A4 PDF, for the network meeting's table and the archive; each
+    download writes ``county_digest.export``."""
+
+    def get(self, request, pk):
+        digest, content, preview = self.readable(pk)
+        body = template_to_pdf(
+            "county/digest_pdf.html",
+            {"digest": digest, "content": content, "preview": preview},
+            request=request,
+        )
+        return downloads.download(
+            request,
+            body,
+            f"natverksbrev-{digest.county.code}-{digest.period_label}",
+            "pdf",
+            action=audit.Action.COUNTY_DIGEST_EXPORT,
+            obj=digest,
+            details={"county": digest.county.code, "period": digest.period_label, "draft": preview},
         )
 
 

@@ -11,6 +11,9 @@ urlpatterns = [
     ),
     path("natverksbrev/<int:pk>/", digest_views.DigestView.as_view(), name="county-digest"),
     path(
+        "natverksbrev/<int:pk>/pdf/", digest_views.DigestPdfView.as_view(), name="county-digest-pdf"
+    ),
+    path(
         "natverksbrev/<int:pk>/inledning/",
         digest_views.DigestEditView.as_view(),
         name="county-digest-edit",

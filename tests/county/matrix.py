@@ -13,6 +13,10 @@ MATRIX: dict[str, tuple] = {
         lambda w: {"pk": w.county_digest.pk},
         {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
     ),
+    "county-digest-pdf": (
+        lambda w: {"pk": w.county_digest.pk},
+        {ANON: 302, REPORTER: 200, COORD: 200, OTHER: 200},
+    ),
     "county-digest-edit": (
         lambda w: {"pk": w.county_digest.pk},
         {ANON: 302, REPORTER: 403, COORD: 403, OTHER: 403},

@@ -432,3 +432,45 @@ def test_a_mail_server_failing_half_way_sends_nobody_the_digest_twice(network_wo
     assert digest.status == workflow.SENT and digest.recipients == 3
     # A third run of the task sends nothing.
     assert services.deliver(digest.pk) == 0 and len(mail.outbox) == 3
+
+
+def _pdf_text(tmp_path, body: bytes) -> str:
+    import subprocess
+
+    path = tmp_path / "brev.pdf"
+    path.write_bytes(body)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_the_digest_as_a_pdf_for_members_and_the_board_audited(
+    network_world, client_for, django_capture_on_commit_callbacks, tmp_path
+):
+    w = network_world
+    draft = make_digest(w)
+    member = client_for(w.users["coordinator"])
+    # A draft is the board's alone, as on the page.
+    assert member.get(reverse("county-digest-pdf", args=[draft.pk])).status_code == 404
+    board = client_for(w.board)
+    preview = board.get(reverse("county-digest-pdf", args=[draft.pk]))
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    assert "Utkast" in _pdf_text(tmp_path, preview.content)
+
+    digest = send(board, w, draft, django_capture_on_commit_callbacks)
+    response = client_for(w.users["reporter"]).get(reverse("county-digest-pdf", args=[digest.pk]))
+    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+    assert "natverksbrev-" in response["Content-Disposition"]
+    text = _pdf_text(tmp_path, response.content)
+    assert "Nätverksbrev Testlän" in text and "Hej nätverket!" in text
+    assert "Trygghetsvandring i centrum" in text and "Norrby" in text and "Utkast" not in text
+    # The frozen content: the same figures as the page, no small count, nothing internal.
+    assert "120" in text and not any(s in text for s in SECRET)
+    assert not SMALL.search(re.sub(r"\d{4}-\d{2}(-\d{2})?|\d+ / \d+|\d{1,2}:\d{2}", " ", text))
+    event = AuditEvent.objects.filter(action="county_digest.export").latest("pk")
+    assert event.actor == w.users["reporter"] and event.object_id == str(digest.pk)
+    assert event.details["format"] == "pdf" and event.details["draft"] is False
+    # Another county's member does not learn that the digest exists.
+    outsider = client_for(w.outsider)
+    assert outsider.get(reverse("county-digest-pdf", args=[digest.pk])).status_code in (403, 404)

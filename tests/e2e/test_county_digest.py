@@ -95,6 +95,13 @@ def test_board_sends_the_digest_and_a_member_reads_and_unsubscribes(
     expect(page.locator(".messages")).to_contain_text("skickas till prenumeranterna")
     expect(page.locator("#digest-status")).to_contain_text("Skickat")
 
+    # The sent digest as a PDF for the network meeting's table.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner PDF").click()
+    assert download.value.suggested_filename.startswith("natverksbrev-18-2026-08")
+    with open(download.value.path(), "rb") as fh:
+        assert fh.read(4) == b"%PDF"
+
     digest = Digest.objects.get()
     assert digest.status == "sent" and digest.recipients == 1
     (message,) = mail.outbox
