@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.models import Area, Organisation, Partnership
@@ -104,6 +105,15 @@ class Meeting(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == workflow.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Planned, and its day is over without the minutes being closed: the list says so,
+        so the coordinator holds it, closes it or plans the next one."""
+        return (
+            self.status == workflow.PLANNED
+            and timezone.localdate() > timezone.localtime(self.starts_at).date()
+        )
 
     @property
     def partnership(self) -> Partnership:

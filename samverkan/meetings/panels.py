@@ -3,7 +3,7 @@ next meeting and the short-term actions agreed in meetings that are past their d
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -32,8 +32,19 @@ def coordinator_context(request) -> dict:
         .select_related("meeting", "owner_organisation")
         .order_by("due_date", "pk")
     )
+    # Planned, and the day is over: held but never closed, or never held. Local midnight,
+    # as Meeting.is_overdue reads it.
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    unclosed = (
+        scope(Meeting.objects.all(), user)
+        .filter(status=workflow.PLANNED, starts_at__lt=today)
+        .select_related("series")
+        .order_by("-starts_at")
+    )
     return {
         "next_meeting": upcoming.first(),
+        "unclosed_count": unclosed.count(),
+        "unclosed": unclosed.first(),
         "overdue_count": overdue.count(),
         "overdue": list(overdue[:LATEST]),
     }

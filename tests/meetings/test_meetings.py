@@ -411,3 +411,31 @@ def test_minutes_page_escapes_what_was_written_and_never_renders_stored_html(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
     assert "onerror=alert(2)" not in page
+
+
+def test_a_planned_meeting_whose_day_is_over_is_pointed_out(world, series, client_for):
+    """Held but never closed, or never held: the list and the start page say so, so the
+    coordinator closes it or plans the next one; today's meeting and closed ones are not."""
+    from django.utils import timezone
+
+    coord = world.users["coordinator"]
+    now = timezone.localtime()
+    past = services.create_meeting(series, coord, starts_at=now - timedelta(days=8))
+    older = services.create_meeting(series, coord, starts_at=now - timedelta(days=15))
+    closed = services.create_meeting(series, coord, starts_at=now - timedelta(days=22))
+    services.close_meeting(closed, coord)
+    closed.refresh_from_db()
+    today = services.create_meeting(series, coord, starts_at=now.replace(hour=0, minute=1))
+    assert past.is_overdue and older.is_overdue
+    assert not closed.is_overdue and not today.is_overdue
+
+    client = client_for(coord)
+    page = client.get(reverse("meetings-home")).content.decode()
+    assert page.count("Datumet har passerat, ännu inte avslutat") == 2
+    start = client.get(reverse("home")).content.decode()
+    line = start.split('id="unclosed-meetings"')[1].split("</p>")[0]
+    assert "2 möten har passerat utan att avslutas" in line
+    assert reverse("meeting-detail", args=[past.pk]) in line
+    # Another partnership's coordinator is told nothing of them.
+    other = client_for(world.users["other_coordinator"]).get(reverse("home")).content.decode()
+    assert 'id="unclosed-meetings"' not in other
