@@ -9,6 +9,8 @@ and notes. Closing freezes the minutes as a JSON and HTML snapshot.
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -59,6 +61,11 @@ class MeetingSeries(models.Model):
         return self.name
 
 
+def _local_midnight() -> datetime:
+    """The start of today in the deployment's time zone: a meeting's day is over before it."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 class Meeting(models.Model):
     """One meeting of a series, with its agenda and, once closed, its frozen minutes.
 
@@ -106,14 +113,17 @@ class Meeting(models.Model):
     def is_closed(self) -> bool:
         return self.status == workflow.CLOSED
 
+    @staticmethod
+    def overdue_q() -> models.Q:
+        """Planned, and its day is over (it started before today's local midnight) without
+        the minutes being closed: held but never closed, or never held."""
+        return models.Q(status=workflow.PLANNED, starts_at__lt=_local_midnight())
+
     @property
     def is_overdue(self) -> bool:
-        """Planned, and its day is over without the minutes being closed: the list says so,
-        so the coordinator holds it, closes it or plans the next one."""
-        return (
-            self.status == workflow.PLANNED
-            and timezone.localdate() > timezone.localtime(self.starts_at).date()
-        )
+        """This meeting is in :meth:`overdue_q`: the list says so, so the coordinator holds
+        it, closes it or plans the next one."""
+        return self.status == workflow.PLANNED and self.starts_at < _local_midnight()
 
     @property
     def partnership(self) -> Partnership:

@@ -3,7 +3,7 @@ next meeting and the short-term actions agreed in meetings that are past their d
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -32,12 +32,9 @@ def coordinator_context(request) -> dict:
         .select_related("meeting", "owner_organisation")
         .order_by("due_date", "pk")
     )
-    # Planned, and the day is over: held but never closed, or never held. Local midnight,
-    # as Meeting.is_overdue reads it.
-    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     unclosed = (
         scope(Meeting.objects.all(), user)
-        .filter(status=workflow.PLANNED, starts_at__lt=today)
+        .filter(Meeting.overdue_q())
         .select_related("series")
         .order_by("-starts_at")
     )
