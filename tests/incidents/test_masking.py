@@ -216,6 +216,28 @@ def test_names_of_residents_born_abroad_are_masked(origin):
         assert man not in masked and woman not in masked, (text, masked)
 
 
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        # A first name the list does not know, opening the sentence before a surname.
+        ("Tesfaldet Johansson bråkade i trapphuset.", "[namn] bråkade i trapphuset."),
+        ("Yasin Karlsson greps vid stationen.", "[namn] greps vid stationen."),
+        ("Oskarine Haugen ringte om hærverket.", "[namn] ringte om hærverket."),
+        # Everyday words that open a sentence stay: roles, titles, definite nouns, prepositions.
+        ("Grannen Lindqvist ringde om rutan.", "Grannen [namn] ringde om rutan."),
+        ("Rektor Hansen ringde.", "Rektor [namn] ringde."),
+        ("Ordningsvakt Persson ingrep.", "Ordningsvakt [namn] ingrep."),
+        ("Enligt Bergqvist var det lugnt.", "Enligt [namn] var det lugnt."),
+        ("Igår Svensson var där igen.", "Igår [namn] var där igen."),
+        ("Kvinnan Petrović skrek.", "Kvinnan [namn] skrek."),
+        ("Naboen Haugen hørte glass knuse.", "Naboen [namn] hørte glass knuse."),
+        ("Ynglingen Dragan Petrović greps.", "Ynglingen [namn] greps."),
+    ],
+)
+def test_word_before_a_surname_at_sentence_start(text, masked):
+    assert mask_text(text) == masked
+
+
 def test_likely_names_lists_what_masking_replaces():
     text = "Anna Karlsson och Per såg det vid Gustav Adolfs torg, 070-123 45 67."
     assert likely_names(text) == ["Anna Karlsson", "Per"]

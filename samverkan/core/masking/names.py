@@ -194,6 +194,35 @@ _TRADE_STEMS = (
     "trädgård",
     "service",
 )
+# At a sentence's start every word is capitalised, so the word before a surname there is a
+# first name the list does not know ("Tesfaldet Johansson") only if it is not one of the
+# everyday words that open such sentences: a role ("Anmälare", "Vaktmester"), a noun in its
+# definite form ("Grannen", "Naboen"), a title or a preposition ("Enligt", "Ifølge").
+_OPENER_WORDS = """
+    anmälare anmäler anmeldt bilist boende beboer besökare besøkende butiksägare chaufför
+    doktor dr elev fastighetsvärd forelder fotgjenger fotgängare fru fröken förare förälder
+    granne herr hr hyresgäst imam inspektör kollega konstapel kund kunde kurator lärare
+    lærer leietaker nabo ordförande ordningsvakt pastor personal polis politi prest präst
+    rektor sjåfør student säljare tränare trener vakt vaktmästare vaktmester vekter vitne
+    vittne väktare ägare eier
+    enligt ifølge hos med till til från fra av vid ved mot efter etter och og men då så
+    när når även også också om att at enl bakom framför utanför innanför
+    kvinnan flickan jenta dama kona frun vittnet vitnet barnet paret
+    igår idag ikväll inatt imorse sedan därefter senare tidigare efteråt samtidigt
+    dessutom först sist nu plötsligt i etterpå senere tidligere deretter
+"""
+_SENTENCE_OPENERS = frozenset(_OPENER_WORDS.split())
+# Nouns in the definite form end so ("Grannen", "Väktaren", "Naboen"); few first names do
+# that the list does not already know.
+_DEFINITE_ENDING = "en"
+
+
+def _everyday_opener(word: str) -> bool:
+    """A capitalised everyday word that opens a sentence, not an unknown first name."""
+    lower = word.lower()
+    return lower in _SENTENCE_OPENERS or lower.endswith(_DEFINITE_ENDING) or _is_trade(word)
+
+
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 _NEXT_COMPOUND = re.compile(r"[ \u00a0]+([^\W\d_]+-[^\W\d_]+)")
 # Street and place names written as one word with a person's name in front ("Lars
@@ -365,7 +394,8 @@ def _written_names(text: str) -> list[tuple[int, int, int, str]]:
 def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int, int, str]]:
     """Surnames outside the names already found ("Svensson i lgh 1203"), with the
     capitalised words right before them that the first-name list does not know ("Dragan
-    Petrović"), but not the first word of a sentence ("Ynglingen Dragan Petrović")."""
+    Petrović"); at a sentence's start ("Tesfaldet Johansson bråkade") unless the word is an
+    everyday one ("Grannen Lindqvist", "Ynglingen Dragan Petrović")."""
     taken = [(start, end) for _, start, end, _ in found]
 
     def free(m: re.Match) -> bool:
@@ -385,7 +415,11 @@ def _lone_surnames(text, words, found, listed, ambiguous) -> list[tuple[int, int
         while first > 0 and k - first < 2:
             before = words[first - 1]
             gap = _NAME_GAP.fullmatch(text, before.end(), words[first].start())
-            if gap is None or not free(before) or _at_sentence_start(text, before.start()):
+            if gap is None or not free(before):
+                break
+            if _at_sentence_start(text, before.start()):
+                if not _everyday_opener(before.group()):
+                    first -= 1
                 break
             first -= 1
         out.append((_PRIORITY[NAMN], words[first].start(), word.end(), NAMN))
