@@ -200,6 +200,9 @@ def test_coordinator_gets_the_work_waiting_in_their_partnership(material, client
     assert "5 nya rapporter väntar." in page
     assert "Norrbys EST" in page  # the next meeting
     assert "Norrby lampbyte" in page  # overdue short-term action
+    # The two overdue lines say where their actions come from, so neither is taken for the other.
+    assert "1 kortsiktig åtgärd från veckomötena har passerat sitt datum." in page
+    assert "1 åtgärd i handlingsplanen har passerat sitt slutdatum." in page
     assert "Norrby klipp buskar" not in page  # not yet due
     assert "Norrby 2025-04" in page  # the draft waiting for approval
     assert "Norrby 2025-03" not in page  # already approved
