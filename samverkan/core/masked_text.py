@@ -8,18 +8,28 @@ garbled with both names in it). Each app registers the fields it masks, in its
 row again. Masking is idempotent (a masked text masks to itself, a property the tests
 check), so only the rows the improved masker reads differently change, and a rerun
 changes nothing.
+
+Operators need not remember the command: ``migrate`` runs it by itself when the masking
+rules (their code and name lists, :func:`rules_fingerprint`) differ from the ones the
+stored texts were last masked with (:class:`~samverkan.core.models.MaskingRun`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Model, Q
 
 from samverkan.core import audit
 from samverkan.core.masking import mask_text
+
+_MASKING_DIR = Path(__file__).parent / "masking"
+_DATA_DIR = Path(__file__).parent / "data"
 
 _FIELDS: dict[type[Model], tuple[str, ...]] = {}
 _WHERE: dict[type[Model], Q] = {}
@@ -52,6 +62,26 @@ def registered() -> dict[type[Model], tuple[str, ...]]:
     return dict(_FIELDS)
 
 
+@cache
+def rules_fingerprint() -> str:
+    """SHA-256 of the masker's code and name lists: changes whenever the masking may.
+
+    Any edit counts, a comment too; the price of a needless run is reading the texts
+    once, while a missed one would leave names in the clear.
+    """
+    digest = hashlib.sha256()
+    for path in sorted([*_MASKING_DIR.glob("*.py"), *_DATA_DIR.glob("*.txt")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def rules_applied() -> bool:
+    """Whether the stored texts have been masked with the current rules."""
+    from samverkan.core.models import MaskingRun
+
+    return MaskingRun.objects.filter(fingerprint=rules_fingerprint()).exists()
+
+
 @dataclass
 class Remasked:
     """One field of one model: how many stored texts were read and how many changed."""
@@ -71,8 +101,11 @@ def remask(
     transaction, so a long run holds no lock for long and an interrupted run is simply
     started again. ``progress(label, rows_read)`` is called after each batch. With
     ``dry_run`` nothing is written and no audit event is recorded. One audit event
-    (``text.remask``) records the counts per field, never a text.
+    (``text.remask``) records the counts per field, never a text, and a finished run
+    records the rules it applied (:class:`~samverkan.core.models.MaskingRun`).
     """
+    from samverkan.core.models import MaskingRun
+
     results: list[Remasked] = []
     for model, fields in registered().items():
         label = model._meta.label
@@ -111,4 +144,36 @@ def remask(
             audit.Action.TEXT_REMASK,
             details={f"{r.model}.{r.field}": r.changed for r in results if r.changed},
         )
+    if not dry_run:
+        MaskingRun.objects.update_or_create(
+            fingerprint=rules_fingerprint(),
+            defaults={"changed": sum(r.changed for r in results)},
+        )
     return results
+
+
+def remask_after_upgrade(*, using: str, plan=None, verbosity: int = 1, stdout=None, **kwargs):
+    """``post_migrate``: mask the stored texts again if the rules changed since last time.
+
+    Runs after a ``migrate`` of the whole schema on the default database, not after a
+    ``flush`` (no ``plan``) nor while a table it reads is missing (a migration back to an
+    older state, one app migrated alone).
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from samverkan.core.models import MaskingRun
+
+    if plan is None or using != DEFAULT_DB_ALIAS:
+        return
+    tables = {m._meta.db_table for m in [MaskingRun, *registered()]}
+    if not tables <= set(connections[using].introspection.table_names()):
+        return
+    if rules_applied():
+        return
+    results = remask()
+    changed = sum(r.changed for r in results)
+    if verbosity and stdout is not None and changed:
+        stdout.write(
+            f"Den förbättrade maskeringen maskerade {changed} sparade texter på nytt "
+            "(samverkan remask_texts)."
+        )

@@ -353,3 +353,24 @@ class OrganisationSecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {', '.join(self.two_factor_roles) or '–'}"
+
+
+class MaskingRun(models.Model):
+    """The masking rules every stored free text has been masked with.
+
+    ``fingerprint`` identifies the rules (:func:`samverkan.core.masked_text.rules_fingerprint`):
+    when ``migrate`` runs under rules whose fingerprint is not recorded here, it masks the
+    stored texts again, so an upgrade that improves the masking reaches old texts without
+    an operator having to remember a command.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    finished_at = models.DateTimeField(auto_now_add=True)
+    changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("maskering av sparad fritext")
+        verbose_name_plural = _("maskeringar av sparad fritext")
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]} {self.finished_at:%Y-%m-%d %H:%M}"

@@ -103,3 +103,74 @@ def test_remask_reaches_the_texts_inside_a_lagesbild(world):
     assert approved.assessments == {"overall": LEAKED}
     event = AuditEvent.objects.get(action="text.remask")
     assert event.details["situation.SituationReport.assessments"] == 1
+
+
+# --- after an upgrade: migrate masks the stored texts again when the rules changed ---------
+
+
+def _stored_as_before(world, cat, external_id):  # noqa: F811
+    """An incident whose text an older masker let through."""
+    incident = make(world, cat, external_id=external_id)
+    Incident.objects.filter(pk=incident.pk).update(description=LEAKED)
+    return incident
+
+
+def test_migrate_masks_old_texts_once_the_rules_changed(world, cat):  # noqa: F811
+    from samverkan.core.models import MaskingRun
+
+    incident = _stored_as_before(world, cat, "old")
+    # The texts were last masked by other rules (an older release).
+    MaskingRun.objects.all().delete()
+    MaskingRun.objects.create(fingerprint="0" * 64)
+
+    out = io.StringIO()
+    call_command("migrate", verbosity=1, stdout=out)
+    incident.refresh_from_db()
+    assert "Lindberg" not in incident.description and "Anna" not in incident.description
+    assert "maskerade 1 sparade texter på nytt" in out.getvalue()
+    assert MaskingRun.objects.filter(fingerprint=masked_text.rules_fingerprint()).exists()
+    assert AuditEvent.objects.filter(action="text.remask").count() == 1
+
+    # The same rules again: nothing is read or written, however often migrate runs.
+    Incident.objects.filter(pk=incident.pk).update(description=LEAKED)
+    call_command("migrate", verbosity=0)
+    assert Incident.objects.get(pk=incident.pk).description == LEAKED
+    assert AuditEvent.objects.filter(action="text.remask").count() == 1
+
+
+def test_a_manual_run_records_the_rules_and_a_dry_run_does_not(world, cat):  # noqa: F811
+    from samverkan.core.models import MaskingRun
+
+    MaskingRun.objects.all().delete()
+    call_command("remask_texts", "--dry-run", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not masked_text.rules_applied()
+    call_command("remask_texts", stdout=io.StringIO(), stderr=io.StringIO())
+    assert masked_text.rules_applied()
+
+
+def test_flush_does_not_remask(world, cat):  # noqa: F811
+    from samverkan.core.models import MaskingRun
+
+    incident = _stored_as_before(world, cat, "flushed")
+    MaskingRun.objects.all().delete()
+    # ``flush`` sends post_migrate without a plan: the test suite's resets must stay cheap.
+    masked_text.remask_after_upgrade(using="default", plan=None)
+    assert Incident.objects.get(pk=incident.pk).description == LEAKED
+    masked_text.remask_after_upgrade(using="default", plan=[])
+    assert Incident.objects.get(pk=incident.pk).description != LEAKED
+
+
+def test_the_fingerprint_follows_the_name_lists(tmp_path, monkeypatch):
+    before = masked_text.rules_fingerprint()
+    for name in ("first_names.txt", "surnames.txt"):
+        (tmp_path / name).write_bytes((masked_text._DATA_DIR / name).read_bytes())
+    monkeypatch.setattr(masked_text, "_DATA_DIR", tmp_path)
+    masked_text.rules_fingerprint.cache_clear()
+    try:
+        assert masked_text.rules_fingerprint() == before
+        with (tmp_path / "first_names.txt").open("a", encoding="utf-8") as fh:
+            fh.write("Tesfaldet\n")
+        masked_text.rules_fingerprint.cache_clear()
+        assert masked_text.rules_fingerprint() != before
+    finally:
+        masked_text.rules_fingerprint.cache_clear()
