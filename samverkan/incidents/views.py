@@ -45,6 +45,7 @@ from samverkan.incidents.forms import FeedbackForm, ReportForm, StatusForm, Tria
 from samverkan.incidents.models import Incident, IncidentArea, Status
 from samverkan.incidents.permissions import count_visible, partnership_filter
 from samverkan.incidents.photos import MAX_PHOTOS
+from samverkan.incidents.places import name_unplaced
 from samverkan.incidents.reports import report_row
 from samverkan.incidents.triage_forms import AddPhotosForm, SortForm, sorted_by
 from samverkan.incidents.triage_views import triage_context
@@ -121,6 +122,7 @@ class MyReportsView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(sort_form=self.sort_form, **kwargs)
         user = self.request.user
+        name_unplaced(ctx["object_list"])
         ctx["photo_room"] = {
             i.pk
             for i in ctx["object_list"]
@@ -288,6 +290,7 @@ class TriageView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        name_unplaced(ctx["object_list"])
         query = self.request.GET.copy()
         query.pop("page", None)
         listed = listed_ids(self.request.GET.get("ids"))
@@ -348,6 +351,7 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         can_change = user.has_perm("incidents.change_incident", self.incident)
+        name_unplaced([self.incident])
         ctx.update(
             incident=self.incident,
             can_change=can_change,
