@@ -2,7 +2,7 @@
 
 Drawn like every chart of the product (:mod:`samverkan.core.charts`): matplotlib to an
 inline SVG, no tiles and no network. Rates fall in five equal classes from the lowest to
-the highest rate shown; a withheld rate (its count hidden in the shared picture) is hatched
+the highest rate shown (one for a single rate); a withheld rate (its count hidden in the shared picture) is hatched
 and a municipality without a shared picture is grey, so neither is mistaken for a low rate.
 """
 
@@ -31,25 +31,28 @@ def _ring_area(ring) -> float:
 
 
 def classes(rates) -> list[tuple[float, float]]:
-    """Five equal classes from the lowest to the highest rate shown, on round steps.
+    """Up to five equal classes from the lowest to the highest rate shown, on round steps.
 
     Starting at zero would crowd a county whose municipalities all lie between, say, 900 and
-    1,400 into the top two classes; the classes span the rates actually shown instead.
+    1,400 into the top two classes; the classes span the rates actually shown instead. One
+    rate alone (the first municipality to share its picture) is one class: five would show
+    four colours that no area has.
     """
     shown = [r for r in rates if r is not None]
     if not shown or max(shown) <= 0:
         return []
+    n = N_CLASSES if len(set(shown)) > 1 else 1
     low, top = min(shown), max(shown)
     span = (top - low) or top
-    step = 10 ** math.floor(math.log10(span / N_CLASSES)) if span >= N_CLASSES else 1
-    width = max(math.ceil(span / N_CLASSES / step), 1) * step
+    step = 10 ** math.floor(math.log10(span / n)) if span >= n else 1
+    width = max(math.ceil(span / n / step), 1) * step
     while True:
         # Classes begin on a multiple of their width, so the legend reads 900–1 000, not 912–1 012.
         bottom = math.floor(low / width) * width
-        if bottom + N_CLASSES * width >= top:
+        if bottom + n * width >= top:
             break
         width += step
-    return [(bottom + i * width, bottom + (i + 1) * width) for i in range(N_CLASSES)]
+    return [(bottom + i * width, bottom + (i + 1) * width) for i in range(n)]
 
 
 def _class_of(rate: float, bins) -> int:

@@ -26,3 +26,10 @@ def test_one_rate_or_none():
     assert classes([0, 0]) == []
     bins = classes([250.0])
     assert bins[0][0] <= 250.0 <= bins[-1][1]
+
+
+def test_a_single_rate_is_a_single_class():
+    # One municipality shared its picture: one class, not four colours no area has.
+    assert classes([16.9, None, None]) == [(0, 20)]
+    assert classes([16.9, 16.9]) == [(0, 20)]
+    assert len(classes([16.9, 25.0])) == 5
