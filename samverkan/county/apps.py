@@ -47,3 +47,7 @@ class CountyConfig(AppConfig):
             }
 
         account_sections.register(account_section)
+
+        from samverkan.county import panels
+
+        panels.register()

@@ -29,7 +29,7 @@ from samverkan.core import periods
 from samverkan.core.models import Area
 from samverkan.county import network
 from samverkan.county.models import Digest, NetworkMeeting
-from samverkan.county.overview import FIGURES, _shared_reports, rate_per_100k, safe_count
+from samverkan.county.overview import FIGURES, rate_per_100k, safe_count, shared_reports
 from samverkan.followup.models import Design, ExperienceEntry
 
 # Upcoming meetings beyond this many are left for the next digest.
@@ -54,7 +54,7 @@ def pictures(user, county: Area, period: periods.Period) -> list[dict]:
         Area.objects.filter(parent=county, level=Area.Level.MUNICIPALITY).order_by("name")
     )
     reports = (
-        _shared_reports(user, municipalities)
+        shared_reports(user, municipalities)
         .filter(period_type=period.type, period_start__gte=period.start, period_end__lte=period.end)
         .select_related("area")
         .order_by("area__name", "period_start", "period_type", "-version", "-pk")

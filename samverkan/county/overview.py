@@ -104,7 +104,7 @@ class Overview:
         return {r.municipality.code: r.rate for r in self.rows}
 
 
-def _shared_reports(user, municipalities):
+def shared_reports(user, municipalities):
     return SituationReport.objects.filter(
         status=situation_workflow.SHARED,
         audience__in=REGIONAL_AUDIENCES,
@@ -131,7 +131,7 @@ def build(user, county: Area, period_type: str | None = None) -> Overview:
     municipalities = list(
         Area.objects.filter(parent=county, level=Area.Level.MUNICIPALITY).order_by("name")
     )
-    reports = list(_shared_reports(user, municipalities).order_by("-period_end", "-version", "-pk"))
+    reports = list(shared_reports(user, municipalities).order_by("-period_end", "-version", "-pk"))
     types = Counter()
     for code in {(r.area_id, r.period_type) for r in reports}:
         types[code[1]] += 1

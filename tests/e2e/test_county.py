@@ -65,7 +65,14 @@ def test_county_board_sees_every_municipality_and_downloads_xlsx(
 ):
     orebro, municipalities, population = _shared_orebro()
     login(page, live_server, "lansstyrelsen", "demo-lansstyrelsen")
-    page.get_by_role("link", name="Länet").first.click()
+    # The start page says what the county has shared and leads to the overview.
+    panel = page.locator('[data-panel="county.overview"]')
+    expect(panel.get_by_role("heading", name="Örebro län")).to_be_visible()
+    expect(panel).to_contain_text(
+        f"1 av {len(municipalities)} kommuner har delat en lägesbild med länet."
+    )
+    expect(panel).to_contain_text("Senast delad: Örebro")
+    panel.get_by_role("link", name="Till länsöversikten").click()
     expect(page.get_by_role("heading", name="Länsöversikt Örebro län")).to_be_visible()
     rows = page.locator("#county-table tbody tr")
     expect(rows).to_have_count(len(municipalities))

@@ -1,0 +1,45 @@
+"""The county board's start-page panel: what the county shared, the digest, the next meeting."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from samverkan.county import services
+from tests.county.test_digest import network_world  # noqa: F401 (fixture)
+
+
+def _panel(client_for, user) -> str:
+    response = client_for(user).get(reverse("home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = re.findall(
+        r'<section class="card" data-panel="county.overview">.*?</section>', page, re.DOTALL
+    )
+    return " ".join(re.sub(r"\s+", " ", f) for f in found)
+
+
+def test_the_board_sees_its_county_at_a_glance(network_world, client_for):  # noqa: F811
+    w = network_world
+    panel = _panel(client_for, w.board)
+    assert "Testlän" in panel and "Annatlän" not in panel
+    # Both municipalities shared August; a draft or internal picture is not sharing.
+    assert "2 av 2 kommuner har delat en lägesbild med länet." in panel
+    assert "augusti 2026" in panel
+    assert "Inget nätverksbrev ännu." in panel
+    # The next meeting of this county, not a past one and not another county's.
+    assert "Nätverksträff" in panel and "Förra" not in panel and "Deras" not in panel
+    # No figure of any picture reaches the start page.
+    for secret in ("120", "4321", "7777", "9876", "5555"):
+        assert secret not in panel
+
+    services.create_digest(w.board, w.county, "month", "2026-08", "Hej!")
+    panel = _panel(client_for, w.board)
+    assert "Nätverksbrev under arbete: <a" in panel and "augusti 2026</a>" in panel
+
+
+def test_only_the_county_board_gets_the_panel(network_world, client_for):  # noqa: F811
+    w = network_world
+    for key in ("coordinator", "steering", "reporter"):
+        assert _panel(client_for, w.users[key]) == "", key
