@@ -9,6 +9,7 @@ from samverkan.core.permissions import partnership_ids, scope
 from samverkan.core.roles import Role
 from samverkan.situation import workflow
 from samverkan.situation.models import SituationReport
+from samverkan.situation.scope import listed
 
 LATEST = 10
 
@@ -16,10 +17,9 @@ LATEST = 10
 def approval_context(request) -> dict:
     user = request.user
     waiting = (
-        scope(SituationReport.objects.filter(status__in=workflow.AWAITING_APPROVAL), user)
+        listed(scope(SituationReport.objects.filter(status__in=workflow.AWAITING_APPROVAL), user))
         # One the user approved first waits for someone else, not for them.
         .exclude(first_approved_by_id=user.pk)
-        .select_related("area", "partnership")
         .order_by("-period_start", "-version")
     )
     rows = [r for r in waiting[: LATEST * 3] if user.has_perm("situation.approve_report", r)]
@@ -28,13 +28,12 @@ def approval_context(request) -> dict:
 
 def latest_approved_context(request) -> dict | None:
     user = request.user
-    released = scope(SituationReport.objects.filter(status__in=workflow.RELEASED), user)
+    released = listed(scope(SituationReport.objects.filter(status__in=workflow.RELEASED), user))
     latest = []
     # One picture per partnership in which the user sits in the steering group.
     for pid in sorted(partnership_ids(user, {Role.STEERING})):
         report = (
             released.filter(partnership_id=pid)
-            .select_related("area", "partnership")
             .order_by("-period_end", "-approved_at", "-version")
             .first()
         )

@@ -64,6 +64,22 @@ def sees_incidents(user, report: SituationReport) -> bool:
     return in_grant(user, READER_ROLES, report.partnership_id, report.area_id)
 
 
+def listed(qs):
+    """``qs`` as a list or a panel reads it: names and dates, never the frozen content.
+
+    Each report carries ``period_name`` and ``total_count`` from its frozen figures, its
+    area and partnership (an area without its border: a municipality's can be megabytes of
+    GeoJSON, parsed per report although only the name is shown).
+    """
+    return (
+        qs.select_related("area", "partnership")
+        .defer("snapshot", "assessments", "area__geometry")
+        .annotate(
+            period_name=KT("snapshot__period__name"), total_count=KT("snapshot__totals__count")
+        )
+    )
+
+
 def report_list(user, area_id: int | None = None, partnership_id: int | None = None) -> dict:
     """The reports ``user`` sees, newest first, optionally of one area or partnership.
 
@@ -76,15 +92,7 @@ def report_list(user, area_id: int | None = None, partnership_id: int | None = N
     15).
     """
     visible = scope(SituationReport.objects.all(), user)
-    qs = (
-        visible.select_related("area", "partnership")
-        # Nor the area's border: a municipality's can be megabytes of GeoJSON, parsed per
-        # listed report although the list shows only the name.
-        .defer("snapshot", "assessments", "area__geometry")
-        .annotate(
-            period_name=KT("snapshot__period__name"), total_count=KT("snapshot__totals__count")
-        )
-    )
+    qs = listed(visible)
     if area_id is not None:
         qs = qs.filter(area_id=area_id)
     if partnership_id is not None:

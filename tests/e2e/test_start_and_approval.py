@@ -33,7 +33,7 @@ def test_start_pages_and_two_person_approval(demo_world, live_server, browser):
     orebro = Partnership.objects.get(name="Samverkan Örebro")
     area = Area.objects.get(code="1880")
     draft = services.create_report(area, periods.parse("2026-03"), orebro, None)
-    label = f"{area.name} 2026-03"
+    label = f"{area.name}, mars 2026"
 
     ctx, page = _context(browser)
     login(page, live_server, "samordnare", "demo-samordnare")
