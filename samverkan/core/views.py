@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -38,8 +38,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["memberships"] = memberships(self.request.user)
         ctx["panels"] = start_page.panels(self.request)
+        # The areas' names only: their borders (megabytes for a municipality) are not shown.
         ctx["partnerships"] = scope(Partnership.objects.all(), self.request.user).prefetch_related(
-            "organisations", "areas"
+            "organisations", Prefetch("areas", queryset=Area.objects.defer("geometry"))
         )
         ctx["configurable"] = {
             p.pk for p in ctx["partnerships"] if approval.may_configure(self.request.user, p)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from samverkan.core.models import Area
 from samverkan.plans import workflow as plan_workflow
@@ -149,7 +149,10 @@ def build(user, county: Area, period_type: str | None = None) -> Overview:
     plans = list(
         ActionPlan.objects.filter(status=plan_workflow.ADOPTED)
         .filter(Q(area__isnull=False) | Q(partnership__isnull=False))
-        .prefetch_related("partnership__areas")
+        # Only which areas a plan covers; never their borders.
+        .prefetch_related(
+            Prefetch("partnership__areas", queryset=Area.objects.only("id", "parent_id"))
+        )
         .order_by("-adopted_on", "-updated_at")
     )
     promises = list(CitizenPromise.objects.filter(published=True).order_by("-published_at", "-pk"))

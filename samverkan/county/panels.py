@@ -38,7 +38,7 @@ def county_context(request) -> dict | None:
         # Without the snapshot (a picture's whole frozen content): only its name is shown.
         latest = (
             shared.select_related("area")
-            .defer("snapshot", "area__geometry")
+            .defer("snapshot", "assessments", "area__geometry")
             .order_by(F("shared_at").desc(nulls_last=True), "-pk")
         )
         latest = latest.first()
