@@ -11,37 +11,15 @@ from samverkan.core.models import Area
 from samverkan.incidents.places import name_unplaced
 from tests.conftest import square
 from tests.incidents.test_triage import cat, make  # noqa: F401 (fixture)
-
-
-def _area(world, code, name, level, geom, **extra):
-    xs = [c[0] for c in geom["coordinates"][0]]
-    ys = [c[1] for c in geom["coordinates"][0]]
-    return Area.objects.create(
-        code=code,
-        name=name,
-        level=level,
-        geometry=geom,
-        parent=world.m1,
-        min_lon=min(xs),
-        max_lon=max(xs),
-        min_lat=min(ys),
-        max_lat=max(ys),
-        **extra,
-    )
+from tests.plans.districts import make_area
 
 
 @pytest.fixture
 def districts(world):
-    west = _area(world, "990101", "Västra Norrby", "district", square(15, 59, 15.5, 60))
+    west = make_area("990101", "Västra Norrby", "district", square(15, 59, 15.5, 60), world.m1)
     # A partnership's own area: its name is for its members, never shown as a place.
-    own = _area(
-        world,
-        "own-1",
-        "Hemliga hörnet",
-        "custom",
-        square(15.4, 59.4, 15.6, 59.6),
-        owner_partnership=world.p1,
-    )
+    own = make_area("own-1", "Hemliga hörnet", "custom", square(15.4, 59.4, 15.6, 59.6), west)
+    Area.objects.filter(pk=own.pk).update(owner_partnership=world.p1)
     return west, own
 
 
