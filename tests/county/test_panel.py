@@ -43,3 +43,25 @@ def test_only_the_county_board_gets_the_panel(network_world, client_for):  # noq
     w = network_world
     for key in ("coordinator", "steering", "reporter"):
         assert _panel(client_for, w.users[key]) == "", key
+
+
+def test_a_board_reaching_many_counties_gets_one_line_each(
+    network_world,  # noqa: F811
+    client_for,
+    monkeypatch,
+):
+    from samverkan.core.models import Membership
+    from samverkan.county import panels
+
+    w = network_world
+    # Without areas the regional role reaches every county of the country.
+    Membership.objects.get(user=w.board).areas.clear()
+    monkeypatch.setattr(panels, "MAX_CARDS", 1)
+    panel = _panel(client_for, w.board)
+    assert "Länen" in panel
+    rows = dict(
+        re.findall(r"<th scope=\"row\"><a [^>]*>([^<]+)</a></th><td [^>]*>([^<]+)</td>", panel)
+    )
+    assert rows == {"Annatlän": "1 av 1", "Testlän": "2 av 2"}
+    # One line per county: no digest, meeting or figure of any of them.
+    assert "Nätverksträff" not in panel and "4321" not in panel
