@@ -43,7 +43,14 @@ def findings_for(user, limit_reports: int = 5):
     audience (internal before shared before public), so a picture approved both for the
     group and, suppressed, for the county is listed once, with its own counts.
     """
-    reports = released_reports(user).select_related("area").order_by("-period_start", "-version")
+    # Up to six candidates per listed picture: their figures (tens of kB each) are read only
+    # for the chosen ones, one query each, and no area's border at all.
+    reports = (
+        released_reports(user)
+        .select_related("area")
+        .defer("snapshot", "assessments", "area__geometry")
+        .order_by("-period_start", "-version")
+    )
     chosen: dict[tuple, SituationReport] = {}
     # A few pictures per period at most (audiences, versions): read a bounded number.
     for report in reports[: limit_reports * 6]:

@@ -365,3 +365,26 @@ def test_a_picture_approved_for_the_group_and_the_county_is_one_finding(pw, clie
     # A period approved only for the county is still a finding, marked with its audience.
     assert f"<h3>{only_shared} <span" in findings
     assert findings.count("<h3>") == 2 and "Delad (aggregat, små tal dolda)" in findings
+
+
+def test_findings_read_the_figures_of_the_listed_pictures_only(pw, client_for):
+    """Candidates are chosen by their keys; only the chosen pictures' frozen figures are
+    read (tens of kilobytes each), and no area's border."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.plans.findings import findings_for
+
+    coord = pw.users["coordinator"]
+    march = periods.parse("2025-03")
+    internal = situation_services.create_report(pw.m1, march, pw.p1, coord, "internal")
+    shared = situation_services.create_report(pw.m1, march, pw.p1, coord, "shared")
+    for report in (internal, shared):
+        situation_services.approve(report, coord)
+    with CaptureQueriesContext(connection) as ctx:
+        found = findings_for(coord)
+    assert [f["report"].pk for f in found] == [internal.pk]
+    selects = [q["sql"].split(" FROM ", 1)[0] for q in ctx.captured_queries]
+    assert not any('"core_area"."geometry"' in s for s in selects)
+    # One query reads a snapshot: the chosen picture's, not its shared twin's.
+    assert sum('"situation_situationreport"."snapshot"' in s for s in selects) == 1
