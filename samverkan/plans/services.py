@@ -110,6 +110,8 @@ def measures_in(measures, area_ids):
     return (
         measures.filter(Q(area_id__in=ids) | Q(area__isnull=True, plan__area_id__in=ids))
         .select_related("plan", "area", "plan__area")
+        # Listed by name: neither area's border.
+        .defer("area__geometry", "plan__area__geometry")
         .order_by("start", "title")
     )
 

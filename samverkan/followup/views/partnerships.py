@@ -78,7 +78,12 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
             indicators = indicators.filter(area_id__in=below)
             evaluations = evaluations.filter(treated_area_id__in=below)
             measures = measures_in(measures, below)
-        indicators = list(indicators.select_related("area").prefetch_related("goals", "values"))
+        # Lists and charts name the areas: never their borders.
+        indicators = list(
+            indicators.select_related("area")
+            .defer("area__geometry")
+            .prefetch_related("goals", "values")
+        )
         ind_data = [
             {
                 "id": ind.pk,
@@ -96,8 +101,12 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
             indicators=indicators,
             chart=charts.small_multiples(ind_data, goal_data, p.name),
             reports=scope(TertialReport.objects.filter(partnership=p), user),
-            evaluations=evaluations.select_related("measure", "treated_area"),
-            measures=measures.select_related("plan", "area", "plan__area"),
+            evaluations=evaluations.select_related("measure", "treated_area").defer(
+                "treated_area__geometry"
+            ),
+            measures=measures.select_related("plan", "area", "plan__area").defer(
+                "area__geometry", "plan__area__geometry"
+            ),
             can_change=user.has_perm("followup.change_partnership", p),
             can_change_whole=user.has_perm("followup.change_whole_partnership", p),
             tertial_form=TertialForm(

@@ -35,12 +35,14 @@ class HomeView(PlansView, TemplateView):
         area = areas.filter(pk=chosen).first() if chosen is not None else None
         if chosen is not None and area is None:
             raise Http404
+        # The lists show area names: never their borders.
         lists = {
             "problems": scope(Problem.objects.all(), user).select_related("area", "partnership"),
             "plans": scope(ActionPlan.objects.all(), user).select_related("area"),
             "promises": scope(CitizenPromise.objects.all(), user).select_related("area"),
             "agreements": scope(Agreement.objects.all(), user).select_related("area"),
         }
+        lists = {k: qs.defer("area__geometry") for k, qs in lists.items()}
         measures = None
         if area is not None:
             below = descendant_ids([area.pk])
