@@ -155,15 +155,18 @@ def remask(
 def remask_after_upgrade(*, using: str, plan=None, verbosity: int = 1, stdout=None, **kwargs):
     """``post_migrate``: mask the stored texts again if the rules changed since last time.
 
-    Runs after a ``migrate`` of the whole schema on the default database, not after a
-    ``flush`` (no ``plan``) nor while a table it reads is missing (a migration back to an
-    older state, one app migrated alone).
+    Runs after a ``migrate`` forwards on the default database, not after a ``flush`` (no
+    ``plan``), a migration back to an older state, nor while a table it reads is missing
+    (one app migrated alone).
     """
     from django.db import DEFAULT_DB_ALIAS, connections
 
     from samverkan.core.models import MaskingRun
 
     if plan is None or using != DEFAULT_DB_ALIAS:
+        return
+    # Going back to an older schema: the registered fields may not all exist in it.
+    if any(backwards for _migration, backwards in plan):
         return
     tables = {m._meta.db_table for m in [MaskingRun, *registered()]}
     if not tables <= set(connections[using].introspection.table_names()):
