@@ -70,8 +70,11 @@ def rules_fingerprint() -> str:
     once, while a missed one would leave names in the clear.
     """
     digest = hashlib.sha256()
-    for path in sorted([*_MASKING_DIR.glob("*.py"), *_DATA_DIR.glob("*.txt")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    # The order is by file name within each group, never by the full path: the same
+    # rules give the same fingerprint wherever the package is installed.
+    for paths in (_MASKING_DIR.glob("*.py"), _DATA_DIR.glob("*.txt")):
+        for path in sorted(paths, key=lambda p: p.name):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
