@@ -42,7 +42,7 @@ def coordinated_municipalities(user):
     links to (a system administrator may open any list, but is offered none)."""
     return Area.objects.filter(
         level=Area.Level.MUNICIPALITY, valid_to__isnull=True, pk__in=reach_ids(user)
-    )
+    ).defer("geometry")
 
 
 @scoped(Observation)

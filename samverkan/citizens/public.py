@@ -18,7 +18,12 @@ def municipality_of(area: Area) -> Area | None:
 
 def resolve(code: str) -> tuple[Area, Area | None]:
     """The municipality and (for a district's URL) the district that ``code`` names."""
-    area = Area.objects.filter(code=code, level__in=LEVELS, valid_to__isnull=True).first()
+    # Without the border: the outline endpoint loads it on first use, no other page needs it.
+    area = (
+        Area.objects.filter(code=code, level__in=LEVELS, valid_to__isnull=True)
+        .defer("geometry")
+        .first()
+    )
     municipality = municipality_of(area) if area else None
     if municipality is None:
         raise Http404

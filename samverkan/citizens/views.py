@@ -184,7 +184,12 @@ QUEUE_PER_PAGE = 50
 
 
 def _observations(user):
-    return scope(Observation.objects.select_related("municipality", "district"), user)
+    return scope(
+        Observation.objects.select_related("municipality", "district").defer(
+            "municipality__geometry", "district__geometry"
+        ),
+        user,
+    )
 
 
 class QueueView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -67,6 +67,7 @@ class ActivityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = (
         Activity.objects.select_related("area", "channel")
+        .defer("area__geometry")
         .prefetch_related("measures", "promises")
         .order_by("planned_on", "title", "id")
     )

@@ -54,9 +54,11 @@ class ActivityForm(KeepHiddenLinksMixin, PartnershipFormMixin, forms.ModelForm):
         self.fields["measures"].queryset = scope(
             Measure.objects.filter(plan__partnership_id__in=self.partnership_ids), user
         ).select_related("plan")
-        self.fields["promises"].queryset = scope(
-            CitizenPromise.objects.filter(partnership_id__in=self.partnership_ids), user
-        ).select_related("area")
+        self.fields["promises"].queryset = (
+            scope(CitizenPromise.objects.filter(partnership_id__in=self.partnership_ids), user)
+            .select_related("area")
+            .defer("area__geometry")
+        )
 
     def clean(self):
         data = super().clean()

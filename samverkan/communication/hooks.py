@@ -41,6 +41,7 @@ def plan_activities(plan, user=None):
         qs = qs.filter(area_id__in=descendant_ids([plan.area_id]))
     qs = (
         qs.select_related("channel", "owner", "area")
+        .defer("area__geometry")
         .distinct()
         .order_by("planned_on", "title", "pk")
     )

@@ -27,8 +27,10 @@ def as_id(raw: str) -> int | None:
 
 
 def visible_activities(user):
-    return scope(Activity.objects.all(), user).select_related(
-        "partnership", "area", "channel", "owner"
+    return (
+        scope(Activity.objects.all(), user)
+        .select_related("partnership", "area", "channel", "owner")
+        .defer("area__geometry")
     )
 
 

@@ -169,7 +169,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Areas (kommuner, län, districts) of every hierarchy."""
 
-    queryset = Area.objects.select_related("parent").order_by("country", "level", "code")
+    # Codes and names only: the borders are served as GeoJSON by the pages' area-geojson.
+    queryset = (
+        Area.objects.select_related("parent")
+        .defer("geometry", "parent__geometry")
+        .order_by("country", "level", "code")
+    )
     serializer_class = AreaSerializer
     permission_required = "core.view_area"
     filterset_class = AreaFilter

@@ -42,12 +42,26 @@ class Organisation(models.Model):
         return self.name
 
 
+class _AreaWithoutBorder(models.Manager):
+    """Areas reached through a relation (``incident.area``, ``area.parent``) load no border.
+
+    A page naming an incident's area would otherwise read and parse the whole border, which
+    for a municipality imported at full resolution is megabytes of GeoJSON. Code that draws
+    or tests the border reads it from ``Area.objects`` (or loads it on first use).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().defer("geometry")
+
+
 class Area(models.Model):
     """A geographic area at one level of a hierarchy (område).
 
     Borders change, so an area has a validity period; the geometry is stored as GeoJSON
     (WGS84) and its bounding box beside it so that point-in-area work can skip most areas
-    without parsing their geometry.
+    without parsing their geometry. An area reached through a foreign key loads without
+    its geometry (:class:`_AreaWithoutBorder`); ``select_related`` of an area does not, so
+    such queries defer ``area__geometry`` themselves.
     """
 
     class Level(models.TextChoices):
@@ -105,8 +119,12 @@ class Area(models.Model):
         verbose_name=_("ritat av"),
     )
 
+    objects = models.Manager()
+    without_border = _AreaWithoutBorder()
+
     class Meta:
         ordering = ["level", "name"]
+        base_manager_name = "without_border"
         constraints = [
             models.UniqueConstraint(fields=["country", "level", "code"], name="area_unique_code")
         ]
@@ -116,6 +134,13 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # The base manager defers the border, so loading it (a deferred field read on
+        # first use) must go through the manager that has it.
+        if from_queryset is None:
+            from_queryset = Area.objects.all()
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     def ancestors(self) -> list[Area]:
         chain, node = [], self.parent

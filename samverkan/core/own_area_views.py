@@ -61,8 +61,10 @@ class OwnAreaListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["areas"] = own_areas.own_areas_for(self.request.user).order_by(
-            "owner_partnership__name", "name"
+        ctx["areas"] = (
+            own_areas.own_areas_for(self.request.user)
+            .defer("geometry")
+            .order_by("owner_partnership__name", "name")
         )
         ctx["may_draw"] = bool(own_areas.coordinator_partnerships(self.request.user))
         return ctx

@@ -68,9 +68,11 @@ class OwnAreaResult:
 
 def own_areas_for(user):
     """The own areas the user may see: those of the user's partnerships."""
-    return Area.objects.filter(
-        level=Area.Level.CUSTOM, owner_partnership_id__in=partnership_ids(user)
-    ).select_related("parent", "owner_partnership", "owner_organisation", "created_by")
+    return (
+        Area.objects.filter(level=Area.Level.CUSTOM, owner_partnership_id__in=partnership_ids(user))
+        .select_related("parent", "owner_partnership", "owner_organisation", "created_by")
+        .defer("parent__geometry")
+    )
 
 
 def coordinator_partnerships(user) -> list[Partnership]:

@@ -57,7 +57,11 @@ class AreaBrowserView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = scope(Area.objects.all(), self.request.user).select_related("parent")
+        qs = (
+            scope(Area.objects.all(), self.request.user)
+            .select_related("parent")
+            .defer("geometry", "parent__geometry")
+        )
         self.level = self.request.GET.get("level") or Area.Level.MUNICIPALITY
         self.country = self.request.GET.get("country") or "SE"
         self.q = self.request.GET.get("q", "").strip()
@@ -86,9 +90,13 @@ class AreaDetailView(LoginRequiredMixin, PermissionRequiredMixin, ScopedQueryset
     template_name = "core/area_detail.html"
     permission_required = "core.view_area"
 
+    def get_queryset(self):
+        # The page names the area; its map reads the border from area-geojson.
+        return super().get_queryset().defer("geometry")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["children"] = self.object.children.order_by("name")
+        ctx["children"] = self.object.children.defer("geometry").order_by("name")
         ctx["ancestors"] = list(reversed(self.object.ancestors()))
         ctx["geojson_url"] = f"{reverse('area-geojson')}?id={self.object.pk}"
         ctx["children_geojson_url"] = f"{reverse('area-geojson')}?parent={self.object.pk}"

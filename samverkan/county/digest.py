@@ -51,12 +51,15 @@ def pictures(user, county: Area, period: periods.Period) -> list[dict]:
     to its weeks') would give a month hidden as ``<3`` back by subtraction.
     """
     municipalities = list(
-        Area.objects.filter(parent=county, level=Area.Level.MUNICIPALITY).order_by("name")
+        Area.objects.filter(parent=county, level=Area.Level.MUNICIPALITY)
+        .defer("geometry")
+        .order_by("name")
     )
     reports = (
         shared_reports(user, municipalities)
         .filter(period_type=period.type, period_start__gte=period.start, period_end__lte=period.end)
         .select_related("area")
+        .defer("area__geometry")
         .order_by("area__name", "period_start", "period_type", "-version", "-pk")
     )
     out, seen = [], set()

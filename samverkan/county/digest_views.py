@@ -78,7 +78,9 @@ class BoardMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def digest(self, pk) -> Digest:
         return get_object_or_404(
-            Digest.objects.select_related("county"), pk=pk, county__in=self.counties()
+            Digest.objects.select_related("county").defer("county__geometry"),
+            pk=pk,
+            county__in=self.counties(),
         )
 
 
@@ -89,7 +91,9 @@ class DigestListView(BoardMixin, View):
             request,
             "county/digest_list.html",
             {
-                "digests": Digest.objects.filter(county__in=counties).select_related("county"),
+                "digests": Digest.objects.filter(county__in=counties)
+                .select_related("county")
+                .defer("county__geometry"),
                 "form": DigestForm(counties=counties),
             },
         )
@@ -166,7 +170,9 @@ class DigestReaderMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def readable(self, pk) -> tuple[Digest, dict, bool]:
         """The digest, its content (frozen once sent, gathered for a draft) and whether it
         is a draft's preview."""
-        digest = get_object_or_404(Digest.objects.select_related("county"), pk=pk)
+        digest = get_object_or_404(
+            Digest.objects.select_related("county").defer("county__geometry"), pk=pk
+        )
         if not network.may_read_digest(self.request.user, digest):
             # Someone else's network, or a draft, is not told apart from no digest at all.
             raise Http404
@@ -220,9 +226,9 @@ class MeetingsView(BoardMixin, View):
             request,
             "county/network_meetings.html",
             {
-                "meetings": NetworkMeeting.objects.filter(county__in=counties).select_related(
-                    "county"
-                ),
+                "meetings": NetworkMeeting.objects.filter(county__in=counties)
+                .select_related("county")
+                .defer("county__geometry"),
                 "form": form,
                 "counties": counties,
             },
@@ -280,8 +286,10 @@ class SubscriptionsView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "county.network_member"
 
     def get(self, request):
-        counties = Area.objects.filter(pk__in=network.network_county_ids(request.user)).order_by(
-            "name"
+        counties = (
+            Area.objects.filter(pk__in=network.network_county_ids(request.user))
+            .defer("geometry")
+            .order_by("name")
         )
         subscribed = set(
             DigestSubscription.objects.filter(user=request.user).values_list("county_id", flat=True)
@@ -292,7 +300,7 @@ class SubscriptionsView(LoginRequiredMixin, PermissionRequiredMixin, View):
             "county/digest_subscriptions.html",
             {
                 "rows": [(c, c.pk in subscribed) for c in counties],
-                "digests": sent.select_related("county"),
+                "digests": sent.select_related("county").defer("county__geometry"),
             },
         )
 
@@ -323,7 +331,7 @@ class UnsubscribeView(View):
         if ids is None:
             raise Http404
         user = get_user_model().objects.filter(pk=ids[0]).first()
-        county = Area.objects.filter(pk=ids[1]).first()
+        county = Area.objects.filter(pk=ids[1]).defer("geometry").first()
         if user is None or county is None:
             raise Http404
         return user, county

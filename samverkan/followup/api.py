@@ -145,6 +145,7 @@ class IndicatorViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = (
         Indicator.objects.select_related("area")
+        .defer("area__geometry")
         .prefetch_related("categories", "measures")
         .order_by("name", "id")
     )
@@ -286,6 +287,7 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = (
         Evaluation.objects.select_related("treated_area", "comparison_area", "buffer_area")
+        .defer("treated_area__geometry", "comparison_area__geometry", "buffer_area__geometry")
         .prefetch_related("categories")
         .order_by("-after_end", "id")
     )

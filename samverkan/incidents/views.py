@@ -395,7 +395,7 @@ class IncidentDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                 }
             )
             ctx["areas_url"] = outline_url(
-                self.incident.areas.filter(level=Area.Level.MUNICIPALITY).first()
+                self.incident.areas.filter(level=Area.Level.MUNICIPALITY).defer("geometry").first()
             )
         return ctx
 

@@ -208,12 +208,13 @@ def _place_rows(meeting: Meeting) -> list[dict]:
             "organisation": p.organisation.name,
             "when": p.when,
         }
-        for p in meeting.places.select_related("area", "organisation")
+        for p in meeting.places.select_related("area", "organisation").defer("area__geometry")
     ]
 
 
 def _municipality(partnership):
-    areas = partnership.areas.all()
+    # Names and links only: the map reads the outlines from area-geojson.
+    areas = partnership.areas.defer("geometry")
     return areas.filter(level="municipality").order_by("name").first() or areas.first()
 
 

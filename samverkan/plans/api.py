@@ -272,7 +272,11 @@ class _PlansViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class ProblemViewSet(_PlansViewSet):
     """Prioritised problems of the caller's partnerships."""
 
-    queryset = Problem.objects.select_related("area", "category").order_by("priority", "-id")
+    queryset = (
+        Problem.objects.select_related("area", "category")
+        .defer("area__geometry")
+        .order_by("priority", "-id")
+    )
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilter
 
@@ -280,8 +284,12 @@ class ProblemViewSet(_PlansViewSet):
 class ActionPlanViewSet(_PlansViewSet):
     """Action plans of the caller's partnerships, with the ids of their measures."""
 
-    queryset = ActionPlan.objects.select_related("area").prefetch_related("measures")
-    queryset = queryset.order_by("-start_year", "title", "id")
+    queryset = (
+        ActionPlan.objects.select_related("area")
+        .defer("area__geometry")
+        .prefetch_related("measures")
+        .order_by("-start_year", "title", "id")
+    )
     serializer_class = ActionPlanSerializer
     filterset_class = ActionPlanFilter
 
@@ -291,6 +299,7 @@ class MeasureViewSet(_PlansViewSet):
 
     queryset = (
         Measure.objects.select_related("owner", "plan", "area", "plan__area")
+        .defer("area__geometry", "plan__area__geometry")
         .prefetch_related("partners", "problems")
         .order_by("start", "title", "id")
     )
@@ -303,6 +312,7 @@ class CitizenPromiseViewSet(_PlansViewSet):
 
     queryset = (
         CitizenPromise.objects.select_related("area")
+        .defer("area__geometry")
         .prefetch_related("measures", "updates")
         .order_by("-year", "title", "id")
     )
@@ -315,6 +325,7 @@ class AgreementViewSet(_PlansViewSet):
 
     queryset = (
         Agreement.objects.select_related("area")
+        .defer("area__geometry")
         .prefetch_related("parties", "followups")
         .order_by("-start", "title", "id")
     )

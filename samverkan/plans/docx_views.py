@@ -8,7 +8,7 @@ from django.views import View
 from samverkan.core import audit, downloads
 from samverkan.plans import docx
 from samverkan.plans.models import ActionPlan
-from samverkan.plans.views.common import ObjectView
+from samverkan.plans.views.common import ObjectView, plan_measures
 
 
 class PlanDocxView(ObjectView, View):
@@ -18,9 +18,7 @@ class PlanDocxView(ObjectView, View):
 
     def get(self, request, pk):
         plan = self.object
-        measures = plan.measures.select_related("owner", "area").prefetch_related(
-            "problems", "partners", "indicators"
-        )
+        measures = plan_measures(plan)
         name = f"atgardsplan-{slugify(plan.title)}-{plan.start_year}-{plan.end_year}"
         return downloads.download(
             request,

@@ -349,7 +349,9 @@ class MeasureForm(KeepHiddenLinksMixin, forms.ModelForm):
         if user is not None:
             problems, indicators = scope(problems, user), scope(indicators, user)
         self.fields["problems"].queryset = problems
-        self.fields["indicators"].queryset = indicators.select_related("area")
+        self.fields["indicators"].queryset = indicators.select_related("area").defer(
+            "area__geometry"
+        )
         orgs = perms.partnership_organisations(pids)
         self.fields["owner"].queryset = orgs
         self.fields["partners"].queryset = orgs

@@ -28,11 +28,20 @@ def published_promises():
 
 
 def published_updates():
-    return PromiseUpdate.objects.filter(promise__published=True).select_related("promise__area")
+    return (
+        PromiseUpdate.objects.filter(promise__published=True)
+        .select_related("promise__area")
+        .defer("promise__area__geometry")
+    )
 
 
 def areas_with_promises():
-    return Area.objects.filter(pk__in=published_promises().values("area_id")).order_by("name")
+    # The public pages name areas and draw no map: never their borders.
+    return (
+        Area.objects.filter(pk__in=published_promises().values("area_id"))
+        .defer("geometry")
+        .order_by("name")
+    )
 
 
 def municipality_of(area: Area) -> Area:
@@ -47,7 +56,7 @@ def public_area(code: str) -> tuple[Area, set[int]]:
     """The area with this code that has published promises at or below it, and the ids
     of it and every area below it; 404 when there is none."""
     published = set(published_promises().values_list("area_id", flat=True))
-    for area in Area.objects.filter(code=code).order_by("pk"):
+    for area in Area.objects.filter(code=code).defer("geometry").order_by("pk"):
         below = descendant_ids([area.pk])
         if below & published:
             return area, below
@@ -75,7 +84,7 @@ class PublicIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         groups: dict[int, dict] = {}
-        for area in areas_with_promises().select_related("parent"):
+        for area in areas_with_promises().select_related("parent").defer("parent__geometry"):
             top = municipality_of(area)
             group = groups.setdefault(top.pk, {"top": top, "districts": []})
             if area.pk != top.pk:
@@ -110,6 +119,7 @@ class PublicAreaView(TemplateView):
             published_promises()
             .filter(area_id__in=below)
             .select_related("area")
+            .defer("area__geometry")
             .prefetch_related("updates", "measures")
             .order_by("-year", "title")
         )

@@ -111,7 +111,11 @@ def _refused_as_400(call):
 class ResourceEntryViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Resource rows the caller may see; writes as the resource form makes them."""
 
-    queryset = ResourceEntry.objects.select_related("area").order_by("-month", "area__code", "id")
+    queryset = (
+        ResourceEntry.objects.select_related("area")
+        .defer("area__geometry")
+        .order_by("-month", "area__code", "id")
+    )
     serializer_class = ResourceEntrySerializer
     filterset_class = ResourceEntryFilter
     list_permission = PERMISSION

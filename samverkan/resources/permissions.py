@@ -37,7 +37,9 @@ def may_use(user) -> bool:
 
 def visible(user) -> QuerySet:
     """The rows ``user`` may see: the one scope of every list, export, edit and the API."""
-    qs = ResourceEntry.objects.select_related("partnership", "organisation", "area")
+    qs = ResourceEntry.objects.select_related("partnership", "organisation", "area").defer(
+        "area__geometry"
+    )
     return core_permissions.scope(qs, user)
 
 

@@ -78,8 +78,10 @@ class SituationReportDetailSerializer(SituationReportSerializer):
 class SituationReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Lägesbilder the caller may see; the detail holds the stored figures."""
 
-    queryset = SituationReport.objects.select_related("area").order_by(
-        "-period_start", "area__code", "-version", "-id"
+    queryset = (
+        SituationReport.objects.select_related("area")
+        .defer("area__geometry")
+        .order_by("-period_start", "area__code", "-version", "-id")
     )
     permission_required = "situation.view_report"
     filterset_class = SituationReportFilter

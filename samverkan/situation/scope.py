@@ -112,6 +112,8 @@ def report_list(user, area_id: int | None = None, partnership_id: int | None = N
 
 def schedules(user):
     """The report schedules of the partnerships ``user`` coordinates."""
-    return ReportSchedule.objects.filter(
-        partnership__in=coordinator_partnerships(user)
-    ).select_related("area", "partnership", "last_report")
+    return (
+        ReportSchedule.objects.filter(partnership__in=coordinator_partnerships(user))
+        .select_related("area", "partnership", "last_report")
+        .defer("area__geometry", "last_report__snapshot")
+    )

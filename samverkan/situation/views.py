@@ -76,7 +76,9 @@ class ReportObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_permission_object(self):
         self.report = get_object_or_404(
-            SituationReport.objects.select_related("area", "partnership"), pk=self.kwargs["pk"]
+            # The border is read only by the maps that draw it (one query when they do).
+            SituationReport.objects.select_related("area", "partnership").defer("area__geometry"),
+            pk=self.kwargs["pk"],
         )
         return self.report
 

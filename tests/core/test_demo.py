@@ -215,3 +215,26 @@ def test_demo_shows_every_part_of_the_product(small_events, client):
     overview = client.get(reverse("county-overview")).content.decode()
     row = overview.split('<tr data-code="1880">')[1].split("</tr>")[0]
     assert "Delad, fastställd" in row and "augusti 2026" in row
+
+
+@pytest.mark.django_db
+def test_the_safety_walk_is_dated_in_the_demo_month(small_events):
+    """Dated at load time, the walk's incidents headed the incident list months after the
+    rest of the demo (August 2026)."""
+    from samverkan.citizens.models import Observation
+    from samverkan.citizens.services import SOURCE as citizen_source
+    from samverkan.demo.loader.world import DEMO_MONTH
+
+    call_command("load_demo")
+    walk = Observation.objects.filter(challenge__startswith=safety_walk.PREFIX)
+    assert walk.count() == len(safety_walk.OBSERVATIONS)
+    months = {timezone.localtime(o.submitted_at).strftime("%Y-%m") for o in walk}
+    assert months == {DEMO_MONTH}
+    accepted = Incident.objects.filter(source=citizen_source)
+    assert accepted.count() == safety_walk.N_ACCEPTED
+    assert {timezone.localtime(i.occurred_from).strftime("%Y-%m") for i in accepted} == {
+        DEMO_MONTH
+    }
+    decided = walk.exclude(decided_at=None)
+    assert decided.count() == safety_walk.N_ACCEPTED
+    assert all(o.decided_at > o.submitted_at for o in decided)

@@ -3,6 +3,9 @@ hexagon on the public map, with what is being done) and two waiting in the queue
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from samverkan.citizens import services as citizens
 from samverkan.citizens.models import Observation
 
@@ -10,6 +13,11 @@ PREFIX = "demo-safety-walk-"
 # Accepted observations become incidents of source "allmänheten" (demo counts).
 N_ACCEPTED = 3
 NOTE = "Belysningen längs gångvägen byts under våren."
+# The walk took place on an evening of the demo's month (August 2026, like the rest of the
+# demo), the accepted observations decided the next morning; dated at load time, they
+# would head the incident list months after everything else.
+WALK = datetime(2026, 8, 25, 19, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+DECIDED = WALK + timedelta(hours=14)
 # (lon, lat, concern index in the default list, text); the first three are accepted.
 OBSERVATIONS = [
     (15.1762, 59.2931, 0, "Gångvägen mot centrum är helt mörk på kvällen."),
@@ -42,6 +50,9 @@ def load_safety_walk(area, coordinator, log=print) -> None:
                 device=f"{PREFIX}{i}",
             )
         )
+        obs.submitted_at = WALK + timedelta(minutes=9 * i)
+        Observation.objects.filter(pk=obs.pk).update(submitted_at=obs.submitted_at)
         if i < N_ACCEPTED:
             citizens.accept(obs, coordinator, note=NOTE)
+            Observation.objects.filter(pk=obs.pk).update(decided_at=DECIDED)
     log(f"  Trygghetsvandring: {len(OBSERVATIONS)} observationer, {N_ACCEPTED} godtagna")

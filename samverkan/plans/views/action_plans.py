@@ -28,6 +28,7 @@ from samverkan.plans.views.common import (
     ObjectEditView,
     ObjectView,
     _statuses,
+    plan_measures,
 )
 
 
@@ -51,12 +52,6 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("plan-detail", pk=plan.pk)
 
 
-def _plan_measures(plan):
-    return plan.measures.select_related("owner", "area").prefetch_related(
-        "problems", "partners", "indicators"
-    )
-
-
 class PlanDetailView(ObjectView, TemplateView):
     model = ActionPlan
     template_name = "plans/plan_detail.html"
@@ -64,7 +59,7 @@ class PlanDetailView(ObjectView, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         plan = self.object
-        measures = list(_plan_measures(plan))
+        measures = list(plan_measures(plan))
         ctx.update(
             plan=plan,
             measures=[
@@ -128,9 +123,7 @@ class PlanTimelineView(ObjectView, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            plan=self.object, timeline=timeline.svg(self.object, _plan_measures(self.object))
-        )
+        ctx.update(plan=self.object, timeline=timeline.svg(self.object, plan_measures(self.object)))
         return ctx
 
 
@@ -148,7 +141,7 @@ class PlanExportView(ObjectView, View):
             return downloads.download(request, exports.plan_xlsx(plan), name, fmt, **export)
         if fmt != "pdf":
             raise Http404
-        measures = list(_plan_measures(plan))
+        measures = list(plan_measures(plan))
         context = {
             "plan": plan,
             "measures": measures,

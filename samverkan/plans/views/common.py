@@ -90,3 +90,12 @@ class ObjectEditView(ObjectView, View):
 def _statuses(choices, kind, current):
     allowed = workflow.allowed(kind, current)
     return [(code, label) for code, label in choices if code in allowed]
+
+
+def plan_measures(plan):
+    """The plan's measures as its page, PDF and DOCX show them (area by name only)."""
+    return (
+        plan.measures.select_related("owner", "area")
+        .defer("area__geometry")
+        .prefetch_related("problems", "partners", "indicators")
+    )

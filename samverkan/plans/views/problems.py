@@ -47,7 +47,9 @@ class ProblemCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if not report_id or not code:
             return None, None
         report = get_object_or_404(
-            findings.released_reports(self.request.user).select_related("area"),
+            findings.released_reports(self.request.user)
+            .select_related("area")
+            .defer("area__geometry"),
             pk=parse_int_param(params, "lagesbild"),
         )
         row = services.finding_from_report(report, code)
@@ -81,7 +83,10 @@ class ProblemDetailView(ObjectView, TemplateView):
     template_name = "plans/problem_detail.html"
 
     def base_queryset(self):
-        return Problem.objects.select_related("area", "category", "situation_report", "partnership")
+        # The page names the area and the lägesbild: neither the border nor the frozen figures.
+        return Problem.objects.select_related(
+            "area", "category", "situation_report__area", "partnership"
+        ).defer("area__geometry", "situation_report__snapshot", "situation_report__area__geometry")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -1,0 +1,120 @@
+"""Pages that list things by area name never select the areas' borders (the start page:
+tests/core/test_start_page.py).
+
+A municipality's border imported at full resolution is megabytes of GeoJSON, parsed for
+every row that joins its area. The SELECT is the same with or without rows, so an empty
+partnership is enough to see which columns a page reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve, reverse
+
+from tests.borders import border_reads
+from tests.core.test_demo import small_events  # noqa: F401 (fixture)
+
+
+def _border_queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [
+        q["sql"] for q in ctx.captured_queries if '"geometry"' in q["sql"].split(" FROM ", 1)[0]
+    ]
+
+
+def test_problems_and_plans_and_follow_up(world, client_for):
+    client = client_for(world.users["coordinator"])
+    for url in (
+        reverse("plans-home"),
+        f"{reverse('plans-home')}?omrade={world.m1.pk}",
+        reverse("followup-partnership", args=[world.p1.pk]),
+        f"{reverse('followup-partnership', args=[world.p1.pk])}?omrade={world.m1.pk}",
+    ):
+        assert _border_queries(client, url) == [], url
+
+
+# Pages that draw a border or compute with one, each reading it from the area itself
+# (never through a join): the county's map, an evaluation's areas, the municipalities an
+# own area is drawn in, the municipalities a shared problem touches, a lägesbild's map.
+MAP_PAGES = {
+    "county-overview",
+    "followup-evaluation",
+    "own-area-create",
+    "own-area-edit",
+    "problem-share",
+    "situation-detail",
+    "situation-export",
+}
+HREF = re.compile(r'href="(/[^"#]*)"')
+# The per-kind limit keeps the crawl to a few minutes: pages of one kind share their queries.
+PER_KIND = 3
+
+
+def _crawl(client) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Follow every internal link from the start page; the border reads by page."""
+    seen, queue, per_kind, found = set(), deque(["/"]), Counter(), {}
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        match = _resolve(url)
+        if match is None or per_kind[match.url_name] >= PER_KIND:
+            continue
+        per_kind[match.url_name] += 1
+        # The log keeps 9,000 queries; a full one would give each page an empty capture.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for q in ctx.captured_queries:
+            anywhere, joined = border_reads(q["sql"])
+            if joined or (anywhere and match.url_name not in MAP_PAGES):
+                found.setdefault(url, []).append(q["sql"][:300])
+        for href in HREF.findall(response.content.decode()):
+            href = href.replace("&amp;", "&")
+            if href not in seen and not href.startswith(("/static/", "/media/", "/api/")):
+                queue.append(href)
+    return per_kind, found
+
+
+def _resolve(url: str):
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    # Signing out would end the crawl; the admin is Django's own.
+    if match.url_name in {"logout", None} or match.namespace == "admin":
+        return None
+    return match
+
+
+@pytest.mark.django_db
+def test_no_page_reads_a_border_it_does_not_draw(small_events, client):  # noqa: F811
+    """Crawl the demo as every demo user: no page reads a border it does not draw, and no
+    page reads one through a join (``select_related`` of an area). Fails on a page that
+    names an area and selects its border with it."""
+    call_command("load_demo")
+    kinds = set()
+    offenders = {}
+    for user in get_user_model().objects.filter(is_active=True).order_by("username"):
+        client.force_login(user)
+        per_kind, found = _crawl(client)
+        kinds |= set(per_kind)
+        offenders.update({f"{user.username} {url}": sql for url, sql in found.items()})
+        client.logout()
+    # The crawl reached the pages it guards (a broken link list would pass it empty).
+    assert {"situation-detail", "plan-detail", "problem-detail", "meeting-detail"} <= kinds
+    assert {"incident-detail", "area-detail", "resources-list", "county-digest"} <= kinds
+    assert not offenders, "\n".join(f"{k}:\n  {v[0]}" for k, v in sorted(offenders.items()))
