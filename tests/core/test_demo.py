@@ -232,9 +232,7 @@ def test_the_safety_walk_is_dated_in_the_demo_month(small_events):
     assert months == {DEMO_MONTH}
     accepted = Incident.objects.filter(source=citizen_source)
     assert accepted.count() == safety_walk.N_ACCEPTED
-    assert {timezone.localtime(i.occurred_from).strftime("%Y-%m") for i in accepted} == {
-        DEMO_MONTH
-    }
+    assert {timezone.localtime(i.occurred_from).strftime("%Y-%m") for i in accepted} == {DEMO_MONTH}
     decided = walk.exclude(decided_at=None)
     assert decided.count() == safety_walk.N_ACCEPTED
     assert all(o.decided_at > o.submitted_at for o in decided)
