@@ -44,3 +44,11 @@ def test_a_count_in_a_sentence_is_grouped_and_still_chooses_its_plural(language,
     with translation.override(language):
         html = render_to_string("incidents/panels/triage.html", {"panel": {"count": 12400}})
     assert expected in html
+
+
+def test_an_area_page_groups_its_population(world, client_for):
+    world.m1.population = 160206
+    world.m1.save()
+    client = client_for(world.users["coordinator"])
+    html = client.get(f"/omraden/{world.m1.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert f"<dd>160{NBSP}206</dd>" in html
