@@ -17,16 +17,21 @@ LATEST = 10
 
 
 def _recorded(user) -> dict[int, tuple[str, str]]:
-    """goal id -> (status, tertial) from each partnership's latest tertial report."""
+    """goal id -> (status, tertial) from each partnership's latest tertial report.
+
+    Reads the goals of those reports only: a report's snapshot holds every figure of its
+    tertial, and a partnership gathers three a year.
+    """
+    latest: dict[int, int] = {}
+    reports = scope(TertialReport.objects.order_by("-period_start", "-pk"), user)
+    for pk, partnership_id in reports.values_list("pk", "partnership_id"):
+        latest.setdefault(partnership_id, pk)
     recorded: dict[int, tuple[str, str]] = {}
-    seen: set[int] = set()
-    for report in scope(TertialReport.objects.order_by("-period_start"), user):
-        if report.partnership_id in seen:
-            continue
-        seen.add(report.partnership_id)
-        for goal in (report.snapshot or {}).get("goals", []):
-            if "id" in goal and "status" in goal:
-                recorded[goal["id"]] = (goal["status"], report.tertial)
+    chosen = TertialReport.objects.filter(pk__in=latest.values())
+    for tertial, goals in chosen.values_list("tertial", "snapshot__goals"):
+        for goal in goals if isinstance(goals, list) else []:
+            if isinstance(goal, dict) and "id" in goal and "status" in goal:
+                recorded[goal["id"]] = (goal["status"], tertial)
     return recorded
 
 

@@ -308,6 +308,25 @@ def test_panels_read_no_frozen_content_and_no_border(material, client_for, djang
         for q in ctx.captured_queries:
             select = q["sql"].split(" FROM ", 1)[0]
             assert '"geometry"' not in select, (user.username, q["sql"])
-            if "situation_situationreport" in q["sql"]:
+            if "situation_situationreport" in q["sql"] or "followup_tertialreport" in q["sql"]:
                 # As a column of its own; the period's name read by a JSON path is fine.
                 assert not re.search(r'\."(snapshot|assessments)"(,\s*"|\s*$)', select), q["sql"]
+
+
+def test_changed_goals_compare_with_the_latest_tertial_report_only(material, client_for):
+    """An older report recording another status does not count: the latest one is when the
+    group last looked at its goals."""
+    from samverkan.followup.models import EffectGoal, TertialReport
+
+    still = EffectGoal.objects.get(title="Norrbymålet som står still")
+    latest = TertialReport.objects.get(partnership=material.p1)
+    TertialReport.objects.create(
+        partnership=material.p1,
+        tertial="2024-T3",
+        period_start=date(2024, 9, 1),
+        period_end=date(2024, 12, 31),
+        snapshot={"goals": [{"id": still.pk, "status": GoalStatus.OFF_TRACK}]},
+    )
+    _panels, page = _page(client_for, material.users["coordinator"])
+    assert "Norrbymålet som ändrats" in page and latest.tertial in page
+    assert "Norrbymålet som står still" not in page
