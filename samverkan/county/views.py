@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views import View
@@ -116,6 +117,13 @@ def header() -> list[str]:
 
 class OverviewView(CountyMixin, TemplateView):
     template_name = "county/overview.html"
+
+    def get(self, request, *args, **kwargs):
+        # A system administrator passes every permission but follows no county, and a
+        # regional role may name areas without a county: say so rather than "not found".
+        if not request.GET.get("lan") and not overview.counties_for(request.user).exists():
+            return render(request, "county/no_county.html")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ov = self.overview()

@@ -225,17 +225,24 @@ class MeetingDetailView(ObjectView):
         meeting = self.object
         pid = meeting.series.partnership_id
         agenda = meeting.agenda or {}
+        # The incident list is the coordinators' (a steering group member would be
+        # refused it): others see the counts without the links.
+        may_list = self.request.user.has_perm("incidents.triage")
+
+        def link(ids) -> str:
+            return incident_list_url(pid, ids) if may_list and ids else ""
+
         new = agenda.get("new") or {}
         for row in new.get("rows", []):
-            row["url"] = incident_list_url(pid, row["ids"])
+            row["url"] = link(row["ids"])
         for src in new.get("by_source", []):
-            src["url"] = incident_list_url(pid, src["ids"]) if src["count"] else ""
+            src["url"] = link(src["ids"]) if src["count"] else ""
         flagged = agenda.get("flagged") or {}
         for place in flagged.get("repeat_places", []):
-            place["url"] = incident_list_url(pid, place.get("incident_ids", []))
+            place["url"] = link(place.get("incident_ids", []))
         waiting = agenda.get("waiting_feedback") or {}
         if waiting.get("count"):
-            waiting["url"] = incident_list_url(pid, waiting.get("ids", []))
+            waiting["url"] = link(waiting.get("ids", []))
         can_edit = self.request.user.has_perm("meetings.change_object", meeting) and (
             not meeting.is_closed
         )

@@ -60,11 +60,12 @@ HREF = re.compile(r'href="(/[^"#]*)"')
 PER_KIND = 3
 
 
-def _crawl(client) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Follow every internal link from the start page; the border reads by page."""
-    seen, queue, per_kind, found = set(), deque(["/"]), Counter(), {}
+def _crawl(client) -> tuple[Counter, dict[str, list[str]], dict[str, str]]:
+    """Follow every internal link from the start page: the kinds of page reached, the
+    border reads by page, and the links that were refused (url -> the page linking it)."""
+    seen, queue, per_kind, found, refused = set(), deque([("/", "")]), Counter(), {}, {}
     while queue:
-        url = queue.popleft()
+        url, parent = queue.popleft()
         if url in seen:
             continue
         seen.add(url)
@@ -76,6 +77,8 @@ def _crawl(client) -> tuple[dict[str, int], dict[str, list[str]]]:
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
+        if response.status_code in (403, 404):
+            refused[url] = parent
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         for q in ctx.captured_queries:
@@ -85,8 +88,8 @@ def _crawl(client) -> tuple[dict[str, int], dict[str, list[str]]]:
         for href in HREF.findall(response.content.decode()):
             href = href.replace("&amp;", "&")
             if href not in seen and not href.startswith(("/static/", "/media/", "/api/")):
-                queue.append(href)
-    return per_kind, found
+                queue.append((href, url))
+    return per_kind, found, refused
 
 
 def _resolve(url: str):
@@ -104,17 +107,20 @@ def _resolve(url: str):
 def test_no_page_reads_a_border_it_does_not_draw(small_events, client):  # noqa: F811
     """Crawl the demo as every demo user: no page reads a border it does not draw, and no
     page reads one through a join (``select_related`` of an area). Fails on a page that
-    names an area and selects its border with it."""
+    names an area and selects its border with it, and on a link its reader is refused."""
     call_command("load_demo")
     kinds = set()
-    offenders = {}
+    offenders, refused = {}, {}
     for user in get_user_model().objects.filter(is_active=True).order_by("username"):
         client.force_login(user)
-        per_kind, found = _crawl(client)
+        per_kind, found, dead = _crawl(client)
         kinds |= set(per_kind)
         offenders.update({f"{user.username} {url}": sql for url, sql in found.items()})
+        refused.update({f"{user.username} {url}": parent for url, parent in dead.items()})
         client.logout()
     # The crawl reached the pages it guards (a broken link list would pass it empty).
     assert {"situation-detail", "plan-detail", "problem-detail", "meeting-detail"} <= kinds
     assert {"incident-detail", "area-detail", "resources-list", "county-digest"} <= kinds
     assert not offenders, "\n".join(f"{k}:\n  {v[0]}" for k, v in sorted(offenders.items()))
+    # The same crawl: a page offers no link its reader is refused (403) or that leads nowhere.
+    assert not refused, "\n".join(f"{k} (linked from {v})" for k, v in sorted(refused.items()))

@@ -287,6 +287,10 @@ def test_own_areas_offered_are_the_partnerships_and_drawing_returns_here(dw, mea
         assert ">Vårt torg (" in _options(page, field)
     assert "Deras torg" not in page
     assert f'href="{reverse("own-area-create")}?next={url}"' in page
+    # A system administrator may evaluate but draws no own area (the drawing page refuses
+    # everyone but a partnership's coordinators), so the page does not offer it.
+    admin_page = client_for(dw.users["sysadmin"]).get(url).content.decode()
+    assert "Utvärdera åtgärd" in admin_page and reverse("own-area-create") not in admin_page
     data = _evaluation_data(dw, treated_area=theirs, comparison_area=dw.east, buffer_area=None)
     data["design"] = Design.COMPARISON
     response = client.post(url, data)

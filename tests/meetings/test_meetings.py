@@ -186,6 +186,24 @@ def test_every_change_writes_its_audit_event(world, series):
     } <= actions
 
 
+def test_the_steering_group_sees_the_counts_without_the_coordinators_incident_list(
+    world, series, make, client_for
+):
+    """The incident list is the coordinators' own (a steering group member is refused it),
+    so their meeting page shows the counts without links that would end in "forbidden"."""
+    coord, steering = world.users["coordinator"], world.users["steering"]
+    make("vandalism", WEEK1 + timedelta(days=1))
+    services.create_meeting(series, coord, starts_at=WEEK1)
+    meeting = services.create_meeting(series, coord)
+    triage = reverse("incident-triage")
+    assert client_for(steering).get(triage).status_code == 403
+    page = client_for(steering).get(reverse("meeting-detail", args=[meeting.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Nytt sedan förra mötet" in html and f'href="{triage}?' not in html
+    assert f'href="{triage}?' in client_for(coord).get(page.request["PATH_INFO"]).content.decode()
+
+
 def test_meeting_page_and_forms(world, series, make, client_for):
     coord = world.users["coordinator"]
     make("vandalism", WEEK1 + timedelta(days=1))

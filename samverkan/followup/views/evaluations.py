@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samverkan.core import audit, downloads
+from samverkan.core import audit, downloads, own_areas
 from samverkan.followup import evaluation_areas, pdf, services
 from samverkan.followup.forms import (
     EvaluationForm,
@@ -45,7 +45,13 @@ class EvaluationCreateView(ObjectPermissionMixin, View):
         return render(
             request,
             "followup/evaluation_form.html",
-            {"form": form, "measure": self.object, "draw_return": request.path},
+            {
+                "form": form,
+                "measure": self.object,
+                "draw_return": request.path,
+                # Drawing an own area is for the partnership's coordinators.
+                "may_draw": bool(own_areas.coordinator_partnerships(request.user)),
+            },
         )
 
     def get(self, request, pk):
