@@ -66,6 +66,18 @@ def _local_midnight() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
+# The agenda, the minutes and their HTML are kilobytes each: lists, the start page and
+# links to a meeting read its date and status only.
+LARGE_FIELDS = ("agenda", "minutes", "minutes_html")
+
+
+def without_large_fields(relation: str = "") -> tuple[str, ...]:
+    """``defer()`` arguments for a meeting's large fields (``relation="meeting"`` through
+    a join)."""
+    prefix = f"{relation}__" if relation else ""
+    return tuple(prefix + f for f in LARGE_FIELDS)
+
+
 class Meeting(models.Model):
     """One meeting of a series, with its agenda and, once closed, its frozen minutes.
 
@@ -132,6 +144,7 @@ class Meeting(models.Model):
     def previous(self) -> Meeting | None:
         return (
             Meeting.objects.filter(series_id=self.series_id, starts_at__lt=self.starts_at)
+            .defer(*LARGE_FIELDS)
             .order_by("-starts_at")
             .first()
         )

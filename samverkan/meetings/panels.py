@@ -11,7 +11,7 @@ from samverkan.core import start_page
 from samverkan.core.permissions import scope
 from samverkan.core.roles import Role
 from samverkan.meetings import workflow
-from samverkan.meetings.models import Meeting, MeetingAction
+from samverkan.meetings.models import Meeting, MeetingAction, without_large_fields
 
 LATEST = 10
 
@@ -24,18 +24,21 @@ def coordinator_context(request) -> dict:
         .exclude(status=workflow.CLOSED)
         .filter(starts_at__gte=now - timedelta(hours=12))
         .select_related("series")
+        .defer(*without_large_fields())
         .order_by("starts_at")
     )
     overdue = (
         scope(MeetingAction.objects.all(), user)
         .filter(status__in=workflow.OPEN_STATUSES, due_date__lt=timezone.localdate())
         .select_related("meeting", "owner_organisation")
+        .defer(*without_large_fields("meeting"))
         .order_by("due_date", "pk")
     )
     unclosed = (
         scope(Meeting.objects.all(), user)
         .filter(Meeting.overdue_q())
         .select_related("series")
+        .defer(*without_large_fields())
         .order_by("-starts_at")
     )
     return {

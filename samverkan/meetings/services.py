@@ -22,7 +22,13 @@ from samverkan.core.models import Membership, Organisation, Partnership
 from samverkan.core.permissions import acting_organisation
 from samverkan.meetings import agenda as agenda_module
 from samverkan.meetings import workflow
-from samverkan.meetings.models import Meeting, MeetingAction, MeetingSeries, PrioritisedPlace
+from samverkan.meetings.models import (
+    Meeting,
+    MeetingAction,
+    MeetingSeries,
+    PrioritisedPlace,
+    without_large_fields,
+)
 
 
 class MeetingClosed(ValueError):
@@ -330,6 +336,7 @@ def open_actions(meeting: Meeting):
             status__in=workflow.OPEN_STATUSES,
         )
         .select_related("owner_organisation", "owner_user", "meeting")
+        .defer(*without_large_fields("meeting"))
         .order_by("due_date", "pk")
     )
 
@@ -346,8 +353,10 @@ def followed_up_actions(meeting: Meeting):
         qs = qs.filter(Q(status__in=workflow.OPEN_STATUSES) | Q(meeting=previous))
     else:
         qs = qs.filter(status__in=workflow.OPEN_STATUSES)
-    return qs.select_related("owner_organisation", "owner_user", "meeting").order_by(
-        "due_date", "pk"
+    return (
+        qs.select_related("owner_organisation", "owner_user", "meeting")
+        .defer(*without_large_fields("meeting"))
+        .order_by("due_date", "pk")
     )
 
 

@@ -31,7 +31,13 @@ from samverkan.meetings.forms import (
     PlaceForm,
     SeriesForm,
 )
-from samverkan.meetings.models import Meeting, MeetingAction, MeetingSeries, PrioritisedPlace
+from samverkan.meetings.models import (
+    Meeting,
+    MeetingAction,
+    MeetingSeries,
+    PrioritisedPlace,
+    without_large_fields,
+)
 
 
 def incident_list_url(partnership_id: int, ids) -> str:
@@ -54,7 +60,9 @@ class HomeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         rows = [
             {
                 "series": s,
-                "meetings": list(s.meetings.order_by("-starts_at")[:10]),
+                "meetings": list(
+                    s.meetings.defer(*without_large_fields()).order_by("-starts_at")[:10]
+                ),
                 "can_edit": request.user.has_perm("meetings.change_object", s),
             }
             for s in series
@@ -491,7 +499,13 @@ class PlacesView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         blocks = []
         for series in perms.member_series(request.user).select_related("partnership"):
-            meeting = series.meetings.filter(status=workflow.CLOSED).order_by("-starts_at").first()
+            # The places are read from the frozen minutes; the agenda and the HTML are not.
+            meeting = (
+                series.meetings.filter(status=workflow.CLOSED)
+                .defer("agenda", "minutes_html")
+                .order_by("-starts_at")
+                .first()
+            )
             if meeting is None:
                 continue
             places = meeting.minutes.get("places", [])

@@ -115,5 +115,5 @@ def schedules(user):
     return (
         ReportSchedule.objects.filter(partnership__in=coordinator_partnerships(user))
         .select_related("area", "partnership", "last_report")
-        .defer("area__geometry", "last_report__snapshot")
+        .defer("area__geometry", "last_report__snapshot", "last_report__assessments")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.borders import border_reads
+from tests.columns import border_reads
 
 
 def test_no_list_reads_an_area_border(aw, token_client):

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
-from tests.borders import border_reads
+from tests.columns import FROZEN, border_reads, column_reads
 from tests.core.test_demo import small_events  # noqa: F401 (fixture)
 
 
@@ -55,6 +55,30 @@ MAP_PAGES = {
     "situation-detail",
     "situation-export",
 }
+# Pages that show a lägesbild's, a tertial report's or a meeting's frozen content, or
+# compute with it (the county's figures, the findings that become problems), reading it
+# from the row itself; every other page names such rows without it.
+CONTENT_PAGES = {
+    "county-digest",
+    "county-digest-pdf",
+    "county-export",
+    "county-overview",
+    "followup-partnership",
+    "followup-tertial",
+    "followup-tertial-docx",
+    "followup-tertial-json",
+    "followup-tertial-pdf",
+    "meeting-create",
+    "meeting-detail",
+    "meeting-minutes",
+    "meeting-minutes-docx",
+    "meeting-minutes-pdf",
+    "meetings-places",
+    "plans-home",
+    "problem-create",
+    "situation-detail",
+    "situation-export",
+}
 HREF = re.compile(r'href="(/[^"#]*)"')
 # The per-kind limit keeps the crawl to a few minutes: pages of one kind share their queries.
 PER_KIND = 3
@@ -85,6 +109,10 @@ def _crawl(client) -> tuple[Counter, dict[str, list[str]], dict[str, str]]:
             anywhere, joined = border_reads(q["sql"])
             if joined or (anywhere and match.url_name not in MAP_PAGES):
                 found.setdefault(url, []).append(q["sql"][:300])
+            for column in FROZEN:
+                anywhere, joined = column_reads(q["sql"], column)
+                if joined or (anywhere and match.url_name not in CONTENT_PAGES):
+                    found.setdefault(url, []).append(f"{column}: {q['sql'][:300]}")
         for href in HREF.findall(response.content.decode()):
             href = href.replace("&amp;", "&")
             if href not in seen and not href.startswith(("/static/", "/media/", "/api/")):
@@ -107,7 +135,9 @@ def _resolve(url: str):
 def test_no_page_reads_a_border_it_does_not_draw(small_events, client):  # noqa: F811
     """Crawl the demo as every demo user: no page reads a border it does not draw, and no
     page reads one through a join (``select_related`` of an area). Fails on a page that
-    names an area and selects its border with it, and on a link its reader is refused."""
+    names an area and selects its border with it, on a page that names a lägesbild, a
+    tertial report or a meeting and reads its frozen content (the same rule), and on a
+    link its reader is refused."""
     call_command("load_demo")
     kinds = set()
     offenders, refused = {}, {}

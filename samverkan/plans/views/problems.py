@@ -86,7 +86,12 @@ class ProblemDetailView(ObjectView, TemplateView):
         # The page names the area and the lägesbild: neither the border nor the frozen figures.
         return Problem.objects.select_related(
             "area", "category", "situation_report__area", "partnership"
-        ).defer("area__geometry", "situation_report__snapshot", "situation_report__area__geometry")
+        ).defer(
+            "area__geometry",
+            "situation_report__snapshot",
+            "situation_report__assessments",
+            "situation_report__area__geometry",
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
