@@ -1,9 +1,14 @@
-"""Pages that list things by area name never select the areas' borders (the start page:
-tests/core/test_start_page.py).
+"""What the pages read and offer, checked by crawling the demo as every user.
 
-A municipality's border imported at full resolution is megabytes of GeoJSON, parsed for
-every row that joins its area. The SELECT is the same with or without rows, so an empty
-partnership is enough to see which columns a page reads.
+- No page reads an area's border it does not draw (a municipality's border imported at
+  full resolution is megabytes of GeoJSON, parsed for every row that joins its area), and
+  none reads a lägesbild's, a tertial report's or a meeting's frozen content it does not
+  show (kilobytes a row).
+- No page offers a link its reader is refused (403) or that leads nowhere (404).
+
+The start page has its own test (tests/core/test_start_page.py). For the list pages with
+an area chosen, the SELECT is the same with or without rows, so an empty partnership is
+enough to see which columns a page reads.
 """
 
 from __future__ import annotations
