@@ -6,11 +6,13 @@ import shapely
 from django.core.management import call_command
 from shapely.geometry import shape
 
+from samverkan.citizens.services import SOURCE as CITIZEN_SOURCE
 from samverkan.core.models import Area, Partnership
 from samverkan.core.periods import parse
 from samverkan.demo import districts as demo_districts
 from samverkan.demo import loader as demo
-from samverkan.incidents.models import IncidentArea
+from samverkan.demo.loader import safety_walk
+from samverkan.incidents.models import Incident, IncidentArea
 from samverkan.incidents.services import REPORT_SOURCE
 from samverkan.situation.build import build_for_period
 from tests.core.test_demo import small_events  # noqa: F401  (fixture)
@@ -71,7 +73,10 @@ def test_district_lagesbild_counts_exactly_the_incidents_inside(small_events):  
     call_command("load_demo")
     partnership = Partnership.objects.get(name="Samverkan Örebro")
     period = parse(demo.DEMO_TERTIAL)
-    reports = list(demo_reports())
+    # Every placed incident of the partnership: the partners' reports and the residents'
+    # observations accepted on the safety walk (25 August, inside the tertial).
+    reports = [*demo_reports(), *Incident.objects.filter(source=CITIZEN_SOURCE)]
+    assert len(reports) == demo.N_REPORTS + safety_walk.N_ACCEPTED
     counted = 0
     for d in districts():
         cell = shape(d.geometry)

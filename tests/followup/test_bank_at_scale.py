@@ -64,7 +64,8 @@ def test_tens_of_thousands_of_hits_are_paged_on_the_page_and_in_the_api(
         response = client.get(reverse("followup-bank"), {"q": "inbrotten"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"{MANY + 1} träffar" in html
+    # Grouped as Swedish writes it: "33 001 träffar", with a no-break space.
+    assert f"{MANY + 1:,} träffar".replace(",", "\xa0") in html
     assert len(re.findall(r'<article class="card">', html)) == ENTRIES_PER_PAGE
     # The best match first: the word three times in the title, against once.
     assert html.index(best.title) < html.index("Erfarenhet ")
