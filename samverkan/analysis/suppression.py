@@ -276,6 +276,7 @@ def protect(
     cost=None,
     exempt=None,
     hidden=None,
+    labels=None,
 ) -> Protection:
     """Suppress small counts among linked variables until an LP attack recovers none.
 
@@ -300,6 +301,12 @@ def protect(
     hidden : array_like of bool, optional
         Variables withheld in any case (shown as ``".."``), e.g. a value already hidden
         elsewhere.
+    labels : sequence of str or None, optional
+        Labels already published, for an audit of figures released earlier: ``"<k"``,
+        ``".."`` (any other string counts as ``".."``) or None for a published value. A
+        labelled variable stays hidden and keeps its label unless the rule needs it
+        weakened; its value is never read (any number will do), so the audit sees only
+        what a reader sees. A published value in ``[1, k - 1]`` is hidden as usual.
 
     Returns
     -------
@@ -324,7 +331,11 @@ def protect(
     exempt = np.zeros(n, bool) if exempt is None else np.asarray(exempt, bool)
     low_value = 0 if suppress_zero else 1
     primary = (values >= low_value) & (values < k) & ~free & ~exempt
-    mask = primary.copy()
+    given = np.zeros(n, bool)
+    if labels is not None:
+        given = np.array([lab is not None for lab in labels], bool) & ~free
+        primary = (primary & ~given) | (given & np.array([lab == f"<{k}" for lab in labels]))
+    mask = primary | given
     if hidden is not None:
         mask |= np.asarray(hidden, bool) & ~free
     small = primary.copy()
@@ -400,7 +411,38 @@ def protect(
         if pool:
             mask[pool[0]] = True
             return [pool[0], *close_lines()]
+        # Its own equations publish nothing more, yet a combination of equations pins it
+        # (cells outside a published row and column sum to grand - row - column + their
+        # crossing): hide a published term farther along, else weaken a label there.
+        farther, labels_there = linked(var)
+        if farther:
+            mask[farther[0]] = True
+            return [farther[0], *close_lines()]
+        if labels_there:
+            pick = max(labels_there, key=lambda i: (cost[i], -i))
+            small[pick] = False
+            return [pick]
         return []
+
+    def linked(var: int) -> tuple[list[int], list[int]]:
+        """Published terms and labelled variables of the equations reached from ``var``
+        through hidden variables; the terms best first (as :func:`candidates`)."""
+        reached, seen, frontier = {var}, set(), [var]
+        terms: set[int] = set()
+        while frontier:
+            for e in eqs_of[frontier.pop()]:
+                if e in seen:
+                    continue
+                seen.add(e)
+                for i in eqs[e]:
+                    if mask[i] or free[i]:
+                        if i not in reached:
+                            reached.add(i)
+                            frontier.append(i)
+                    elif not exempt[i]:
+                        terms.add(i)
+        best = sorted(terms, key=lambda i: (values[i] == 0, cost[i], values[i], i))
+        return best, [i for i in reached if small[i] and mask[i] and i != var]
 
     # Hiding more only widens the feasible set, so a variable that passed the attack keeps
     # passing: one pass over the hidden variables, each fixed until it passes, suffices

@@ -100,6 +100,10 @@ class Action(models.TextChoices):
     )
     SITUATION_CREATE = "situation.create", _("Lägesbild skapad")
     SITUATION_RECOMPUTE = "situation.recompute", _("Lägesbild omräknad")
+    SITUATION_REPROTECT = (
+        "situation.reprotect",
+        _("Fler siffror dolda i en delad lägesbild (skyddet av små tal förbättrat)"),
+    )
     SITUATION_ASSESS = "situation.assess", _("Bedömning skriven")
     SITUATION_APPROVE = "situation.approve", _("Lägesbild fastställd")
     SITUATION_APPROVE_FIRST = "situation.approve_first", _("Lägesbild godkänd av 1 av 2")

@@ -38,3 +38,12 @@ class SituationConfig(AppConfig):
         from samverkan.situation import panels
 
         panels.register()
+        from django.db.models.signals import post_migrate
+
+        from samverkan.situation import reprotection
+
+        # An upgrade that improves the protection of small counts reaches the pictures
+        # shared before it.
+        post_migrate.connect(
+            reprotection.reprotect_after_upgrade, sender=self, dispatch_uid="situation.reprotect"
+        )

@@ -19,58 +19,59 @@ import numpy as np
 
 from samverkan.analysis.suppression import protect
 
+# The rule the stored figures were protected by; a picture without it (or with an older
+# one) is audited again by ``samverkan reprotect_pictures``, run by ``migrate``.
+PROTECTION = 2
+
 # Hiding a headline total costs more than hiding a cell: totals are hidden last.
 TOTAL_COST = 8.0
 MARGIN_COST = 2.0
 
 
 class _System:
-    """Variables (published figures and unpublished slacks) and the equations between them."""
+    """Variables (published figures and unpublished slacks) and the relations between them.
 
-    def __init__(self):
+    A figure stored as a label (``"<3"``, ``".."``: a picture protected before) enters as
+    a hidden variable of unknown value; :meth:`equations` then settles the relations from
+    a point the published figures allow (:meth:`_reader_point`).
+    """
+
+    def __init__(self, k: int):
+        self.k = k
         self.values: list[int] = []
+        self.labels: list[str | None] = []
         self.cost: list[float] = []
         self.free: list[bool] = []
         self.exempt: list[bool] = []
         self.refs: list[list[tuple[dict | list, object]]] = []
         self.meta: list[tuple | None] = []
-        self.eqs: list[dict[int, float]] = []
+        # (kind, bound or total, parts): equations are written once every figure is in.
+        self.relations: list[tuple[str, int, list[int]]] = []
 
-    def add(self, container, key, *, cost=1.0, meta=None, exempt=False) -> int:
-        self.values.append(int(container[key]))
+    def _append(self, value, label, cost, free, exempt, refs, meta) -> int:
+        self.values.append(value)
+        self.labels.append(label)
         self.cost.append(cost)
-        self.free.append(False)
+        self.free.append(free)
         self.exempt.append(exempt)
-        self.refs.append([(container, key)])
+        self.refs.append(refs)
         self.meta.append(meta)
         return len(self.values) - 1
 
-    def _slack(self, value: int) -> int:
-        self.values.append(int(value))
-        self.cost.append(0.0)
-        self.free.append(True)
-        self.exempt.append(False)
-        self.refs.append([])
-        self.meta.append(None)
-        return len(self.values) - 1
+    def add(self, container, key, *, cost=1.0, meta=None, exempt=False) -> int:
+        value = container[key]
+        label = value if isinstance(value, str) else None
+        return self._append(
+            0 if label else int(value), label, cost, False, exempt, [(container, key)], meta
+        )
 
     def constant(self, value: int) -> int:
         """A number the reader knows without it being a figure: never hidden."""
-        self.values.append(int(value))
-        self.cost.append(0.0)
-        self.free.append(False)
-        self.exempt.append(True)
-        self.refs.append([])
-        self.meta.append(None)
-        return len(self.values) - 1
+        return self._append(int(value), None, 0.0, False, True, [], None)
 
     def at_least(self, parts: list[int], bound: int) -> None:
         """The reader knows ``sum(parts) >= bound`` (an unpublished slack takes the rest)."""
-        eq = {bound: -1.0}
-        for p in parts:
-            eq[p] = eq.get(p, 0.0) + 1.0
-        eq[self._slack(sum(self.values[p] for p in parts) - self.values[bound])] = -1.0
-        self.eqs.append(eq)
+        self.relations.append(("at_least", bound, parts))
 
     def close(self, total: int, parts: list[int]) -> None:
         """``total`` is the sum of ``parts``, or bounds it (then an unpublished slack).
@@ -79,19 +80,82 @@ class _System:
         in two children, incidents without a place) still bound the total; the reader
         knows the inequality, so it is kept with a slack >= 0.
         """
-        if not parts:
-            return
-        eq = {total: 1.0}
-        for p in parts:
-            eq[p] = eq.get(p, 0.0) - 1.0
-        gap = self.values[total] - sum(self.values[p] for p in parts)
-        if gap:
-            eq[self._slack(abs(gap))] = -1.0 if gap > 0 else 1.0
-        self.eqs.append(eq)
+        if parts:
+            self.relations.append(("close", total, parts))
+
+    def equations(self) -> list[dict[int, float]]:
+        """The relations as equations ``sum(coefficient * variable) = 0``."""
+        point = self._reader_point() if any(self.labels) else [float(v) for v in self.values]
+        eqs = []
+        for kind, total, parts in self.relations:
+            eq = {total: -1.0 if kind == "at_least" else 1.0}
+            sign = 1.0 if kind == "at_least" else -1.0
+            for p in parts:
+                eq[p] = eq.get(p, 0.0) + sign
+            gap = sum(c * point[i] for i, c in eq.items())
+            if kind == "at_least":
+                eq[self._append(0, None, 0.0, True, False, [], None)] = -1.0
+            elif abs(gap) > 1e-6:
+                eq[self._append(0, None, 0.0, True, False, [], None)] = -1.0 if gap > 0 else 1.0
+            eqs.append(eq)
+        return eqs
+
+    def _reader_point(self) -> list[float]:
+        """Values of the hidden figures that fit the published ones most tightly.
+
+        A figure protected earlier has no stored value. Relations that may not add up
+        exactly (see :meth:`close`) are taken as exact wherever the published figures
+        allow, and otherwise with the least gap: the reader is assumed to know the
+        tightest relations the figures permit, so the audit errs towards hiding more.
+        """
+        from scipy.optimize import linprog
+
+        unknown = [i for i, lab in enumerate(self.labels) if lab]
+        col = {v: j for j, v in enumerate(unknown)}
+        n_gaps = sum(1 for kind, *_ in self.relations if kind == "close")
+        n = len(unknown) + 2 * n_gaps
+        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        g = len(unknown)
+        for kind, total, parts in self.relations:
+            row = np.zeros(n)
+            rhs = 0.0
+            terms = [(total, 1.0)] + [(p, -1.0) for p in parts]
+            for i, c in terms:
+                if i in col:
+                    row[col[i]] += c
+                else:
+                    rhs -= c * self.values[i]
+            if kind == "at_least":  # sum(parts) - bound >= 0
+                a_ub.append(row)
+                b_ub.append(rhs)
+            else:  # total - sum(parts) = over - under
+                row[g], row[g + 1] = -1.0, 1.0
+                g += 2
+                a_eq.append(row)
+                b_eq.append(rhs)
+        cost = np.r_[np.zeros(len(unknown)), np.ones(2 * n_gaps)]
+        bounds = [
+            (1, self.k - 1) if self.labels[i] == f"<{self.k}" else (0, None) for i in unknown
+        ] + [(0, None)] * (2 * n_gaps)
+        res = linprog(
+            cost,
+            A_ub=np.array(a_ub) if a_ub else None,
+            b_ub=np.array(b_ub) if b_ub else None,
+            A_eq=np.array(a_eq) if a_eq else None,
+            b_eq=np.array(b_eq) if b_eq else None,
+            bounds=bounds,
+            method="highs",
+        )
+        point = [float(v) for v in self.values]
+        for i in unknown:
+            # Contradictory figures (a hand-edited snapshot): take the labels' least values.
+            point[i] = res.x[col[i]] if res.status == 0 else bounds[col[i]][0]
+        return point
 
 
-def _int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+def _figure(value) -> bool:
+    """A count, or the label of one protected before."""
+    return isinstance(value, (int, np.integer, str)) and not isinstance(value, bool)
 
 
 def protect_figures(figures: dict, k: int) -> list[dict]:
@@ -111,7 +175,42 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         One entry per hidden figure (``section``, ``key``, ``field``, ``reason``); the
         weekday x hour grid and the trend get one entry each.
     """
-    s = _System()
+    hidden, _added = _protect(figures, k)
+    return hidden
+
+
+def reprotect(figures: dict, k: int) -> list[dict]:
+    """Audit a picture protected before by what it publishes, and hide what it must.
+
+    Pictures shared before the linear-programming audit (or before a later change of the
+    rule, :data:`PROTECTION`) may publish figures from which a hidden count can be worked
+    out. Their true counts are no longer stored with them, and need not be: the audit
+    reads only what a reader reads, the published figures and their labels
+    (:func:`samverkan.analysis.suppression.protect`, ``labels``), and hides further
+    published figures until every hidden count passes the rule. Figures derived from a
+    newly hidden count go with it (z, p, rates, the resources section's rate).
+
+    Parameters
+    ----------
+    figures : dict
+        A shared or public picture's snapshot; changed in place.
+    k : int
+        The threshold it was protected with.
+
+    Returns
+    -------
+    list of dict
+        The figures hidden now that were published before (``section``, ``key``,
+        ``field``, ``reason``; the grid and the trend one entry each); empty when the
+        picture already passed.
+    """
+    _hidden, added = _protect(figures, k)
+    _resources_follow(figures)
+    return added
+
+
+def _protect(figures: dict, k: int) -> tuple[list[dict], list[dict]]:
+    s = _System(k)
     totals = figures["totals"]
     # Pictures frozen before the pooled baseline was published have no baseline_total.
     fields = [f for f in totals_fields() if f in totals]
@@ -189,49 +288,57 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         if kind in kinds:
             s.close(kinds[kind], parts)
     s.close(t["count"], list(kinds.values()))
-    if _int(cov.get("reporters")):
+    if _figure(cov.get("reporters")):
         s.close(t["count"], [s.add(cov, "reporters", meta=("coverage", None, "reporters"))])
 
     hot = figures.get("hotspots") or {}
-    if _int(hot.get("n_points")):
+    if _figure(hot.get("n_points")):
         n_points = s.add(hot, "n_points", cost=MARGIN_COST, meta=("hotspots", None, "n_points"))
         s.close(t["count"], [n_points])
         listed = [s.add(c, "count", exempt=True) for c in hot.get("cells") or []]
         s.close(n_points, listed)
-        if _int(hot.get("n_cells")):
+        if _figure(hot.get("n_cells")):
             n_cells = s.add(hot, "n_cells", cost=MARGIN_COST, meta=("hotspots", None, "n_cells"))
             s.close(n_points, [n_cells])
 
+    eqs = s.equations()
     result = protect(
         np.array(s.values, dtype=np.int64),
-        s.eqs,
+        eqs,
         k=k,
         free=np.array(s.free),
         cost=np.array(s.cost),
         exempt=np.array(s.exempt),
+        labels=s.labels,
     )
+    for i, refs in enumerate(s.refs):
+        if not s.free[i]:
+            for container, key in refs:
+                container[key] = result.estimate[i]
+    trend_labelled = any(isinstance(p.get("count"), str) for p in figures.get("trend") or [])
+    hidden = _entries(s, result.mask, result.small_label, trend=trend_labelled)
+    earlier = np.array([bool(label) for label in s.labels])
+    added = _entries(s, result.mask & ~earlier, result.small_label)
+    _drop_derived(figures)
+    figures["protection"] = PROTECTION
+    return hidden, added
+
+
+def _entries(s: _System, mask, small_label, *, trend: bool = False) -> list[dict]:
+    """One entry per hidden figure of ``mask``; the grid and the trend one entry each."""
     hidden = []
     grid_reasons = {"primary": 0, "secondary": 0}
-    trend_hidden = False
-    for i, refs in enumerate(s.refs):
-        if s.free[i]:
+    trend_hidden = trend
+    for i, meta in enumerate(s.meta):
+        if s.free[i] or not mask[i] or meta is None:
             continue
-        for container, key in refs:
-            container[key] = result.estimate[i]
-        if not result.mask[i]:
-            continue
-        reason = "primary" if result.small_label[i] else "secondary"
-        meta = s.meta[i]
-        if meta is None:
-            continue
+        reason = "primary" if small_label[i] else "secondary"
         if meta[0] == "weekday_hour":
             grid_reasons[reason] += 1
         elif meta[0] == "trend":
             trend_hidden = True
         else:
             hidden.append({"section": meta[0], "key": meta[1], "field": meta[2], "reason": reason})
-    if any(isinstance(p.get("count"), str) for p in figures.get("trend") or []):
-        trend_hidden = True
     if trend_hidden:
         hidden.append({"section": "trend", "reason": "primary or secondary"})
     if any(grid_reasons.values()):
@@ -242,8 +349,24 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
                 f"{grid_reasons['secondary']} sekundära celler",
             }
         )
-    _drop_derived(figures)
     return hidden
+
+
+def _resources_follow(figures: dict) -> None:
+    """The resources section copies the published counts: a newly hidden one takes its rate."""
+    from samverkan.resources.burden import flag_mismatches
+
+    section = figures.get("resources")
+    if not section:
+        return
+    published = {figures["area"].get("code"): figures["totals"]["count"]}
+    published.update({r["code"]: r["count"] for r in figures.get("by_child_area") or []})
+    for row in [section.get("area") or {}, *(section.get("rows") or [])]:
+        if row.get("code") in published and isinstance(published[row["code"]], str):
+            row["count"] = published[row["code"]]
+            row["incidents_per_1000"] = None
+    if section.get("rows"):
+        flag_mismatches(section["rows"])
 
 
 def totals_fields() -> tuple[str, ...]:

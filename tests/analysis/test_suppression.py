@@ -114,8 +114,90 @@ def test_random_lists_resist_the_lp_attack(values, k):
     assert attack_table(r, k).breaches() == []
 
 
+def test_a_cell_pinned_by_a_combination_of_totals_is_protected():
+    # Found by the property test below. Once row 3 (total 4), column 2 (total 4), their
+    # crossing (0) and the grand total (9) were all that was published, the sixteen cells
+    # outside that row and column summed to 9 - 4 - 4 + 0 = 1: each was pinned to [0, 1]
+    # though none of its own lines published anything left to hide.
+    table = np.array(
+        [[1, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 2, 0, 0], [1, 3, 0, 0, 0], [0, 0, 2, 0, 0]]
+    )
+    r = suppress(table, 3)
+    assert attack_table(r, 3).breaches() == []
+
+
+sparse_tables = arrays(
+    np.int64,
+    st.tuples(st.integers(2, 5), st.integers(2, 5)),
+    elements=st.sampled_from([0, 0, 0, 0, 0, 0, 1, 2, 3, 5]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(sparse_tables, st.integers(2, 5))
+def test_sparse_tables_resist_the_lp_attack(table, k):
+    # Mostly zeros: the tables of a small municipality's month, where cells are pinned by
+    # combinations of lines rather than by one line.
+    assert attack_table(suppress(table, k), k).breaches() == []
+
+
 def test_rejects_bad_input():
     with pytest.raises(ValueError):
         suppress([1.5, 2])
     with pytest.raises(ValueError):
         suppress([-1, 2])
+
+
+def _list_attack(estimate, k=3) -> Attack:
+    a = Attack(k)
+    cells = [a.figure(f"c{i}", v) for i, v in enumerate(estimate[:-1])]
+    a.total(a.figure("total", estimate[-1]), cells)
+    return a
+
+
+def test_figures_released_with_primary_suppression_only_are_protected_after():
+    # Published before the LP audit: the "<3" is 34 - 10 - 7 - 0 - 15 = 2.
+    released = [10, "<3", 7, 0, 15, 34]
+    assert _list_attack(released).breaches() != []
+    eqs = [{5: 1, 0: -1, 1: -1, 2: -1, 3: -1, 4: -1}]
+    labels = [v if isinstance(v, str) else None for v in released]
+    values = [0 if isinstance(v, str) else v for v in released]
+    r = protect(values, eqs, labels=labels, cost=[1, 1, 1, 1, 1, 8])
+    # What suppress() publishes for the true table [10, 2, 7, 0, 15].
+    assert r.estimate.tolist() == ["..", "<3", "..", 0, 15, 34]
+    assert r.protected
+    assert _list_attack(r.estimate.tolist()).breaches() == []
+    # The hidden count's value is never read: the reader does not know it either.
+    unread = protect([10, 99, 7, 0, 15, 34], eqs, labels=labels, cost=[1, 1, 1, 1, 1, 8])
+    assert unread.estimate.tolist() == r.estimate.tolist()
+
+
+def test_a_released_dots_label_stays_dots_when_it_is_pinned():
+    # ".." hid the 1 of [5, 1, 7] under a published total of 13: pinned to 1.
+    labels = [None, "..", None, None]
+    r = protect([5, 0, 7, 13], [{3: 1, 0: -1, 1: -1, 2: -1}], labels=labels, cost=[1, 1, 1, 8])
+    assert r.estimate[1] == ".."
+    assert r.estimate.tolist().count("..") == 2
+    assert _list_attack(r.estimate.tolist()).breaches() == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=12), st.integers(2, 5))
+def test_any_released_list_is_protected_by_what_it_publishes(values, k):
+    # The weakest earlier release: small counts labelled, nothing else hidden.
+    total = sum(values)
+    released = [f"<{k}" if 1 <= v < k else v for v in [*values, total]]
+    labels = [v if isinstance(v, str) else None for v in released]
+    eqs = [{len(values): 1, **{i: -1 for i in range(len(values))}}]
+    r = protect(
+        [0 if lab else v for v, lab in zip([*values, total], labels, strict=True)],
+        eqs,
+        k=k,
+        labels=labels,
+        cost=[1] * len(values) + [8],
+    )
+    estimate = r.estimate.tolist()
+    for before, after in zip(released, estimate, strict=True):
+        # A published value stays or is hidden; a "<k" stays or is weakened to "..".
+        assert after in (before, "..")
+    assert _list_attack(estimate, k).breaches() == []
