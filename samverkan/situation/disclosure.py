@@ -15,6 +15,8 @@ population), so z, p, flag and rate go with their count.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from samverkan.analysis.suppression import protect
@@ -153,6 +155,10 @@ class _System:
         return point
 
 
+def _int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def _figure(value) -> bool:
     """A count, or the label of one protected before."""
     return isinstance(value, (int, np.integer, str)) and not isinstance(value, bool)
@@ -175,11 +181,18 @@ def protect_figures(figures: dict, k: int) -> list[dict]:
         One entry per hidden figure (``section``, ``key``, ``field``, ``reason``); the
         weekday x hour grid and the trend get one entry each.
     """
-    hidden, _added = _protect(figures, k)
+    hidden, _added, _protected = _protect(figures, k)
     return hidden
 
 
-def reprotect(figures: dict, k: int) -> list[dict]:
+class Reprotection(NamedTuple):
+    """What :func:`reprotect` did: the figures it hid, and whether every hidden one passes."""
+
+    added: list[dict]
+    protected: bool
+
+
+def reprotect(figures: dict, k: int) -> Reprotection:
     """Audit a picture protected before by what it publishes, and hide what it must.
 
     Pictures shared before the linear-programming audit (or before a later change of the
@@ -190,6 +203,11 @@ def reprotect(figures: dict, k: int) -> list[dict]:
     published figures until every hidden count passes the rule. Figures derived from a
     newly hidden count go with it (z, p, rates, the resources section's rate).
 
+    A total of ``k`` or more stays published: readers may hold it already from a sent
+    county digest or an earlier county overview, which print the pictures' totals; the
+    audit hides other figures instead. When that leaves a hidden count pinned (no figure
+    left to hide), ``protected`` is False and the caller reports it.
+
     Parameters
     ----------
     figures : dict
@@ -199,22 +217,31 @@ def reprotect(figures: dict, k: int) -> list[dict]:
 
     Returns
     -------
-    list of dict
-        The figures hidden now that were published before (``section``, ``key``,
-        ``field``, ``reason``; the grid and the trend one entry each); empty when the
-        picture already passed.
+    Reprotection
+        ``added``: the figures hidden now that were published before (``section``,
+        ``key``, ``field``, ``reason``; the grid and the trend one entry each), empty when
+        the picture already passed; ``protected``: whether every hidden count passes.
     """
-    _hidden, added = _protect(figures, k)
+    _hidden, added, protected = _protect(figures, k, keep_totals=True)
     _resources_follow(figures)
-    return added
+    return Reprotection(added, protected)
 
 
-def _protect(figures: dict, k: int) -> tuple[list[dict], list[dict]]:
+def _protect(figures: dict, k: int, *, keep_totals: bool = False):
     s = _System(k)
     totals = figures["totals"]
     # Pictures frozen before the pooled baseline was published have no baseline_total.
     fields = [f for f in totals_fields() if f in totals]
-    t = {f: s.add(totals, f, cost=TOTAL_COST, meta=("totals", None, f)) for f in fields}
+    t = {
+        f: s.add(
+            totals,
+            f,
+            cost=TOTAL_COST,
+            meta=("totals", None, f),
+            exempt=keep_totals and _int(totals[f]) and totals[f] >= k,
+        )
+        for f in fields
+    }
 
     period_vars = {}
     for field, period_key in (
@@ -321,7 +348,7 @@ def _protect(figures: dict, k: int) -> tuple[list[dict], list[dict]]:
     added = _entries(s, result.mask & ~earlier, result.small_label)
     _drop_derived(figures)
     figures["protection"] = PROTECTION
-    return hidden, added
+    return hidden, added, result.protected
 
 
 def _entries(s: _System, mask, small_label, *, trend: bool = False) -> list[dict]:

@@ -10,9 +10,11 @@ suppression hid a count), so nothing hidden in the PDF can reach the DOCX either
 from __future__ import annotations
 
 from django.template.defaultfilters import floatformat
+from django.utils import formats, translation
 
 from samverkan.core.docx import WordDocument, partnership_organisation
 from samverkan.core.models import Partnership
+from samverkan.core.templatetags.numbers import grouped
 from samverkan.resources import docx as resources_docx
 from samverkan.situation.exports import charts
 from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
@@ -20,8 +22,12 @@ from samverkan.situation.exports.html import context
 
 
 def _v(value) -> str:
-    """A count or rate as the PDF prints it (None as empty)."""
-    return "" if value is None else str(value)
+    """A count or rate as the PDF prints it (None as empty): "12 400", "12,5" in Swedish."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return formats.number_format(value, use_l10n=True)
+    return str(grouped(value))
 
 
 def _assessment(doc: WordDocument, assessments: dict, key: str) -> None:
@@ -38,6 +44,12 @@ def _organisation(figures: dict):
 def render(figures: dict, *, assessments=None, language: str = "sv", meta=None) -> bytes:
     """The DOCX bytes of a lägesbild (same arguments as every exporter)."""
     ctx = context(figures, assessments=assessments, language=language, meta=meta)
+    # Numbers are written as the document's language writes them, whatever the request's.
+    with translation.override(ctx["lang"]):
+        return _render(figures, ctx)
+
+
+def _render(figures: dict, ctx: dict) -> bytes:
     t, f, lang, a = ctx["t"], figures, ctx["lang"], ctx["assessments"]
     subtitle = [f"{f['period']['name']} ({f['period']['first_day']} – {f['period']['last_day']})"]
     if f.get("partnership"):

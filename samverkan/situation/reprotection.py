@@ -36,6 +36,8 @@ class Reprotected:
 
     read: int = 0
     changed: dict[int, int] = field(default_factory=dict)
+    # Pictures with a hidden count still pinned after the audit (nothing left to hide).
+    unprotected: list[int] = field(default_factory=list)
 
 
 def pending() -> models.QuerySet:
@@ -65,16 +67,20 @@ def reprotect_pictures(
                 .get(pk=pk)
             )
             figures = report.snapshot
-            added = reprotect(figures, figures.get("suppression_k") or SUPPRESS_K)
+            added, protected = reprotect(figures, figures.get("suppression_k") or SUPPRESS_K)
             result.read += 1
+            if not protected:
+                result.unprotected.append(pk)
             if added:
                 result.changed[pk] = len(added)
                 figures.setdefault("suppressed", []).extend(
                     {**entry, "reason": f"{entry['reason']}, protection {PROTECTION}"}
                     for entry in added
                 )
-                # The summary states counts: written again from the figures as published.
-                figures["summary"] = summarise(figures, figures.get("summary_language") or "sv")
+                if "summary" in figures:
+                    # It states counts: written again from the figures as now published.
+                    language = figures.get("summary_language") or "sv"
+                    figures["summary"] = summarise(figures, language)
             if not dry_run:
                 # The frozen-field guard of SituationReportQuerySet.update refuses any change
                 # to an approved picture's figures; this one only withholds more of them.
@@ -87,6 +93,7 @@ def reprotect_pictures(
                             "hidden": len(added),
                             "sections": sorted({entry["section"] for entry in added}),
                             "protection": PROTECTION,
+                            "protected": protected,
                         },
                     )
         if progress:
@@ -116,3 +123,14 @@ def reprotect_after_upgrade(*, using: str, plan=None, verbosity: int = 1, stdout
             f"Det förbättrade skyddet av små tal dolde fler siffror i {len(result.changed)} "
             "delade eller offentliga lägesbilder (samverkan reprotect_pictures)."
         )
+    if stdout is not None and result.unprotected:
+        stdout.write(unprotected_warning(result.unprotected))
+
+
+def unprotected_warning(ids: list[int]) -> str:
+    return (
+        f"Varning: {len(ids)} delade lägesbilder har kvar ett dolt antal som går att räkna ut "
+        "och inget mer att dölja (id "
+        + ", ".join(map(str, ids))
+        + "). Räkna om dem (ny version) och dela den nya versionen."
+    )

@@ -52,3 +52,35 @@ def test_an_area_page_groups_its_population(world, client_for):
     client = client_for(world.users["coordinator"])
     html = client.get(f"/omraden/{world.m1.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert f"<dd>160{NBSP}206</dd>" in html
+
+
+def test_a_digit_string_read_from_stored_json_is_a_count():
+    with translation.override("sv"):
+        assert grouped("12400") == f"12{NBSP}400"
+        assert grouped("<3") == "<3"
+
+
+def test_a_lagesbild_groups_its_counts_on_the_page_in_the_list_and_in_the_export(world, client_for):
+    from django.urls import reverse
+
+    from samverkan.core import periods
+    from samverkan.situation import services
+    from samverkan.situation.exports import html
+    from samverkan.situation.models import SituationReport
+
+    report = services.create_report(
+        world.m1, periods.parse("2025-03"), world.p1, world.users["coordinator"]
+    )
+    figures = report.snapshot
+    # A large municipality's month, set by hand: building 12,400 incidents takes minutes.
+    figures["totals"].update(count=12400, previous=11873, last_year=10250)
+    SituationReport.objects.filter(pk=report.pk).update(snapshot=figures)
+    client = client_for(world.users["coordinator"])
+    page = client.get(reverse("situation-detail", args=[report.pk])).content.decode()
+    assert f'<span class="kpi-value">12{NBSP}400</span>' in page
+    assert f'<span class="kpi-value">11{NBSP}873</span>' in page
+    listing = client.get(reverse("situation-list")).content.decode()
+    assert f"12{NBSP}400" in listing
+    # The export (HTML, and the PDF drawn from it) in the language it is asked for.
+    assert f'<td class="n">12{NBSP}400</td>' in html.render_text(figures, language="sv")
+    assert '<td class="n">12,400</td>' in html.render_text(figures, language="en")

@@ -116,6 +116,22 @@ def test_docx_of_plain_figures_from_build_for_period(world, make):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "count", "rate"), [("sv", "12\xa0400", "3,5"), ("en", "12,400", "3.5")]
+)
+def test_docx_writes_counts_and_rates_as_its_language_does(world, make, language, count, rate):
+    from samverkan.situation.build import build_for_period
+
+    make("vandalism", local(2025, 3, 5, 12), n=3, organisation_id=world.kommun.pk)
+    f = build_for_period(world.m1, MARCH, partnership=world.p1, audience="internal")
+    # A large municipality's month, set by hand (as the PDF prints it: grouped, local decimals).
+    f["totals"].update(count=12400, rate_per_100k=3.5)
+    read = _read(export(f, "docx", language=language))
+    assert _rows(read.tables[0])[1][0] == count
+    assert rate in _rows(read.tables[0])[1]
+
+
+@pytest.mark.django_db
 def test_command_writes_docx_and_audits_it(world, make, tmp_path):
     from django.core.management import call_command
 

@@ -97,6 +97,10 @@ def test_reprotecting_leaves_nothing_to_recover(old_picture):
     for was, now in zip(before["by_category"], f["by_category"], strict=True):
         for field in disclosure.totals_fields():
             assert now[field] in (was[field], "..") or (was[field], now[field]) == ("<3", "..")
+    # A total readers may hold from a county digest stays as it was published.
+    for field in disclosure.totals_fields():
+        if isinstance(before["totals"][field], int) and before["totals"][field] >= K:
+            assert f["totals"][field] == before["totals"][field]
     newly = [e for e in f["suppressed"] if e["reason"].endswith(f"protection {PROTECTION}")]
     assert len(newly) == result.changed[old_picture.pk] > 0
     # The stored summary speaks of the figures as published now.
@@ -170,7 +174,7 @@ def test_the_current_rule_passes_its_own_audit_from_the_published_figures(small_
     w = small_world
     f = build_for_period(w.m1, MARCH, partnership=w.p1, audience="shared")
     published = copy.deepcopy(f)
-    assert disclosure.reprotect(published, K) == []
+    assert disclosure.reprotect(published, K) == ([], True)
     assert published == f
 
 
@@ -192,5 +196,31 @@ def test_old_pictures_of_other_periods_and_levels_are_protected_after(
     f = build_for_period(
         getattr(w, area), periods.parse(period), partnership=partnership, audience="shared"
     )
-    disclosure.reprotect(f, K)
+    assert disclosure.reprotect(f, K).protected
     assert attack_picture(f).breaches() == []
+
+
+def test_a_picture_left_pinned_is_reported_not_passed_over(world):
+    # One category under a total the county digest has printed: its ".." is the total, and
+    # the total stays published, so nothing is left to hide.
+    figures = {
+        "suppression_k": K,
+        "summary_language": "sv",
+        "totals": {"count": 5, "previous": 4, "last_year": 3},
+        "by_category": [{"code": "x", "count": "..", "previous": 4, "last_year": 3}],
+    }
+    report = SituationReport.objects.create(
+        area=world.m1,
+        period_type="month",
+        period_start=MARCH.start,
+        period_end=MARCH.end,
+        period_label=MARCH.label,
+        audience="shared",
+        status="shared",
+        snapshot=figures,
+    )
+    assert reprotection.reprotect_pictures(dry_run=True).unprotected == [report.pk]
+    err = io.StringIO()
+    call_command("reprotect_pictures", stdout=io.StringIO(), stderr=err)
+    assert "Varning: 1 delade lägesbilder har kvar ett dolt antal" in err.getvalue()
+    assert f"(id {report.pk})" in err.getvalue()

@@ -15,7 +15,10 @@ register = template.Library()
 @register.filter
 def grouped(value) -> str:
     """``value`` with the active language's thousands separator (a no-break space in
-    Swedish and Norwegian, a comma in English); anything not a number is returned as is."""
+    Swedish and Norwegian, a comma in English); a string of digits (a count the database
+    read out of stored JSON) is a number too; anything else ("<3", "..") is returned as is."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return formats.number_format(value, use_l10n=True, force_grouping=True)
