@@ -58,6 +58,21 @@ def primary_only(figures: dict, k: int) -> list[dict]:
     return []
 
 
+def stored(area, figures, *, partnership=None, audience="shared", status="shared"):
+    """A picture of March with ``figures`` as its snapshot."""
+    return SituationReport.objects.create(
+        area=area,
+        partnership=partnership,
+        period_type="month",
+        period_start=MARCH.start,
+        period_end=MARCH.end,
+        period_label=MARCH.label,
+        audience=audience,
+        status=status,
+        snapshot=figures,
+    )
+
+
 @pytest.fixture
 def old_picture(small_world, monkeypatch):  # noqa: F811
     """A picture of March shared before the LP audit, stored and frozen."""
@@ -66,18 +81,7 @@ def old_picture(small_world, monkeypatch):  # noqa: F811
         m.setattr("samverkan.situation.build.assembly.protect_figures", primary_only)
         figures = build_for_period(w.m1, MARCH, partnership=w.p1, audience="shared")
     assert "protection" not in figures
-    report = SituationReport.objects.create(
-        area=w.m1,
-        partnership=w.p1,
-        period_type="month",
-        period_start=MARCH.start,
-        period_end=MARCH.end,
-        period_label=MARCH.label,
-        audience="shared",
-        status="shared",
-        snapshot=figures,
-    )
-    return report
+    return stored(w.m1, figures, partnership=w.p1)
 
 
 def test_the_old_protection_gives_hidden_counts_back(old_picture):
@@ -139,15 +143,7 @@ def test_internal_pictures_and_pictures_of_the_current_rule_are_left_alone(
     SituationReport.objects.filter(pk=old_picture.pk).update(audience="internal")
     fresh = build_for_period(w.m1, MARCH, partnership=w.p1, audience="public")
     assert fresh["protection"] == PROTECTION
-    SituationReport.objects.create(
-        area=w.m1,
-        period_type="month",
-        period_start=MARCH.start,
-        period_end=MARCH.end,
-        period_label=MARCH.label,
-        audience="public",
-        snapshot=fresh,
-    )
+    stored(w.m1, fresh, audience="public", status="draft")
     assert not reprotection.pending().exists()
     assert reprotection.reprotect_pictures().read == 0
 
@@ -209,16 +205,7 @@ def test_a_picture_left_pinned_is_reported_not_passed_over(world):
         "totals": {"count": 5, "previous": 4, "last_year": 3},
         "by_category": [{"code": "x", "count": "..", "previous": 4, "last_year": 3}],
     }
-    report = SituationReport.objects.create(
-        area=world.m1,
-        period_type="month",
-        period_start=MARCH.start,
-        period_end=MARCH.end,
-        period_label=MARCH.label,
-        audience="shared",
-        status="shared",
-        snapshot=figures,
-    )
+    report = stored(world.m1, figures)
     assert reprotection.reprotect_pictures(dry_run=True).unprotected == [report.pk]
     err = io.StringIO()
     call_command("reprotect_pictures", stdout=io.StringIO(), stderr=err)
