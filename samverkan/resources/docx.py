@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samverkan.core.templatetags.numbers import number_text
 from samverkan.resources import table
 from samverkan.resources.charts import burden_svg
 from samverkan.resources.templatetags.resources_tags import resources_section
 
 
 def _v(value) -> str:
-    return "" if value is None else str(value)
+    return number_text(value)
 
 
 def _as_text(row: dict) -> list[str]:
@@ -36,11 +37,11 @@ def _as_text(row: dict) -> list[str]:
 def _rate(population_known: bool, value) -> str:
     if not population_known:
         return _("folkmängd saknas")
-    return "–" if value is None else str(value)
+    return number_text(value, "–")
 
 
 def _dash(value) -> str:
-    return "–" if value is None else str(value)
+    return number_text(value, "–")
 
 
 def add_section(doc, figures: dict, language: str) -> None:

@@ -10,11 +10,11 @@ suppression hid a count), so nothing hidden in the PDF can reach the DOCX either
 from __future__ import annotations
 
 from django.template.defaultfilters import floatformat
-from django.utils import formats, translation
+from django.utils import translation
 
 from samverkan.core.docx import WordDocument, partnership_organisation
 from samverkan.core.models import Partnership
-from samverkan.core.templatetags.numbers import grouped
+from samverkan.core.templatetags.numbers import number_text
 from samverkan.resources import docx as resources_docx
 from samverkan.situation.exports import charts
 from samverkan.situation.exports.geo import area_geometry, area_of, child_geometries
@@ -23,11 +23,7 @@ from samverkan.situation.exports.html import context
 
 def _v(value) -> str:
     """A count or rate as the PDF prints it (None as empty): "12 400", "12,5" in Swedish."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return formats.number_format(value, use_l10n=True)
-    return str(grouped(value))
+    return number_text(value)
 
 
 def _assessment(doc: WordDocument, assessments: dict, key: str) -> None:

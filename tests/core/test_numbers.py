@@ -84,3 +84,15 @@ def test_a_lagesbild_groups_its_counts_on_the_page_in_the_list_and_in_the_export
     # The export (HTML, and the PDF drawn from it) in the language it is asked for.
     assert f'<td class="n">12{NBSP}400</td>' in html.render_text(figures, language="sv")
     assert '<td class="n">12,400</td>' in html.render_text(figures, language="en")
+
+
+def test_documents_write_counts_and_rates_as_the_pages_do():
+    from samverkan.core.templatetags.numbers import number_text
+
+    with translation.override("sv"):
+        assert number_text(12400) == f"12{NBSP}400"
+        assert number_text(3.5) == "3,5"
+        assert number_text(None, "–") == "–"
+        assert number_text("<3") == "<3"
+    with translation.override("en"):
+        assert number_text(3.5) == "3.5"

@@ -60,9 +60,13 @@ def test_the_word_document_has_the_section_like_the_pdf(burden_world):
     section = report.snapshot["resources"]
     for row in section["rows"]:
         assert rows[row["name"]][3] == str(row["hours"])
+        # Rates as the PDF prints them: the Swedish decimal comma.
+        if isinstance(row.get("incidents_per_1000"), float):
+            assert rows[row["name"]][2] == str(row["incidents_per_1000"]).replace(".", ",")
         if row["flag"] == HIGH_BURDEN_LOW_HOURS:
             assert rows[row["name"]][6] == "Hög belastning, få timmar"
     assert any(r["flag"] == HIGH_BURDEN_LOW_HOURS for r in section["rows"])
+    assert any("," in rows[r["name"]][2] for r in section["rows"])
     assert rows[section["area"]["name"]][3] == str(section["area"]["hours"])
     alts = [s._inline.docPr.get("descr") for s in read.inline_shapes]
     assert "Händelser och resurstimmar per 1 000 invånare" in alts

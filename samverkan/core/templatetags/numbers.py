@@ -22,3 +22,13 @@ def grouped(value) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def number_text(value, empty: str = "") -> str:
+    """A count or rate as the pages print it, for documents built outside templates (DOCX):
+    counts grouped, decimals with the active language's decimal mark, None as ``empty``."""
+    if value is None:
+        return empty
+    if isinstance(value, float):
+        return formats.number_format(value, use_l10n=True)
+    return str(grouped(value))
