@@ -61,7 +61,11 @@ class _System:
         return len(self.values) - 1
 
     def add(self, container, key, *, cost=1.0, meta=None, exempt=False) -> int:
-        value = container[key]
+        value = container.get(key) if isinstance(container, dict) else container[key]
+        if value is None:
+            # Missing from an older or hand-edited snapshot: the reader knows nothing of it,
+            # and it stays missing.
+            return self._append(0, "..", cost, False, exempt, [], None)
         label = value if isinstance(value, str) else None
         return self._append(
             0 if label else int(value), label, cost, False, exempt, [(container, key)], meta

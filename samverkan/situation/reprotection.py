@@ -17,6 +17,7 @@ by hand.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ from samverkan.situation.disclosure import PROTECTION, reprotect
 from samverkan.situation.models import Audience, SituationReport
 from samverkan.situation.summary import summarise
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Reprotected:
@@ -38,6 +41,8 @@ class Reprotected:
     changed: dict[int, int] = field(default_factory=dict)
     # Pictures with a hidden count still pinned after the audit (nothing left to hide).
     unprotected: list[int] = field(default_factory=list)
+    # Pictures whose snapshot could not be read as figures; left as they were.
+    failed: list[int] = field(default_factory=list)
 
 
 def pending() -> models.QuerySet:
@@ -59,46 +64,56 @@ def reprotect_pictures(
     ids = list(pending().order_by("pk").values_list("pk", flat=True))
     result = Reprotected()
     for done, pk in enumerate(ids, start=1):
-        with transaction.atomic():
-            report = (
-                SituationReport.objects.select_for_update()
-                .select_related(None)
-                .only("pk", "snapshot", "area_id", "partnership_id", "period_label", "version")
-                .get(pk=pk)
-            )
-            figures = report.snapshot
-            added, protected = reprotect(figures, figures.get("suppression_k") or SUPPRESS_K)
-            result.read += 1
-            if not protected:
-                result.unprotected.append(pk)
-            if added:
-                result.changed[pk] = len(added)
-                figures.setdefault("suppressed", []).extend(
-                    {**entry, "reason": f"{entry['reason']}, protection {PROTECTION}"}
-                    for entry in added
-                )
-                if "summary" in figures:
-                    # It states counts: written again from the figures as now published.
-                    language = figures.get("summary_language") or "sv"
-                    figures["summary"] = summarise(figures, language)
-            if not dry_run:
-                # The frozen-field guard of SituationReportQuerySet.update refuses any change
-                # to an approved picture's figures; this one only withholds more of them.
-                models.QuerySet.update(SituationReport.objects.filter(pk=pk), snapshot=figures)
-                if added:
-                    audit.record(
-                        audit.Action.SITUATION_REPROTECT,
-                        obj=report,
-                        details={
-                            "hidden": len(added),
-                            "sections": sorted({entry["section"] for entry in added}),
-                            "protection": PROTECTION,
-                            "protected": protected,
-                        },
-                    )
+        try:
+            _reprotect_one(pk, result, dry_run=dry_run)
+        except Exception:
+            # One malformed snapshot must not stop an upgrade's migrate; it is named after.
+            logger.exception("Lägesbild %s kunde inte granskas", pk)
+            result.failed.append(pk)
         if progress:
             progress(done, len(ids))
     return result
+
+
+def _reprotect_one(pk: int, result: Reprotected, *, dry_run: bool) -> None:
+    with transaction.atomic():
+        report = (
+            SituationReport.objects.select_for_update()
+            .select_related(None)
+            .only("pk", "snapshot", "area_id", "partnership_id", "period_label", "version")
+            .get(pk=pk)
+        )
+        figures = report.snapshot
+        added, protected = reprotect(figures, figures.get("suppression_k") or SUPPRESS_K)
+        result.read += 1
+        if not protected:
+            result.unprotected.append(pk)
+        if added:
+            result.changed[pk] = len(added)
+            figures.setdefault("suppressed", []).extend(
+                {**entry, "reason": f"{entry['reason']}, protection {PROTECTION}"}
+                for entry in added
+            )
+            if "summary" in figures:
+                # It states counts: written again from the figures as now published.
+                language = figures.get("summary_language") or "sv"
+                figures["summary"] = summarise(figures, language)
+        if dry_run:
+            return
+        # The frozen-field guard of SituationReportQuerySet.update refuses any change to an
+        # approved picture's figures; this one only withholds more of them.
+        models.QuerySet.update(SituationReport.objects.filter(pk=pk), snapshot=figures)
+        if added:
+            audit.record(
+                audit.Action.SITUATION_REPROTECT,
+                obj=report,
+                details={
+                    "hidden": len(added),
+                    "sections": sorted({entry["section"] for entry in added}),
+                    "protection": PROTECTION,
+                    "protected": protected,
+                },
+            )
 
 
 def reprotect_after_upgrade(*, using: str, plan=None, verbosity: int = 1, stdout=None, **kwargs):
@@ -123,8 +138,23 @@ def reprotect_after_upgrade(*, using: str, plan=None, verbosity: int = 1, stdout
             f"Det förbättrade skyddet av små tal dolde fler siffror i {len(result.changed)} "
             "delade eller offentliga lägesbilder (samverkan reprotect_pictures)."
         )
-    if stdout is not None and result.unprotected:
-        stdout.write(unprotected_warning(result.unprotected))
+    if stdout is not None:
+        for warning in warnings(result):
+            stdout.write(warning)
+
+
+def warnings(result: Reprotected) -> list[str]:
+    """What an operator must look at after a run."""
+    out = []
+    if result.unprotected:
+        out.append(unprotected_warning(result.unprotected))
+    if result.failed:
+        out.append(
+            f"Varning: {len(result.failed)} delade lägesbilder kunde inte granskas (id "
+            + ", ".join(map(str, result.failed))
+            + "); se loggen. De är orörda och granskas på nytt vid nästa körning."
+        )
+    return out
 
 
 def unprotected_warning(ids: list[int]) -> str:

@@ -211,3 +211,34 @@ def test_a_picture_left_pinned_is_reported_not_passed_over(world):
     call_command("reprotect_pictures", stdout=io.StringIO(), stderr=err)
     assert "Varning: 1 delade lägesbilder har kvar ett dolt antal" in err.getvalue()
     assert f"(id {report.pk})" in err.getvalue()
+
+
+def test_a_snapshot_that_is_not_figures_is_named_and_does_not_stop_the_run(world, old_picture):
+    broken = stored(world.m1, {"totals": "handredigerad"})
+    later = stored(world.m1, copy.deepcopy(old_picture.snapshot), partnership=world.p1)
+    err = io.StringIO()
+    call_command("reprotect_pictures", stdout=io.StringIO(), stderr=err)
+    assert f"1 delade lägesbilder kunde inte granskas (id {broken.pk})" in err.getvalue()
+    broken.refresh_from_db()
+    assert broken.snapshot == {"totals": "handredigerad"}
+    # The run went on: the picture after it was audited.
+    later.refresh_from_db()
+    assert later.snapshot["protection"] == PROTECTION
+    assert attack_picture(later.snapshot).breaches() == []
+
+
+def test_a_figure_missing_from_an_old_snapshot_stays_missing(world):
+    # A category row without last year's count: the reader knows nothing of it.
+    figures = {
+        "suppression_k": K,
+        "totals": {"count": 9, "previous": 6, "last_year": 4},
+        "by_category": [
+            {"code": "x", "count": 7, "previous": "<3", "last_year": None},
+            {"code": "y", "count": "<3", "previous": 4},
+        ],
+    }
+    result = disclosure.reprotect(figures, K)
+    assert result.protected
+    assert figures["by_category"][0]["last_year"] is None
+    assert "last_year" not in figures["by_category"][1]
+    assert figures["by_category"][0]["count"] == ".."  # 9 - 7 gave the "<3" back

@@ -34,5 +34,5 @@ class Command(BaseCommand):
             f"{result.read} lägesbilder granskade; {len(result.changed)} {verb} "
             f"{hidden} siffror till dolda."
         )
-        if result.unprotected:
-            self.stderr.write(reprotection.unprotected_warning(result.unprotected))
+        for warning in reprotection.warnings(result):
+            self.stderr.write(warning)
