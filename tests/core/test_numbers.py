@@ -96,3 +96,28 @@ def test_documents_write_counts_and_rates_as_the_pages_do():
         assert number_text("<3") == "<3"
     with translation.override("en"):
         assert number_text(3.5) == "3.5"
+
+
+def test_the_county_digest_groups_the_shared_totals_on_the_page_and_in_the_mail():
+    content = {
+        "county": "Örebro län",
+        "period": "augusti 2026",
+        "pictures": [
+            {
+                "code": "1880",
+                "municipality": "Örebro",
+                "period": "augusti 2026",
+                "figures": {"count": 12400, "previous": "<3", "last_year": None},
+                "rate": None,
+            }
+        ],
+        "entries": [],
+        "evaluations": [],
+        "meetings": [],
+    }
+    with translation.override("sv"):
+        page = render_to_string("county/digest_body.html", {"content": content})
+        mail = render_to_string("county/digest_mail.txt", {"content": content})
+    for text in (page, mail):
+        assert f"12{NBSP}400" in text and "12400" not in text
+    assert "&lt;3" in page and "föregående period <3" in mail
