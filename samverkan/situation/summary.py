@@ -132,7 +132,8 @@ _TEXT = {
 def _num(value, t: dict, k: int) -> str:
     if isinstance(value, str):
         return t["few"].format(k=k) if value.startswith("<") else t["hidden"]
-    return str(value)
+    # Grouped as the language writes counts: "12 400" (no-break space), "12,400".
+    return f"{value:,}".replace(",", "," if t is _TEXT["en"] else "\u00a0")
 
 
 def _mean(row: dict, t: dict, k: int) -> str:

@@ -423,3 +423,13 @@ def test_counts_read_the_covering_index_without_joins(scene):
                 cursor.execute("EXPLAIN QUERY PLAN " + sql)
                 plan = " ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "COVERING INDEX incidentarea_counts" in plan, plan
+
+
+def test_summary_groups_large_counts_as_its_language_does(scene):
+    from samverkan.situation.summary import summarise
+
+    f = build_for_period(scene.m1, MARCH, partnership=scene.p1)
+    f["totals"]["count"] = 12400
+    assert "registrerades 12\xa0400 händelser" in summarise(f, "sv")
+    assert "registrert 12\xa0400 hendelser" in summarise(f, "nb")
+    assert "12,400 incidents were recorded" in summarise(f, "en")
