@@ -79,7 +79,6 @@ def _reprotect_one(pk: int, result: Reprotected, *, dry_run: bool) -> None:
     with transaction.atomic():
         report = (
             SituationReport.objects.select_for_update()
-            .select_related(None)
             .only("pk", "snapshot", "area_id", "partnership_id", "period_label", "version")
             .get(pk=pk)
         )
