@@ -36,7 +36,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samverkan.core import audit
-from samverkan.core.exports import to_csv
 from samverkan.core.models import Organisation, Partnership
 from samverkan.core.permissions import is_system_admin, partnership_grants
 from samverkan.core.roles import Role
@@ -53,9 +52,6 @@ PREVIEW_ROWS = 5
 # The mapping's fields a coordinator sets on the page (ColumnMapping's, categories apart).
 COLUMN_KEYS = tuple(KNOWN_COLUMNS)
 OPTION_KEYS = ("crs", "delimiter", "encoding", "date_format")
-REJECTS_HEADER = ["rad", "kolumn", "orsak", "innehåll"]
-
-
 # --- who ------------------------------------------------------------------------------
 
 
@@ -336,9 +332,7 @@ def _keep_result(job: WebImport, summary: ImportSummary) -> None:
     job.warnings = list(summary.warnings)
     _remove(job.rejects_file)
     if summary.rejects:
-        content = to_csv(
-            REJECTS_HEADER, ([r.line, r.column, r.reason, r.raw] for r in summary.rejects)
-        )
+        content = summary.rejects_csv()
         stem = Path(job.file.name).stem if job.file else f"import-{job.pk}"
         job.rejects_file.save(f"imports/{stem}.rejects.csv", ContentFile(content), save=False)
 

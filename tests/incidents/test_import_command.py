@@ -76,11 +76,32 @@ def test_import_csv(world, report):
 def test_rejects_file_content(world, report):
     run(report, "--source", "norrbyhem")  # format from the suffix
     rejects = report.with_name("rapport.csv.rejects.csv")
-    rows = list(csv.reader(rejects.open(encoding="utf-8")))
+    # The platform's CSV (UTF-8 with BOM, semicolons), as the web import's rejects file.
+    rows = list(csv.reader(rejects.open(encoding="utf-8-sig"), delimiter=";"))
     assert rows == [
         ["rad", "kolumn", "orsak", "innehåll"],
         ["5", "Datum", "tidpunkten 'igår' kan inte tolkas", "igår;15,5;59,5;Brand;"],
     ]
+
+
+def test_rejects_file_escapes_what_a_spreadsheet_would_run(world, tmp_path):
+    # A rejected row is written back as the file had it; opened in Excel, a cell starting
+    # with = + - @ would run as a formula on the coordinator's machine.
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'time,lon,lat,text\n=HYPERLINK("http://x"),15.5,59.5,a\n@SUM(1),15.5,59.5,b\n'
+        "-1,15.5,59.5,c\n+1,15.5,59.5,d\n"
+    )
+    run(path, "--source", "s")
+    text = path.with_name("a.csv.rejects.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert [r[3] for r in rows] == [
+        '\'=HYPERLINK("http://x"),15.5,59.5,a',
+        "'@SUM(1),15.5,59.5,b",
+        "'-1,15.5,59.5,c",
+        "'+1,15.5,59.5,d",
+    ]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
 def test_reimport_adds_nothing(world, report):

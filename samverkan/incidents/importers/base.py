@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.core import audit
+from samverkan.core.exports import to_csv
 from samverkan.incidents.ingest import AreaResolver, IncidentRow, ingest
 from samverkan.incidents.models import ImportRun
+
+REJECTS_HEADER = ["rad", "kolumn", "orsak", "innehåll"]
 
 
 class ImportFileError(Exception):
@@ -52,14 +54,15 @@ class ImportSummary:
             return 3
         return 0
 
+    def rejects_csv(self) -> bytes:
+        """The rejected rows as the platform's CSV: a rejected row is the file's own text,
+        so a cell a spreadsheet would run as a formula is escaped like every export's."""
+        return to_csv(REJECTS_HEADER, ([r.line, r.column, r.reason, r.raw] for r in self.rejects))
+
     def write_rejects(self, path: Path) -> Path | None:
         if not self.rejects:
             return None
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["rad", "kolumn", "orsak", "innehåll"])
-            for r in self.rejects:
-                w.writerow([r.line, r.column, r.reason, r.raw])
+        path.write_bytes(self.rejects_csv())
         return path
 
 

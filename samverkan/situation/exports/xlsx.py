@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samverkan.core.exports import escape_cell
 from samverkan.resources import table as resources_table
 from samverkan.situation.exports.html import TEXTS
 from samverkan.situation.summary import summarise
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WEEKDAYS = {
     "sv": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
     "nb": ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
@@ -27,12 +27,10 @@ WEEKDAYS = {
 
 
 def safe(value):
-    """A cell value that cannot be read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A cell value that cannot be read as a formula (lists and dicts written as text)."""
     if isinstance(value, (list, dict)):
-        return safe(str(value))
-    return value
+        value = str(value)
+    return escape_cell(value)
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list]) -> None:
