@@ -64,12 +64,15 @@ def registered() -> dict[type[Model], tuple[str, ...]]:
 
 @cache
 def rules_fingerprint() -> str:
-    """SHA-256 of the masker's code and name lists: changes whenever the masking may.
+    """SHA-256 of the masker's code, its name lists and the registered fields: changes
+    whenever the masking may, or a field newly registered holds texts never masked again.
 
     Any edit counts, a comment too; the price of a needless run is reading the texts
     once, while a missed one would leave names in the clear.
     """
     digest = hashlib.sha256()
+    for model, fields in sorted(registered().items(), key=lambda item: item[0]._meta.label):
+        digest.update(f"{model._meta.label}:{','.join(fields)}\0".encode())
     # The order is by file name within each group, never by the full path: the same
     # rules give the same fingerprint wherever the package is installed.
     for paths in (_MASKING_DIR.glob("*.py"), _DATA_DIR.glob("*.txt")):
@@ -118,6 +121,9 @@ def remask(
             empty = {} if model._meta.get_field(f).get_internal_type() == "JSONField" else ""
             nonempty |= ~Q(**{f: empty}) & Q(**{f"{f}__isnull": False})
         rows = model._default_manager.filter(nonempty, _WHERE[model]).order_by("pk")
+        # A mask may be longer than what it hides ("Al" -> "[namn]"): cut to the column,
+        # as the text was cut when it was stored.
+        limits = {f: model._meta.get_field(f).max_length for f in fields}
         last, read = None, 0
         while True:
             page = rows.filter(pk__gt=last) if last is not None else rows
@@ -132,6 +138,8 @@ def remask(
                             continue
                         counts[f].read += 1
                         masked = _masked(text)
+                        if limits[f]:
+                            masked = masked[: limits[f]]
                         if masked != text:
                             new[f] = masked
                             counts[f].changed += 1

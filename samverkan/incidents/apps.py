@@ -16,8 +16,9 @@ class IncidentsConfig(AppConfig):
         from samverkan.incidents.area_links import on_borders_changed
         from samverkan.incidents.models import Incident
 
-        # Masked when stored (ingest, give_feedback): masked again by remask_texts.
-        masked_text.register(Incident, "description", "feedback")
+        # Masked when stored (ingest, give_feedback): masked again by remask_texts. The
+        # place is typed by the reporter too ("utanför Anna Lindbergs port").
+        masked_text.register(Incident, "description", "place_name", "feedback")
 
         # Area links are computed at ingestion: a new or moved border relinks them.
         area_borders_changed.connect(on_borders_changed, dispatch_uid="incidents-relink-areas")

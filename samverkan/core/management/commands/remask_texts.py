@@ -10,8 +10,8 @@ from samverkan.core.params import whole_number
 
 class Command(BaseCommand):
     help = (
-        "Maskerar sparad fritext (händelsebeskrivningar, återkoppling, invånarnas "
-        "observationer) på nytt med den nuvarande maskeringen, efter en uppgradering som "
+        "Maskerar sparad fritext (händelsebeskrivningar och platser, återkoppling, "
+        "invånarnas observationer, lägesbildens bedömningar) på nytt med den nuvarande maskeringen, efter en uppgradering som "
         "förbättrat den. Bara texter som ändras skrivs; en ny körning ändrar inget."
     )
 
