@@ -13,6 +13,7 @@ import math
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from samverkan.core import charts
 from samverkan.core.chart_cache import cached_chart
@@ -74,6 +75,11 @@ def small_multiples(indicators: list[dict], goals: list[dict], title: str = "") 
                 ticks = [0, len(values) - 1] if len(values) > 1 else [0]
                 ax.set_xticks(ticks, [values[i]["label"] for i in ticks])
             ax.set_ylim(bottom=0)
+            if ind.get("value_type", "count") == "count":
+                # Counts are whole numbers: no 0.01 steps on an axis of zeros and ones.
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                if ax.get_ylim()[1] < 1:
+                    ax.set_ylim(0, 1)
         fig.tight_layout()
         return charts.to_svg(fig, title or "Indikatorer", fluid=False)
 

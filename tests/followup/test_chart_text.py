@@ -37,3 +37,20 @@ def test_indicator_names_are_drawn_literally(name):
     )
     assert svg.startswith("<svg")
     assert name in drawn_texts(svg)
+
+
+def test_a_count_axis_has_whole_steps_even_when_every_value_is_zero():
+    """A district's count that stayed at 0 was drawn on an axis of 0.00, 0.01 … 0.05."""
+    zeros = [{"label": f"2025-{m:02d}", "value": 0} for m in range(1, 5)]
+    few = [{"label": f"2025-{m:02d}", "value": m % 2} for m in range(1, 5)]
+    for values in (zeros, few):
+        svg = small_multiples(
+            [{"id": 1, "name": "Inbrott", "value_type": "count", "values": values}], []
+        )
+        labels = {v["label"] for v in values}
+        ticks = [t for t in drawn_texts(svg) if re.fullmatch(r"[\d.,−-]+", t) and t not in labels]
+        assert ticks and all(re.fullmatch(r"\d+", t) for t in ticks), ticks
+    # A share keeps its fractional steps.
+    shares = [{"label": f"2025-{m:02d}", "value": m / 10} for m in range(1, 5)]
+    svg = small_multiples([{"id": 2, "name": "Andel", "value_type": "share", "values": shares}], [])
+    assert any("." in t or "," in t for t in drawn_texts(svg))
