@@ -22,7 +22,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from samverkan.core import audit
-from samverkan.core.api import CodeFilter, IdFilter, IsoDateFilter, ScopedViewSetMixin
+from samverkan.core.api import (
+    BooleanFilter,
+    CodeFilter,
+    IdFilter,
+    IsoDateFilter,
+    ScopedViewSetMixin,
+)
 from samverkan.followup import search
 from samverkan.followup import workflow as tertial_flow
 from samverkan.followup.models import (
@@ -299,12 +305,16 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class TertialReportFilter(django_filters.FilterSet):
     partnership = IdFilter(field_name="partnership_id")
+    area = IdFilter(field_name="area_id", help_text="Ett områdes (en stadsdels) rapporter")
+    whole = BooleanFilter(
+        field_name="area", lookup_expr="isnull", help_text="true: hela samverkans rapporter"
+    )
     status = django_filters.ChoiceFilter(choices=tertial_flow.TERTIAL_STATUSES)
     tertial = CodeFilter(max_length=8, help_text="Tertialen, t.ex. 2025-T1")
 
     class Meta:
         model = TertialReport
-        fields = ["partnership", "status", "tertial"]
+        fields = ["partnership", "area", "whole", "status", "tertial"]
 
 
 class TertialReportSerializer(serializers.ModelSerializer):
@@ -313,6 +323,7 @@ class TertialReportSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "partnership",
+            "area",
             "tertial",
             "period_start",
             "period_end",

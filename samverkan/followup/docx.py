@@ -72,7 +72,7 @@ def render(report, *, language: str = "sv") -> bytes:
     snap = report.snapshot or {}
     with translation.override(language):
         doc = WordDocument(
-            f"{_('Tertialrapport')} {report.tertial}: {report.partnership.name}",
+            f"{_('Tertialrapport')} {report.tertial}: {report.subject}",
             organisation=partnership_organisation(report.partnership),
             language=language,
             subtitle=f"{snap.get('first_day', '')} – {snap.get('last_day', '')}",

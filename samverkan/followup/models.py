@@ -202,6 +202,17 @@ class TertialReport(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="+", verbose_name=_("samverkan")
     )
+    # A district's own report (its indicators, goals, measures and evaluations and those of
+    # the areas inside it), made and approved by those who work there; empty: the whole
+    # partnership's.
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("område"),
+    )
     tertial = models.CharField(_("tertial"), max_length=8)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -232,13 +243,29 @@ class TertialReport(models.Model):
     class Meta:
         ordering = ["-period_start"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "tertial"], name="tertial_unique")
+            models.UniqueConstraint(
+                fields=["partnership", "tertial"],
+                condition=models.Q(area__isnull=True),
+                name="tertial_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "area", "tertial"],
+                condition=models.Q(area__isnull=False),
+                name="tertial_area_unique",
+            ),
         ]
         verbose_name = _("tertialrapport")
         verbose_name_plural = _("tertialrapporter")
 
     def __str__(self) -> str:
-        return f"{self.partnership} {self.tertial}"
+        return f"{self.subject} {self.tertial}"
+
+    @property
+    def subject(self) -> str:
+        """What the report covers: the partnership, and the district for a district's."""
+        if self.area_id is None:
+            return self.partnership.name
+        return f"{self.partnership.name}, {self.area.name}"
 
     @property
     def is_frozen(self) -> bool:

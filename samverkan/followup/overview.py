@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from samverkan.core.permissions import scope
 from samverkan.followup.models import EffectGoal, GoalStatus, Indicator, TertialReport
@@ -53,10 +53,13 @@ def follow_up_overview(partnerships, user) -> dict[int, PartnershipFollowUp]:
             for status, label in GoalStatus.choices
             if by_status.get(status)
         ]
+    # Of one tertial, the whole partnership's report before a district's.
     reports = scope(TertialReport.objects.filter(partnership_id__in=ids), user).order_by(
-        "partnership_id", "-period_start", "-pk"
+        "partnership_id", "-period_start", F("area_id").asc(nulls_first=True), "-pk"
     )
-    for report in reports.only("pk", "partnership_id", "tertial", "status"):
+    for report in reports.select_related("area").only(
+        "pk", "partnership_id", "tertial", "status", "area__name"
+    ):
         if out[report.partnership_id].latest_report is None:
             out[report.partnership_id].latest_report = report
     return out

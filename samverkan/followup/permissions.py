@@ -24,7 +24,6 @@ from samverkan.core.permissions import (
     in_grant,
     is_system_admin,
     is_system_admin_user,
-    partnership_grants,
     partnership_ids,
     scoped,
 )
@@ -72,19 +71,19 @@ def area_id_of(obj) -> int | None:
         return obj.area_id
     if isinstance(obj, Evaluation):
         return obj.treated_area_id
+    if isinstance(obj, TertialReport):
+        return obj.area_id
     if hasattr(obj, "plan_id"):  # a measure: its own area, else its plan's
         return obj.area_id or obj.plan.area_id
     return None
 
 
-def _area_scope(partnership_path: str, area_path: str | None):
+def _area_scope(partnership_path: str, area_path: str):
+    # A row without an area (a whole partnership's tertial report) is reached only by
+    # memberships without an area limit (grant_filter).
     def scope_func(qs, user):
         if is_system_admin_user(user):
             return qs
-        if area_path is None:
-            # Whole-partnership material: only memberships without an area limit reach it.
-            whole = [p for p, lim in partnership_grants(user, READER_ROLES).items() if lim is None]
-            return qs.filter(**{f"{partnership_path}__in": whole})
         return qs.filter(
             grant_filter(
                 user, READER_ROLES, partnership_field=partnership_path, area_field=area_path
@@ -97,7 +96,7 @@ def _area_scope(partnership_path: str, area_path: str | None):
 scoped(Indicator)(_area_scope("partnership_id", "area_id"))
 scoped(IndicatorValue)(_area_scope("indicator__partnership_id", "indicator__area_id"))
 scoped(EffectGoal)(_area_scope("indicator__partnership_id", "indicator__area_id"))
-scoped(TertialReport)(_area_scope("partnership_id", None))
+scoped(TertialReport)(_area_scope("partnership_id", "area_id"))
 scoped(Evaluation)(_area_scope("partnership_id", "treated_area_id"))
 
 

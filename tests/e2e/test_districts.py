@@ -193,3 +193,59 @@ def test_min_position_sets_the_point(browser, live_server, demo_world):
         assert page.locator("#id_lat").input_value() == ""
     finally:
         refused.close()
+
+
+def test_a_district_makes_its_own_tertial_report(page, live_server, demo_world):
+    """A coordinator whose membership is limited to Vivalla chooses the district on the
+    follow-up page and makes its tertial report, which names the district and holds only
+    its indicator; the partnership's coordinator finds it among the reports."""
+    from django.contrib.auth import get_user_model
+
+    from samverkan.core.models import Membership, Organisation
+    from samverkan.core.roles import Role
+    from samverkan.followup import services as followup
+    from samverkan.followup.models import TertialReport
+
+    districts = demo_districts.load_districts("Samverkan Örebro", log=lambda *_: None)
+    vivalla = next(d for d in districts if d.name.startswith("Vivalla"))
+    centrum = next(d for d in districts if d.name.startswith("Centrum"))
+    partnership = Partnership.objects.get(name="Samverkan Örebro")
+    coordinator = demo_world["samordnare"]
+    maker = get_user_model().objects.get(username=coordinator.username)
+    followup.create_indicator(partnership, maker, name="Otrygghet i Vivalla", area=vivalla)
+    followup.create_indicator(partnership, maker, name="Klotter i Centrum", area=centrum)
+    user = get_user_model().objects.create_user("vivalla", password="demo-vivalla-2025")
+    membership = Membership.objects.create(
+        user=user,
+        organisation=Organisation.objects.get(name="Örebro kommun"),
+        role=Role.COORDINATOR,
+    )
+    membership.areas.set([vivalla])
+
+    login(page, live_server, "vivalla", "demo-vivalla-2025")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Uppföljning").click()
+    page.get_by_role("link", name="Samverkan Örebro").click()
+    assert page.get_by_text("Välj ditt område ovan").is_visible()
+    page.get_by_label("Område", exact=True).select_option(value=str(vivalla.pk))
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_url(f"**?omrade={vivalla.pk}")
+    page.get_by_label("Tertial", exact=True).fill("2025-T2")
+    page.get_by_role("button", name=f"Ta fram tertialrapport för {vivalla.name}").click()
+    page.wait_for_selector("text=Tertialrapporten är framtagen.")
+    report = TertialReport.objects.get()
+    assert report.area == vivalla
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == f"Tertialrapport 2025-T2: Samverkan Örebro, {vivalla.name}"
+    body = page.locator("main").inner_text()
+    assert "Otrygghet i Vivalla" in body and "Klotter i Centrum" not in body
+    pdf = page.request.get(f"{live_server.url}/uppfoljning/tertial/{report.pk}/pdf/")
+    assert pdf.ok and pdf.body()[:4] == b"%PDF"
+    screenshot(page, "followup-district-tertial")
+
+    # The partnership's coordinator finds it by the district's name.
+    page.context.clear_cookies()
+    login(page, live_server, coordinator.username, coordinator.password)
+    page.goto(f"{live_server.url}/uppfoljning/samverkan/{partnership.pk}/")
+    page.get_by_role("link", name=f"Tertial 2025-T2 – {vivalla.name}").click()
+    page.wait_for_url(f"**/uppfoljning/tertial/{report.pk}/")
+    screenshot(page, "followup-district-tertial-list")

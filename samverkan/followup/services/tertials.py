@@ -9,6 +9,7 @@ from samverkan.analysis import change
 from samverkan.analysis.result import plain
 from samverkan.core import audit, periods
 from samverkan.core.models import Partnership
+from samverkan.core.permissions import descendant_ids
 from samverkan.followup.models import Evaluation, GoalStatus, Indicator, TertialReport
 from samverkan.followup.services.counting import refresh_indicator
 from samverkan.followup.services.evaluations import summary_sentence
@@ -21,11 +22,28 @@ def linked_indicators(measure) -> list[Indicator]:
     return list(measure.indicators.filter(partnership_id=measure.plan.partnership_id))
 
 
-def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=None) -> dict:
-    """Goals, measures, indicators and evaluations of a partnership for one tertial."""
-    from samverkan.plans.models import Measure
+def tertial_snapshot(
+    partnership: Partnership, period: periods.Period, *, area=None, today=None
+) -> dict:
+    """Goals, measures, indicators and evaluations of a partnership for one tertial.
 
-    indicators = list(Indicator.objects.filter(partnership=partnership).select_related("area"))
+    With ``area`` (a district's report): only those of that area and the areas inside it,
+    as the partnership's page shows them narrowed to the area (``?omrade=``).
+    """
+    from samverkan.plans.models import Measure
+    from samverkan.plans.services import measures_in
+
+    below = descendant_ids([area.pk]) if area is not None else None
+    indicators = Indicator.objects.filter(partnership=partnership)
+    measures = Measure.objects.filter(
+        plan__partnership=partnership, start__lt=period.end_day, end__gte=period.first_day
+    )
+    evaluations = Evaluation.objects.filter(partnership=partnership)
+    if below is not None:
+        indicators = indicators.filter(area_id__in=below)
+        measures = measures_in(measures, below)
+        evaluations = evaluations.filter(treated_area_id__in=below)
+    indicators = list(indicators.select_related("area").defer("area__geometry"))
     out_ind, out_goals = [], []
     for ind in indicators:
         if ind.kind == Indicator.Kind.INCIDENTS:
@@ -91,13 +109,7 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
                     "details": details,
                 }
             )
-    measures = (
-        Measure.objects.filter(
-            plan__partnership=partnership, start__lt=period.end_day, end__gte=period.first_day
-        )
-        .select_related("plan", "owner")
-        .order_by("plan__title", "start")
-    )
+    measures = measures.select_related("plan", "owner").order_by("plan__title", "start")
     out_measures = [
         {
             "indicators": [i.name for i in linked_indicators(m)],
@@ -113,7 +125,6 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
         }
         for m in measures
     ]
-    evaluations = Evaluation.objects.filter(partnership=partnership)
     out_evals = [
         {
             "id": e.pk,
@@ -127,6 +138,7 @@ def tertial_snapshot(partnership: Partnership, period: periods.Period, *, today=
     return plain(
         {
             "partnership": {"id": partnership.pk, "name": partnership.name},
+            "area": None if area is None else {"id": area.pk, "name": area.name},
             "tertial": period.label,
             "name": period.human("sv"),
             "first_day": period.first_day.isoformat(),
@@ -146,12 +158,20 @@ def parse_tertial(label: str) -> periods.Period:
 
 @transaction.atomic
 def generate_tertial_report(
-    partnership, tertial: str, user=None, *, analysis: str | None = None, request=None
+    partnership,
+    tertial: str,
+    user=None,
+    *,
+    area=None,
+    analysis: str | None = None,
+    request=None,
 ) -> TertialReport:
-    """Create or regenerate the tertial report (the analysis text is kept unless given)."""
+    """Create or regenerate the tertial report of a partnership, or of one of its areas
+    with ``area`` (the analysis text is kept unless given)."""
     period = parse_tertial(tertial)
     report, created = TertialReport.objects.get_or_create(
         partnership=partnership,
+        area=area,
         tertial=period.label,
         defaults={
             "period_start": period.first_day,
@@ -159,7 +179,7 @@ def generate_tertial_report(
             "created_by": user,
         },
     )
-    report.snapshot = tertial_snapshot(partnership, period)
+    report.snapshot = tertial_snapshot(partnership, period, area=area)
     if analysis is not None:
         report.analysis = analysis
     report.snapshot["analysis"] = report.analysis

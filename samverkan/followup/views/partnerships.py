@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -100,7 +102,9 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
             area=area,
             indicators=indicators,
             chart=charts.small_multiples(ind_data, goal_data, p.name),
-            reports=scope(TertialReport.objects.filter(partnership=p), user),
+            reports=scope(TertialReport.objects.filter(partnership=p), user)
+            .select_related("area")
+            .defer("area__geometry"),
             evaluations=evaluations.select_related("measure", "treated_area").defer(
                 "treated_area__geometry"
             ),
@@ -109,6 +113,10 @@ class PartnershipView(ObjectPermissionMixin, TemplateView):
             ),
             can_change=user.has_perm("followup.change_partnership", p),
             can_change_whole=user.has_perm("followup.change_whole_partnership", p),
+            # The report of what the page shows: the chosen area's, else the whole one's.
+            can_report=user.has_perm(
+                "followup.change_partnership", TertialReport(partnership=p, area=area)
+            ),
             tertial_form=TertialForm(
                 initial={"tertial": periods.containing(timezone.localdate(), periods.TERTIAL).label}
             ),
@@ -211,17 +219,36 @@ class ImportView(ObjectPermissionMixin, View):
 
 
 class TertialCreateView(ObjectPermissionMixin, View):
-    permission_required = "followup.change_whole_partnership"
+    """The partnership's tertial report, or with ``omrade`` one area's (a district's),
+    made by whoever edits the follow-up of the whole partnership or of that area."""
+
+    permission_required = "followup.change_partnership"
     model = Partnership
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        chosen = parse_int_param(request.POST, "omrade")
+        area = None
+        if chosen is not None:
+            area = reachable_areas(request.user, [pk], READER_ROLES).filter(pk=chosen).first()
+            if area is None:
+                raise Http404
+        if not request.user.has_perm(
+            "followup.change_partnership", TertialReport(partnership=self.object, area=area)
+        ):
+            raise PermissionDenied
+        back = redirect(_partnership_url(pk, area))
         form = TertialForm(request.POST)
         if not form.is_valid():
             messages.error(request, "; ".join(form.errors.get("tertial", [])))
-            return redirect("followup-partnership", pk=pk)
+            return back
         report = services.generate_tertial_report(
-            self.object, form.cleaned_data["tertial"], request.user, request=request
+            self.object, form.cleaned_data["tertial"], request.user, area=area, request=request
         )
         messages.success(request, _("Tertialrapporten är framtagen."))
         return redirect("followup-tertial", pk=report.pk)
+
+
+def _partnership_url(pk: int, area) -> str:
+    url = reverse("followup-partnership", args=[pk])
+    return f"{url}?omrade={area.pk}" if area is not None else url

@@ -51,6 +51,7 @@ class TertialView(ObjectPermissionMixin, TemplateView):
                     self.object.partnership,
                     self.object.tertial,
                     request.user,
+                    area=self.object.area,
                     analysis=form.cleaned_data["analysis"],
                     request=request,
                 )

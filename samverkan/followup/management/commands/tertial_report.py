@@ -1,4 +1,5 @@
-"""``samverkan tertial_report``: generate a partnership's tertial report as PDF or JSON."""
+"""``samverkan tertial_report``: generate a partnership's tertial report, or one of its
+areas' (``--area``), as PDF, DOCX or JSON."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--partnership", required=True, help="samverkans id eller namn")
         parser.add_argument("--tertial", required=True, help="t.ex. 2025-T2")
+        parser.add_argument(
+            "--area",
+            help="ett områdes (en stadsdels) egen rapport: områdets id eller kod "
+            "(standard: hela samverkan)",
+        )
         parser.add_argument("--format", choices=("pdf", "docx", "json"), default="json")
         parser.add_argument("-o", "--output", help="fil (standard: standard ut för JSON)")
 
@@ -35,8 +41,9 @@ class Command(BaseCommand):
         partnership = qs.first()
         if partnership is None:
             raise CommandError(f"Samverkan '{ref}' finns inte.")
+        area = self._area(partnership, opts["area"]) if opts["area"] else None
         try:
-            report = services.generate_tertial_report(partnership, opts["tertial"])
+            report = services.generate_tertial_report(partnership, opts["tertial"], area=area)
         except PeriodError as exc:
             raise CommandError(str(exc)) from None
         if opts["format"] == "pdf":
@@ -60,6 +67,18 @@ class Command(BaseCommand):
         if opts["output"]:
             goals = report.snapshot.get("goals", [])
             self.stderr.write(
-                f"Tertialrapport {report.tertial} för {partnership.name}: {len(goals)} effektmål, "
+                f"Tertialrapport {report.tertial} för {report.subject}: {len(goals)} effektmål, "
                 f"{len(report.snapshot.get('indicators', []))} indikatorer -> {opts['output']}"
             )
+
+    def _area(self, partnership, ref: str):
+        """One of the partnership's areas (of any level, its own drawn areas included)."""
+        from samverkan.core.models import Area
+        from samverkan.core.permissions import partnership_area_ids
+
+        areas = Area.objects.filter(pk__in=partnership_area_ids([partnership.pk]))
+        found = list(areas.filter(pk=int(ref))) if ref.isdigit() else []
+        found = found or list(areas.filter(code=ref)[:2])
+        if len(found) != 1:
+            raise CommandError(f"Området '{ref}' finns inte i samverkan {partnership.name}.")
+        return found[0]
