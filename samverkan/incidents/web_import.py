@@ -49,6 +49,10 @@ Status = WebImport.Status
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 SUFFIXES |= {".geojson": "geojson", ".json": "geojson"}
 PREVIEW_ROWS = 5
+# The worker's progress bar moves about this many times, in batches of so many rows.
+PROGRESS_STEPS = 50
+PROGRESS_MIN_BATCH = 200
+PROGRESS_MAX_BATCH = 10_000
 # The mapping's fields a coordinator sets on the page (ColumnMapping's, categories apart).
 COLUMN_KEYS = tuple(KNOWN_COLUMNS)
 OPTION_KEYS = ("crs", "delimiter", "encoding", "date_format")
@@ -401,7 +405,7 @@ def start(user, job: WebImport, *, request=None) -> WebImport:
         if not queued:
             raise ValueError(_("Provkör filen innan den importeras."))
         job.status, job.message = Status.QUEUED, ""
-        _write_progress(job, 0, job.read)
+        _write_progress(job, 0, _valid_rows(job))
         audit.record(
             audit.Action.INCIDENT_IMPORT_QUEUE,
             actor=user,
@@ -413,6 +417,11 @@ def start(user, job: WebImport, *, request=None) -> WebImport:
         # On commit: the worker must find the job queued, never a rolled-back one.
         transaction.on_commit(partial(import_uploaded_file.enqueue, job.pk))
     return job
+
+
+def _valid_rows(job: WebImport) -> int:
+    """The rows the import hands to the database: those the dry run did not reject."""
+    return max(job.imported + job.duplicates, 1)
 
 
 def _write_progress(job: WebImport, done: int, total: int) -> None:
@@ -437,14 +446,18 @@ def run(job_id: int) -> int | None:
         status=Status.RUNNING, started_at=timezone.now()
     ):
         return None
-    total = max(job.read, 1)
+    total = _valid_rows(job)
+    done = 0
     try:
         reader = _reader(job)
         summary = reader.summary
         _write_progress(job, 0, total)
 
-        def progress(_handled: int) -> None:
-            _write_progress(job, min(summary.read, total), total)
+        def progress(handled: int) -> None:
+            # By the rows written, not read: the reader reads thousands of rows ahead.
+            nonlocal done
+            done += handled
+            _write_progress(job, min(done, total), total)
 
         run_import(
             _limited(reader),
@@ -453,6 +466,7 @@ def run(job_id: int) -> int | None:
             path=Path(job.file.path),
             actor=job.uploaded_by,
             progress=progress,
+            batch_size=progress_batch(total),
         )
     except Exception as exc:
         WebImport.objects.filter(pk=job.pk).update(
@@ -466,6 +480,12 @@ def run(job_id: int) -> int | None:
     job.save()
     purge_expired()  # the worker clears old uploads too, should nobody upload for a while
     return summary.imported
+
+
+def progress_batch(total: int) -> int:
+    """Rows per batch for a file of ``total`` rows: the bar moves in about 50 steps, in
+    batches of 200 to 10,000 rows (smaller batches only cost more statements)."""
+    return max(PROGRESS_MIN_BATCH, min(PROGRESS_MAX_BATCH, total // PROGRESS_STEPS))
 
 
 def progress(job: WebImport) -> dict:
@@ -496,6 +516,9 @@ def progress_text(job: WebImport, percent: int) -> str:
     if job.status == Status.QUEUED:
         return _("Väntar på bakgrundsarbetaren.")
     if job.status == Status.RUNNING:
+        if percent >= 100:
+            # Every row is read and checked; the new ones are being written in one go.
+            return _("Alla rader är lästa. Sparar i databasen …")
         return _("Importerar: %(p)s %%.") % {"p": percent}
     if job.status == Status.DONE:
         return _(

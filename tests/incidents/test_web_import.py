@@ -346,3 +346,44 @@ def test_category_lines_from_the_page():
 
     text = "Sönder = vandalism\nTag=graffiti\n\n  = x\nutan likhetstecken\nA = B = other"
     assert _categories(text) == {"Sönder": "vandalism", "Tag": "graffiti", "A = B": "other"}
+
+
+def test_the_progress_bar_moves_while_a_file_is_imported(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A file of a few thousand rows moved the bar once, from 0 to 100 %: batches were
+    10,000 rows whatever the file, and the bar followed the rows read, which run thousands
+    ahead of those written. Now about 50 steps of written rows, each batch at least 200."""
+    assert web_import.progress_batch(1_000) == 200
+    assert web_import.progress_batch(100_000) == 2_000
+    assert web_import.progress_batch(10_000_000) == 10_000
+    rows = "".join(
+        f"2024-03-{1 + i % 28:02d} kl. 12.00;15,5;59,5;Klotter;;B{i}\r\n" for i in range(1_000)
+    )
+    coordinator = world.users["coordinator"]
+    job = upload(world, text="När;Öst;Nord;Vad;Notering;Löpnr\r\n" + rows)
+    web_import.set_mapping(coordinator, job, COLUMNS_WITH_ID)
+    web_import.dry_run(coordinator, job)
+    written = []
+    real = web_import._write_progress
+
+    def record(job, done, total):
+        written.append(done)
+        real(job, done, total)
+        if 0 < done < total:
+            job.status = WebImport.Status.RUNNING
+            seen.append(web_import.progress(job))
+
+    seen = []
+    monkeypatch.setattr(web_import, "_write_progress", record)
+    with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):
+        web_import.start(coordinator, job)
+    job.refresh_from_db()
+    assert job.status == WebImport.Status.DONE and job.imported == 1_000
+    # Queued, started, each batch written, done.
+    assert written == [0, 0, 200, 400, 600, 800, 1_000, 1_000]
+    assert [p["percent"] for p in seen] == [20, 40, 60, 80]
+    assert seen[0]["text"] == "Importerar: 20 %."
+    # Every row read, the new ones being written: the page says so rather than "100 %".
+    job.status = WebImport.Status.RUNNING
+    assert web_import.progress_text(job, 100) == "Alla rader är lästa. Sparar i databasen …"

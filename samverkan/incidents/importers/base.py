@@ -84,8 +84,11 @@ def run_import(
     dry_run: bool = False,
     progress=None,
     resolver: AreaResolver | None = None,
+    batch_size: int = 10_000,
 ) -> ImportSummary:
     """Store ``rows`` in one transaction and record the run and its audit event.
+
+    ``progress`` is called after each batch of ``batch_size`` rows.
 
     With ``dry_run`` everything is computed (duplicates included) and then rolled back.
     """
@@ -96,7 +99,7 @@ def run_import(
     summary.dry_run = dry_run
     try:
         with transaction.atomic():
-            result = ingest(rows, resolver=resolver, progress=progress)
+            result = ingest(rows, resolver=resolver, progress=progress, batch_size=batch_size)
             summary.imported, summary.duplicates = result.imported, result.duplicates
             if dry_run:
                 raise _DryRun
