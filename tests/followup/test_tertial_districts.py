@@ -219,21 +219,19 @@ def test_the_api_names_and_filters_by_the_area(dw):
     assert limited.get(detail).status_code == 404
 
 
+def tertial_report(dw, area_code: str, *more, **streams):
+    call_command(
+        "tertial_report",
+        *("--partnership", str(dw.p1.pk), "--tertial", "2025-T1", "--area", area_code),
+        *more,
+        **streams,
+    )
+
+
 def test_the_command_makes_a_district_report(dw, tmp_path):
     out = tmp_path / "vast.json"
     err = io.StringIO()
-    call_command(
-        "tertial_report",
-        "--partnership",
-        str(dw.p1.pk),
-        "--tertial",
-        "2025-T1",
-        "--area",
-        dw.west.code,
-        "-o",
-        str(out),
-        stderr=err,
-    )
+    tertial_report(dw, dw.west.code, "-o", str(out), stderr=err)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["area"] == {"id": dw.west.pk, "name": "Västra Norrby"}
     assert {i["name"] for i in data["indicators"]} == {"Väster", "Skolgården"}
@@ -241,13 +239,4 @@ def test_the_command_makes_a_district_report(dw, tmp_path):
     assert TertialReport.objects.get().area == dw.west
     # An area of another partnership is not one of its districts.
     with pytest.raises(CommandError, match="finns inte i samverkan"):
-        call_command(
-            "tertial_report",
-            "--partnership",
-            str(dw.p1.pk),
-            "--tertial",
-            "2025-T1",
-            "--area",
-            dw.south_district.code,
-            stdout=io.StringIO(),
-        )
+        tertial_report(dw, dw.south_district.code, stdout=io.StringIO())
