@@ -191,6 +191,10 @@ class EffectGoal(models.Model):
         return self.title
 
 
+# What an approved report keeps for good (its area: whose report it is).
+_FROZEN_FIELDS = ("analysis", "snapshot", "period_start", "period_end", "area_id")
+
+
 class TertialReport(models.Model):
     """A tertial report (tertialrapport): T1 January-April, T2 May-August, T3 September-December.
 
@@ -275,14 +279,9 @@ class TertialReport(models.Model):
         # An approved report reads the same for good: every writer (page, command,
         # regeneration) goes through save(), so the guard is here.
         if self.pk is not None:
-            stored = (
-                type(self)
-                .objects.filter(pk=self.pk)
-                .values("status", "analysis", "snapshot", "period_start", "period_end")
-                .first()
-            )
+            stored = type(self).objects.filter(pk=self.pk).values("status", *_FROZEN_FIELDS).first()
             if stored and stored["status"] in tertial_flow.FROZEN:
-                fields = ("analysis", "snapshot", "period_start", "period_end")
+                fields = _FROZEN_FIELDS
                 if any(stored[f] != getattr(self, f) for f in fields):
                     raise TertialFrozenError(
                         "En godkänd tertialrapport kan inte ändras eller tas fram på nytt."

@@ -20,7 +20,7 @@ from django.urls import reverse
 from samverkan.core.models import AuditEvent
 from samverkan.followup import services
 from samverkan.followup.approval import approve_tertial
-from samverkan.followup.models import Design, Evaluation, TertialReport
+from samverkan.followup.models import Design, Evaluation, TertialFrozenError, TertialReport
 from tests.api_client import token_client as api
 from tests.plans.districts import add_districts
 
@@ -152,6 +152,11 @@ def test_the_district_coordinator_makes_reads_and_approves_the_district_report(d
     approve_tertial(report, dw.users["district_coordinator"])
     report.refresh_from_db()
     assert report.status == "approved"
+    # Approved, it stays the district's report.
+    report.area = dw.east
+    with pytest.raises(TertialFrozenError):
+        report.save()
+    report.refresh_from_db()
 
     # The partnership's coordinator sees it among the reports, named by its district.
     whole_client = client_for(dw.users["coordinator"])
