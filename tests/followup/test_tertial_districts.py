@@ -33,13 +33,16 @@ def dw(world):
 
     dw = add_districts(world)
     coord = dw.users["coordinator"]
+    dw.indicators = {}
     for name, area in (
         ("Väster", dw.west),
         ("Skolgården", dw.yard),
         ("Öster", dw.east),
         ("Hela Norrby", dw.m1),
     ):
-        indicator = services.create_indicator(dw.p1, coord, name=name, area=area)
+        indicator = dw.indicators[name] = services.create_indicator(
+            dw.p1, coord, name=name, area=area
+        )
         services.create_goal(
             indicator,
             coord,
@@ -64,6 +67,8 @@ def dw(world):
         )
         for title, area in (("Belysning på skolgården", dw.yard), ("Trygghetsvandring", dw.east))
     )
+    # The yard's measure is followed by the yard's indicator and by all Norrby's.
+    dw.yard_measure.indicators.set([dw.indicators["Skolgården"], dw.indicators["Hela Norrby"]])
     Evaluation.objects.create(
         partnership=dw.p1,
         measure=dw.yard_measure,
@@ -86,6 +91,8 @@ def test_a_district_report_holds_the_district_and_the_areas_inside_it(dw):
     assert {i["name"] for i in snap["indicators"]} == {"Väster", "Skolgården"}
     assert {g["title"] for g in snap["goals"]} == {"Färre i Väster", "Färre i Skolgården"}
     assert [m["title"] for m in snap["measures"]] == ["Belysning på skolgården"]
+    # The measure names only the indicators the district's report holds.
+    assert snap["measures"][0]["indicators"] == ["Skolgården"]
     assert [e["title"] for e in snap["evaluations"]] == ["Belysningens effekt"]
     assert west.subject == f"{dw.p1.name}, Västra Norrby"
 
@@ -93,6 +100,8 @@ def test_a_district_report_holds_the_district_and_the_areas_inside_it(dw):
     whole = services.generate_tertial_report(dw.p1, "2025-T1", coord)
     assert whole.pk != west.pk and whole.snapshot["area"] is None
     assert len(whole.snapshot["indicators"]) == 4 and len(whole.snapshot["measures"]) == 2
+    yard = next(m for m in whole.snapshot["measures"] if m["title"] == "Belysning på skolgården")
+    assert sorted(yard["indicators"]) == ["Hela Norrby", "Skolgården"]
     assert whole.subject == dw.p1.name
     # Regenerating either finds its own report.
     again = services.generate_tertial_report(dw.p1, "2025-T1", coord, area=dw.west)

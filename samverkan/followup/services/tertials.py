@@ -112,7 +112,10 @@ def tertial_snapshot(
     measures = measures.select_related("plan", "owner").order_by("plan__title", "start")
     out_measures = [
         {
-            "indicators": [i.name for i in linked_indicators(m)],
+            # A district's report names only the district's indicators: those it holds.
+            "indicators": [
+                i.name for i in linked_indicators(m) if below is None or i.area_id in below
+            ],
             "id": m.pk,
             "plan": m.plan.title,
             "title": m.title,
