@@ -119,6 +119,18 @@ def test_district_indicator_goal_and_evaluation_map(page, live_server, demo_worl
         "els => els.map(e => e.getAttribute('stroke'))"
     )
     assert sorted(colours) == sorted(["#1d4f91", "#57606a", "#9a6700"])
+    # Under them, the municipality's other districts, outlined and named for orientation;
+    # the three areas are not drawn twice.
+    page.wait_for_selector("#evaluation-map[data-areas-loaded]")
+    around = Area.objects.filter(parent=vivalla.parent).exclude(
+        pk__in=[vivalla.pk, varberga.pk, vasthaga.pk]
+    )
+    loaded = page.locator("#evaluation-map").get_attribute("data-areas-loaded")
+    assert loaded == str(around.count()) and around.count() > 5
+    labels = page.locator("#evaluation-map .leaflet-tooltip.area-label").all_inner_texts()
+    names = {a.name.split(" (")[0] for a in around}
+    assert len([t for t in labels if t in names]) >= 3, labels
+    assert not any(t == vivalla.name.split(" (")[0] for t in labels), labels
     screenshot(page, "evaluation-district-map")
 
     # The plans overview narrowed to Vivalla lists the measure done there.

@@ -266,6 +266,10 @@ def test_evaluation_page_maps_the_three_areas(dw, measure, at, client_for):
     assert data["features"][1]["geometry"] == dw.east.geometry
     assert 'data-geojson-script="evaluation-areas"' in html
     assert "followup/evaluation_map.js" in html and "<script>" not in html
+    # Under them, the outlines of the municipality's areas for orientation, without the
+    # three the map draws itself.
+    assert f'data-areas="{reverse("area-geojson")}?parent={dw.m1.pk}"' in html
+    assert f'data-areas-skip="{dw.yard.pk},{dw.east.pk},{dw.west.pk}"' in html
 
 
 def test_own_areas_offered_are_the_partnerships_and_drawing_returns_here(dw, measure, client_for):

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from samverkan.core import audit, downloads, own_areas
+from samverkan.core.models import Area
 from samverkan.followup import evaluation_areas, pdf, services
 from samverkan.followup.forms import (
     EvaluationForm,
@@ -18,6 +19,7 @@ from samverkan.followup.models import (
     ExperienceEntry,
 )
 from samverkan.followup.views.common import ObjectPermissionMixin, partnership_areas
+from samverkan.incidents.views import outline_url
 from samverkan.plans.models import Measure
 
 
@@ -94,6 +96,17 @@ class EvaluationView(ObjectPermissionMixin, TemplateView):
         ctx.update(
             ev=self.object,
             areas_geojson=evaluation_areas.geojson(self.object),
+            # The districts around, outlined under the three areas for orientation.
+            areas_url=outline_url(_municipality(self.object.treated_area)),
+            areas_skip=",".join(
+                str(a.pk)
+                for a in (
+                    self.object.treated_area,
+                    self.object.comparison_area,
+                    self.object.buffer_area,
+                )
+                if a is not None
+            ),
             r=self.object.results or {},
             can_change=self.request.user.has_perm("followup.change_partnership", self.object),
             entry=ExperienceEntry.objects.filter(evaluation=self.object).first(),
@@ -131,3 +144,10 @@ class EvaluationShareView(ObjectPermissionMixin, View):
         )
         messages.success(request, _("Utvärderingen finns nu i erfarenhetsbanken."))
         return redirect("followup-entry", pk=entry.pk)
+
+
+def _municipality(area):
+    """The municipality an area lies in (itself, or its nearest such ancestor)."""
+    if area is None:
+        return None
+    return next((a for a in (area, *area.ancestors()) if a.level == Area.Level.MUNICIPALITY), None)

@@ -50,12 +50,17 @@
 
 
   /* Outlines of the areas around what the map shows (data-areas: a GeoJSON URL), drawn
-     under it, named, and not clickable, so that a tap still reaches the map. */
+     under it, named, and not clickable, so that a tap still reaches the map. Areas the
+     map draws itself (data-areas-skip: their ids) are left out, so no name shows twice. */
   function outlines(el, map) {
     if (!el.dataset.areas) { return Promise.resolve(null); }
+    var skip = (el.dataset.areasSkip || "").split(",").filter(Boolean);
     return fetch(el.dataset.areas, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
+        data.features = (data.features || []).filter(function (f) {
+          return skip.indexOf(String(f.id)) < 0;
+        });
         var many = areaCount(data) > MAX_LABELS;
         var labelled = [];
         var layer = L.geoJSON(data, {
