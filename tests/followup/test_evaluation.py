@@ -46,7 +46,9 @@ def test_worked_example_with_buffer():
     # Before/after in the treated area: exact test of 60 vs 100 with equal exposure is the
     # binomial test of 60 in 160 at 1/2.
     assert r["before_after"]["p"] == pytest.approx(stats.binomtest(60, 160, 0.5).pvalue)
-    assert "WDQ -0.33" in r["summary"] and "total nettoeffekt 20.0" in r["summary"]
+    # The sentence is Swedish, numbers included.
+    assert "relativ effektstorlek 1,50 (95 % KI 0,98–2,30)" in r["summary"]
+    assert "WDQ −0,33" in r["summary"] and "total nettoeffekt 20,0" in r["summary"]
 
 
 def test_before_after_periods_of_different_length():
@@ -148,3 +150,60 @@ def test_evaluation_pdf_and_experience_entry(world, measure):
     # Making it again updates the same entry.
     again = services.entry_from_evaluation(ev, world.users["coordinator"], public=True)
     assert again.pk == entry.pk and again.public
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [COUNTS, dict.fromkeys(COUNTS, 0), dict(COUNTS, comparison_after=0)],
+    ids=["worked-example", "all-zero", "no-comparison-after"],
+)
+def test_the_page_reads_the_results_in_swedish(world, client_for, counts):
+    """The analysis library writes its methods, its reading of the WDQ and its refusals in
+    English; the page showed them so ("displacement smaller than the direct effect"), and
+    an undefined value as an empty cell ("p = ")."""
+    from django.urls import reverse
+
+    from samverkan.followup.result_texts import TEXTS
+    from samverkan.plans.models import ActionPlan, Measure
+    from tests.plans.districts import add_districts
+
+    dw = add_districts(world)
+
+    plan = ActionPlan.objects.create(
+        partnership=world.p1, title="Plan", start_year=2025, end_year=2025
+    )
+    measure = Measure.objects.create(
+        plan=plan,
+        title="Belysning",
+        target_side="place",
+        owner=world.kommun,
+        start=date(2025, 4, 1),
+        end=date(2025, 6, 30),
+    )
+    ev = Evaluation(
+        measure=measure,
+        title="Belysningens effekt",
+        design=Design.BUFFER,
+        treated_area=dw.yard,
+        comparison_area=dw.east,
+        buffer_area=dw.west,
+        before_start=date(2024, 4, 1),
+        before_end=date(2024, 6, 30),
+        after_start=date(2025, 4, 1),
+        after_end=date(2025, 6, 30),
+    )
+    services.save_evaluation(ev, world.users["coordinator"], manual_counts=counts)
+    client = client_for(world.users["coordinator"])
+    html = client.get(reverse("followup-evaluation", args=[ev.pk])).content.decode()
+    for english in TEXTS:
+        if english[0].islower() or english.split()[0] in ("Exact", "Relative", "Weighted"):
+            assert english not in html, english
+    assert "p = <" not in html and "p = ," not in html and "KI  –" not in html
+    assert "Viktad förflyttningsskillnad (Wheeler &amp; Ratcliffe 2018)" in html
+    if counts is COUNTS:
+        assert "förflyttning, mindre än den direkta effekten: en nettovinst kvarstår" in html
+        assert "Viktad förflyttningskvot (Bowers &amp; Johnson 2003; Guerette 2009)" in html
+    else:
+        assert "kunde inte beräknas: " in html
+    if not any(counts.values()):
+        assert "p = –" in html

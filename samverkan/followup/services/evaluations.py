@@ -99,16 +99,21 @@ def summary_sentence(results: dict) -> str:
     if res and res.get("estimate"):
         rc = res.get("relative_change")
         parts.append(
-            f"relativ effektstorlek {res['estimate']:.2f} "
-            f"(95 % KI {res['ci_low']:.2f}–{res['ci_high']:.2f}), "
+            f"relativ effektstorlek {_sv(res['estimate'], 2)} "
+            f"(95 % KI {_sv(res['ci_low'], 2)}–{_sv(res['ci_high'], 2)}), "
             f"{abs(rc) * 100:.0f} % {'färre' if rc < 0 else 'fler'} än jämförelseområdet antyder"
         )
     wdq = results.get("wdq")
     if wdq:
         est = wdq.get("estimate")
-        parts.append(f"WDQ {est:.2f}" if est is not None else "WDQ ej definierad")
-        parts.append(f"total nettoeffekt {wdq['total_net_effect']:.1f} förhindrade brott")
+        parts.append(f"WDQ {_sv(est, 2)}" if est is not None else "WDQ ej definierad")
+        parts.append(f"total nettoeffekt {_sv(wdq['total_net_effect'], 1)} förhindrade brott")
     return "; ".join(parts) + "."
+
+
+def _sv(value: float, decimals: int) -> str:
+    # A Swedish sentence writes a decimal comma and a real minus sign: "−0,33".
+    return f"{value:.{decimals}f}".replace(".", ",").replace("-", "\u2212")
 
 
 def _days(start: date, end_inclusive: date) -> int:
