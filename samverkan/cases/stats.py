@@ -30,12 +30,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 from scipy.stats import norm
 
 from samverkan.analysis.suppression import suppress
 from samverkan.cases.models import Answer, CaseType, OutcomeFollowUp
 
 K = 3  # counts 1 .. K-1 are suppressed
+
+# Named on the statistics page under the table, in the reader's language.
+METHOD = _("Andelarnas 95-procentiga konfidensintervall: Wilsons intervall (Wilson 1927).")
 
 
 def wilson_interval(x: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -122,7 +126,7 @@ def outcome_table(cases, months: int = 6, k: int = K) -> dict:
         "rows": rows,
         "months": months,
         "k": k,
-        "method": "Wilson score interval (Wilson 1927), 95 %",
+        "method": str(METHOD),
     }
 
 

@@ -102,7 +102,11 @@ def test_supervisor_sees_after_stating_a_purpose(cw, client):
 
 def test_coordinator_sees_only_aggregates(cw, client):
     client.force_login(cw.users["coordinator"])
-    assert client.get(reverse("case-stats")).status_code == 200
+    page = client.get(reverse("case-stats"))
+    assert page.status_code == 200
+    # The method is named in the reader's language (it was English on a Swedish page).
+    assert "Wilsons intervall (Wilson 1927)" in page.content.decode()
+    assert "Wilson score interval" not in page.content.decode()
     assert client.get(reverse("case-list")).status_code == 403
     assert client.get(reverse("case-detail", args=[cw.case.pk])).status_code == 404
     client.force_login(cw.users["officer"])
