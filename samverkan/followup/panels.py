@@ -17,17 +17,20 @@ LATEST = 10
 
 
 def _recorded(user) -> dict[int, tuple[str, str]]:
-    """goal id -> (status, tertial) from each partnership's latest tertial report.
+    """goal id -> (status, tertial) from the latest tertial report that holds the goal.
 
-    Reads the goals of those reports only: a report's snapshot holds every figure of its
-    tertial, and a partnership gathers three a year.
+    A partnership's report and each district's own report hold different goals, so the
+    latest report of each (partnership, area) is read, the newest record of a goal
+    winning. Reads the goals of those reports only: a report's snapshot holds every
+    figure of its tertial, and each gathers three a year.
     """
-    latest: dict[int, int] = {}
+    latest: dict[tuple[int, int | None], int] = {}
     reports = scope(TertialReport.objects.order_by("-period_start", "-pk"), user)
-    for pk, partnership_id in reports.values_list("pk", "partnership_id"):
-        latest.setdefault(partnership_id, pk)
+    for pk, partnership_id, area_id in reports.values_list("pk", "partnership_id", "area_id"):
+        latest.setdefault((partnership_id, area_id), pk)
     recorded: dict[int, tuple[str, str]] = {}
-    chosen = TertialReport.objects.filter(pk__in=latest.values())
+    # Oldest first, so that a newer report's record of a goal replaces an older one's.
+    chosen = TertialReport.objects.filter(pk__in=latest.values()).order_by("period_start", "pk")
     for tertial, goals in chosen.values_list("tertial", "snapshot__goals"):
         for goal in goals if isinstance(goals, list) else []:
             if isinstance(goal, dict) and "id" in goal and "status" in goal:

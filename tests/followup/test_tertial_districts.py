@@ -254,3 +254,24 @@ def test_the_command_makes_a_district_report(dw, tmp_path):
     # An area of another partnership is not one of its districts.
     with pytest.raises(CommandError, match="finns inte i samverkan"):
         tertial_report(dw, dw.south_district.code, stdout=io.StringIO())
+
+
+def test_the_start_page_compares_each_goal_with_the_latest_report_holding_it(dw, client_for):
+    """A district's report holds the district's goals only: made after the partnership's,
+    it must not hide the changes of every other goal from the start page."""
+    from samverkan.followup.models import EffectGoal
+
+    services.generate_tertial_report(dw.p1, "2025-T1")
+    services.generate_tertial_report(dw.p1, "2025-T2", area=dw.west)
+    recorded = {
+        g["title"]: g["status"] for r in TertialReport.objects.all() for g in r.snapshot["goals"]
+    }
+    for title in ("Färre i Hela Norrby", "Färre i Väster"):
+        moved = next(s for s in ("reached", "off_track") if s != recorded[title])
+        EffectGoal.objects.filter(title=title).update(status=moved)
+    page = client_for(dw.users["coordinator"]).get(reverse("home")).content.decode()
+    assert "Färre i Hela Norrby" in page and "Färre i Väster" in page
+    assert "Färre i Öster" not in page
+    # The district's coordinator is told of the district's goal only.
+    page = client_for(dw.users["district_coordinator"]).get(reverse("home")).content.decode()
+    assert "Färre i Väster" in page and "Färre i Hela Norrby" not in page
