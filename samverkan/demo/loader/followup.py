@@ -144,7 +144,8 @@ def load_tertial(partnership, users, log=print) -> None:
     from samverkan.followup import services as followup
     from samverkan.followup.models import TertialReport
 
-    if TertialReport.objects.filter(partnership=partnership, tertial=DEMO_TERTIAL).exists():
+    whole = TertialReport.objects.filter(partnership=partnership, area=None, tertial=DEMO_TERTIAL)
+    if whole.exists():
         return
     followup.generate_tertial_report(
         partnership,
