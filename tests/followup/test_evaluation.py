@@ -157,29 +157,16 @@ def test_evaluation_pdf_and_experience_entry(world, measure):
     [COUNTS, dict.fromkeys(COUNTS, 0), dict(COUNTS, comparison_after=0)],
     ids=["worked-example", "all-zero", "no-comparison-after"],
 )
-def test_the_page_reads_the_results_in_swedish(world, client_for, counts):
+def test_the_page_reads_the_results_in_swedish(world, measure, client_for, counts):
     """The analysis library writes its methods, its reading of the WDQ and its refusals in
     English; the page showed them so ("displacement smaller than the direct effect"), and
     an undefined value as an empty cell ("p = ")."""
     from django.urls import reverse
 
     from samverkan.followup.result_texts import TEXTS
-    from samverkan.plans.models import ActionPlan, Measure
     from tests.plans.districts import add_districts
 
     dw = add_districts(world)
-
-    plan = ActionPlan.objects.create(
-        partnership=world.p1, title="Plan", start_year=2025, end_year=2025
-    )
-    measure = Measure.objects.create(
-        plan=plan,
-        title="Belysning",
-        target_side="place",
-        owner=world.kommun,
-        start=date(2025, 4, 1),
-        end=date(2025, 6, 30),
-    )
     ev = Evaluation(
         measure=measure,
         title="Belysningens effekt",
