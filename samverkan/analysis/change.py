@@ -39,6 +39,7 @@ from samverkan.analysis.result import Result
 BaselineKind = Literal["previous", "seasonal", "rolling"]
 
 __all__ = [
+    "FLAG_ALPHA",
     "BaselineResult",
     "ChangeManyResult",
     "ChangeResult",
@@ -370,7 +371,16 @@ def flag_threshold(
     raise ValueError(f"unknown rule {rule!r}")
 
 
-def _flag(z: float, threshold: float) -> str | None:
+# A flag needs the exact p-value below this as well as |Z| at the threshold: the root Z
+# errs at small counts (3 against 0 gives Z = 2.45 while the exact p is 0.25, and at a
+# mean of 1 an unchanged series passes |Z| >= 2 in 17 % of periods).
+FLAG_ALPHA = 0.05
+
+
+def _flag(z: float, threshold: float, p: float) -> str | None:
+    # NaN fails every comparison: no flag without a p-value.
+    if not p < FLAG_ALPHA:
+        return None
     if z >= threshold:
         return "increase"
     if z <= -threshold:
@@ -411,7 +421,8 @@ def compare(
     Returns
     -------
     ChangeResult
-        ``flag`` is ``"increase"``, ``"decrease"`` or ``None``.
+        ``flag`` is ``"increase"`` or ``"decrease"`` when ``|Z| >= threshold`` **and**
+        ``p < FLAG_ALPHA`` (0.05), else ``None``: the Z alone errs at small counts.
 
     References
     ----------
@@ -444,7 +455,7 @@ def compare(
         current=float(current),
         baseline_mean=mean,
         threshold=thr,
-        flag=_flag(zres.z, thr),
+        flag=_flag(zres.z, thr, p),
     )
 
 
@@ -483,7 +494,8 @@ def compare_many(
     Returns
     -------
     ChangeManyResult
-        Arrays ``z``, ``p``, ``current``, ``baseline_mean`` and a list of ``flags``.
+        Arrays ``z``, ``p``, ``current``, ``baseline_mean`` and a list of ``flags``, each
+        flag set as :func:`compare` sets it (Z at the threshold and ``p < FLAG_ALPHA``).
 
     References
     ----------
@@ -509,7 +521,7 @@ def compare_many(
         p = _exact_many(c.astype(np.int64), totals.astype(np.int64), m)
     else:
         p = np.atleast_1d(zres.p)
-    flags = [_flag(v, thr) for v in z]
+    flags = [_flag(v, thr, pv) for v, pv in zip(z, p, strict=True)]
     return ChangeManyResult(
         estimate=z,
         z=z,

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from samverkan.analysis.change import (
+    FLAG_ALPHA,
     baseline,
     compare,
     compare_many,
@@ -91,10 +92,18 @@ def test_compare_flags_and_exact_p():
     assert r.p == pytest.approx(stats.binomtest(40, 88, 0.25).pvalue)
     assert compare(16, [16, 16]).flag is None
     assert compare(4, [16, 16]).flag == "decrease"
-    # Z = (sqrt(30) - 4) / sqrt(1/2) = 2.09: flagged alone, not among many series.
-    assert compare(30, [16], n_series=1).flag == "increase"
-    assert compare(30, [16], n_series=10).flag is None
-    assert compare(30, [16]).to_dict()["flag"] == "increase"
+    # Z = (sqrt(32) - 4) / sqrt(1/2) = 2.34, exact p = 0.029: flagged alone, not among
+    # many series.
+    assert compare(32, [16], n_series=1).flag == "increase"
+    assert compare(32, [16], n_series=10).flag is None
+    assert compare(32, [16]).to_dict()["flag"] == "increase"
+    # Z = (sqrt(30) - 4) / sqrt(1/2) = 2.09 passes, but the exact p = 0.054 does not: a flag
+    # needs both (FLAG_ALPHA).
+    r = compare(30, [16], n_series=1)
+    assert r.z >= 2 and r.p == pytest.approx(stats.binomtest(30, 46, 0.5).pvalue)
+    assert r.p > FLAG_ALPHA and r.flag is None
+    # The root Z of tiny counts: 0 against 2 gives |Z| = 2.0, the exact p is 0.5.
+    assert compare(0, [2]).z == pytest.approx(-2.0) and compare(0, [2]).flag is None
 
 
 def test_compare_many_equals_compare_in_a_loop():

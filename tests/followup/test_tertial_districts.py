@@ -275,3 +275,30 @@ def test_the_start_page_compares_each_goal_with_the_latest_report_holding_it(dw,
     # The district's coordinator is told of the district's goal only.
     page = client_for(dw.users["district_coordinator"]).get(reverse("home")).content.decode()
     assert "Färre i Väster" in page and "Färre i Hela Norrby" not in page
+
+
+def test_a_district_s_small_counts_are_not_read_as_a_clear_change(dw):
+    """A district's counts are small: 0 in the tertial last year against 2 now gives a root
+    Z of 2.0, but the exact test's p is 0.5. The report said "Tydlig ökning"; a flag now
+    needs the exact p below 0.05 too, as the lägesbild's always did (analysis.change)."""
+    from samverkan.followup.models import Indicator, IndicatorValue
+
+    def series(name, before, now):
+        indicator = services.create_indicator(
+            dw.p1, dw.users["coordinator"], name=name, area=dw.west, kind=Indicator.Kind.EXTERNAL
+        )
+        for year, months in ((2024, before), (2025, now)):
+            for month, value in zip(range(1, 5), months, strict=True):
+                IndicatorValue.objects.create(
+                    indicator=indicator, period_start=date(year, month, 1), value=value
+                )
+
+    series("Få bränder", [0, 0, 0, 0], [1, 0, 1, 0])
+    series("Många bränder", [4, 5, 3, 4], [12, 10, 11, 13])
+    report = services.generate_tertial_report(dw.p1, "2025-T1", area=dw.west)
+    tested = {i["name"]: i["tertial"] for i in report.snapshot["indicators"] if "tertial" in i}
+    few, many = tested["Få bränder"], tested["Många bränder"]
+    assert (few["count"], few["same_tertial_last_year"]) == (2, 0)
+    assert few["z"] == pytest.approx(2.0) and few["p"] == pytest.approx(0.5)
+    assert few["flag"] is None
+    assert many["flag"] == "increase" and many["p"] < 0.05

@@ -29,27 +29,23 @@ from samverkan.situation.build.assembly import build_figures, build_for_period, 
 from samverkan.situation.build.baseline import baseline_text
 from samverkan.situation.build.common import (
     AUDIENCES,
-    FLAG_ALPHA,
     INTERNAL,
     PUBLIC,
     PUBLIC_SOURCE_KIND,
     SHARED,
     SUPPRESS_K,
     Categories,
-    _confirmed,
     _epoch_seconds,
 )
 
 __all__ = [
     "AUDIENCES",
-    "FLAG_ALPHA",
     "INTERNAL",
     "PUBLIC",
     "PUBLIC_SOURCE_KIND",
     "SHARED",
     "SUPPRESS_K",
     "Categories",
-    "_confirmed",
     "_epoch_seconds",
     "baseline_text",
     "build_figures",

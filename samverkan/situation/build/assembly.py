@@ -26,7 +26,6 @@ from samverkan.situation.build.common import (
     SUPPRESS_K,
     Categories,
     _children,
-    _confirmed,
     _float,
     _span,
 )
@@ -91,7 +90,8 @@ class _Builder(CountsMixin, BaselineMixin, PointsMixin, HotSpotsMixin, RepeatsMi
                 {
                     "z": _float(total_change.z, 3),
                     "p": _float(total_change.p, 5),
-                    "flag": _confirmed(total_change.flag, total_change.p),
+                    # Z at the threshold and the exact p below 0.05 (analysis.change).
+                    "flag": total_change.flag,
                 }
             )
         else:

@@ -17,7 +17,6 @@ from samverkan.situation.build.common import (
     ROLLING_DEFAULT,
     ROLLING_PERIODS,
     SEASONAL_TYPES,
-    _confirmed,
     _float,
 )
 
@@ -136,7 +135,7 @@ class BaselineMixin:
                     "baseline_mean": _float(counts[g]["baseline_total"] / m, 2),
                     "z": _float(result.z[i], 3) if result else None,
                     "p": _float(result.p[i], 5) if result else None,
-                    "flag": _confirmed(result.flags[i], result.p[i]) if result else None,
+                    "flag": result.flags[i] if result else None,
                 }
             )
         self.threshold = threshold

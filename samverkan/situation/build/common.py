@@ -91,18 +91,6 @@ def _plain(value):
     return value
 
 
-# A flag needs both the Z threshold (Wheeler) and the exact conditional test: the square
-# root Z alone flags 3 against 0 (Z = 3.5) although such a difference arises by chance one
-# time in four.
-FLAG_ALPHA = 0.05
-
-
-def _confirmed(flag, p):
-    if flag is None or p is None or not np.isfinite(p) or p >= FLAG_ALPHA:
-        return None
-    return flag
-
-
 def _float(value, digits: int = 4):
     if value is None:
         return None
