@@ -121,7 +121,7 @@ def remask(
             empty = {} if model._meta.get_field(f).get_internal_type() == "JSONField" else ""
             nonempty |= ~Q(**{f: empty}) & Q(**{f"{f}__isnull": False})
         rows = model._default_manager.filter(nonempty, _WHERE[model]).order_by("pk")
-        # A mask may be longer than what it hides ("Al" -> "[namn]"): cut to the column,
+        # A mask may be longer than what it hides ("Bo Ek" -> "[namn]"): cut to the column,
         # as the text was cut when it was stored.
         limits = {f: model._meta.get_field(f).max_length for f in fields}
         last, read = None, 0

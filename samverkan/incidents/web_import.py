@@ -56,6 +56,8 @@ PROGRESS_MAX_BATCH = 10_000
 # The mapping's fields a coordinator sets on the page (ColumnMapping's, categories apart).
 COLUMN_KEYS = tuple(KNOWN_COLUMNS)
 OPTION_KEYS = ("crs", "delimiter", "encoding", "date_format")
+
+
 # --- who ------------------------------------------------------------------------------
 
 
