@@ -194,3 +194,30 @@ def test_the_page_reads_the_results_in_swedish(world, measure, client_for, count
         assert "kunde inte beräknas: " in html
     if not any(counts.values()):
         assert "p = –" in html
+
+
+def test_every_text_the_analysis_writes_has_its_translation():
+    """A reading or method added to analysis.evaluation without a translation would show
+    in English again: every one it can write is a key of result_texts.TEXTS."""
+    from samverkan.analysis.evaluation import _interpret_wdq
+    from samverkan.followup.result_texts import TEXTS
+
+    readings = {
+        _interpret_wdq(wdq, success)
+        for wdq, success in [
+            (math.nan, 0.0),
+            (0.5, 0.1),
+            (1.5, -0.1),
+            (0.5, -0.1),
+            (0.0, -0.1),
+            (-0.5, -0.1),
+            (-1.5, -0.1),
+        ]
+    }
+    assert len(readings) == 7 and readings <= set(TEXTS)
+    r = services.compute_results(Design.BUFFER, COUNTS, 365, 365)
+    methods = {r[k]["method"] for k in ("before_after", "res", "did", "wdq", "wdd")}
+    assert methods <= set(TEXTS)
+    zero = services.compute_results(Design.BUFFER, dict.fromkeys(COUNTS, 0), 365, 365)
+    for note in zero["notes"]:
+        assert any(known in note for known in TEXTS if known[0].islower()), note
