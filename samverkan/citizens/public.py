@@ -9,13 +9,6 @@ from samverkan.core.models import Area
 LEVELS = (Area.Level.MUNICIPALITY, Area.Level.DISTRICT)
 
 
-def municipality_of(area: Area) -> Area | None:
-    node = area
-    while node is not None and node.level != Area.Level.MUNICIPALITY:
-        node = node.parent
-    return node
-
-
 def resolve(code: str) -> tuple[Area, Area | None]:
     """The municipality and (for a district's URL) the district that ``code`` names."""
     # Without the border: the outline endpoint loads it on first use, no other page needs it.
@@ -24,7 +17,7 @@ def resolve(code: str) -> tuple[Area, Area | None]:
         .defer("geometry")
         .first()
     )
-    municipality = municipality_of(area) if area else None
+    municipality = area.municipality() if area else None
     if municipality is None:
         raise Http404
     return municipality, (area if area.level == Area.Level.DISTRICT else None)

@@ -149,6 +149,12 @@ class Area(models.Model):
             node = node.parent
         return chain
 
+    def municipality(self) -> Area | None:
+        """The municipality the area lies in: itself, its nearest such ancestor, or None."""
+        return next(
+            (a for a in (self, *self.ancestors()) if a.level == self.Level.MUNICIPALITY), None
+        )
+
     def current_border_id(self) -> int | None:
         """The :class:`AreaBorder` in force now (None before the first recorded border)."""
         return (

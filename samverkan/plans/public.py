@@ -46,10 +46,7 @@ def areas_with_promises():
 
 def municipality_of(area: Area) -> Area:
     """The municipality an area lies in (itself when it is one, or has none above it)."""
-    for node in [area, *area.ancestors()]:
-        if node.level == Area.Level.MUNICIPALITY:
-            return node
-    return area
+    return area.municipality() or area
 
 
 def public_area(code: str) -> tuple[Area, set[int]]:

@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from samverkan.core import audit, downloads, own_areas
-from samverkan.core.models import Area
 from samverkan.followup import evaluation_areas, pdf, services
 from samverkan.followup.forms import (
     EvaluationForm,
@@ -97,7 +96,7 @@ class EvaluationView(ObjectPermissionMixin, TemplateView):
             ev=self.object,
             areas_geojson=evaluation_areas.geojson(self.object),
             # The districts around, outlined under the three areas for orientation.
-            areas_url=outline_url(_municipality(self.object.treated_area)),
+            areas_url=outline_url(self.object.treated_area.municipality()),
             areas_skip=",".join(
                 str(a.pk)
                 for a in (
@@ -144,10 +143,3 @@ class EvaluationShareView(ObjectPermissionMixin, View):
         )
         messages.success(request, _("Utvärderingen finns nu i erfarenhetsbanken."))
         return redirect("followup-entry", pk=entry.pk)
-
-
-def _municipality(area):
-    """The municipality an area lies in (itself, or its nearest such ancestor)."""
-    if area is None:
-        return None
-    return next((a for a in (area, *area.ancestors()) if a.level == Area.Level.MUNICIPALITY), None)
